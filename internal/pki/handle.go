@@ -1,0 +1,127 @@
+package pki
+
+import (
+	"crypto"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// The issuer handle is the one value a certificate takes to know who signs
+// it. It is a small versioned JSON document so other backends (Vault, ACME,
+// a file-backed key) plug in behind the same attribute.
+const (
+	HandleVersion = 1
+	BackendLocal  = "local"
+)
+
+// Handle is the decoded form of an issuer handle.
+type Handle struct {
+	Version int    `json:"v"`
+	Backend string `json:"backend"`
+	// Cert is the issuing CA's certificate, Parents the CAs above it (root
+	// last), all base64 DER to keep state small.
+	Cert    string   `json:"cert"`
+	Parents []string `json:"parents,omitempty"`
+	// Key is the CA key as base64 PKCS#8 DER when the key lives in state.
+	Key string `json:"key,omitempty"`
+	// KeyFile and KeyFingerprint locate a key kept outside state.
+	KeyFile        string `json:"key_file,omitempty"`
+	KeyFingerprint string `json:"key_fingerprint,omitempty"`
+}
+
+// EncodeHandle serialises an in-state local issuer.
+func EncodeHandle(iss *Issuer) (string, error) {
+	keyDER, err := x509.MarshalPKCS8PrivateKey(iss.Key)
+	if err != nil {
+		return "", fmt.Errorf("encoding CA key: %w", err)
+	}
+	h := Handle{Version: HandleVersion, Backend: BackendLocal, Cert: b64(iss.Cert.Raw), Key: b64(keyDER)}
+	for _, p := range iss.Parents {
+		h.Parents = append(h.Parents, b64(p.Raw))
+	}
+	return h.String()
+}
+
+func (h Handle) String() (string, error) {
+	out, err := json.Marshal(h)
+	return string(out), err
+}
+
+func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+// ErrBadHandle is wrapped by every handle decoding failure.
+var ErrBadHandle = errors.New("invalid issuer handle")
+
+// DecodeHandle parses a handle without touching any key material outside it.
+func DecodeHandle(s string) (Handle, error) {
+	var h Handle
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&h); err != nil {
+		return h, fmt.Errorf("%w: it is not the value of a crank_ca \"issuer\" attribute (%v)", ErrBadHandle, err)
+	}
+	if h.Version != HandleVersion {
+		return h, fmt.Errorf("%w: version %d is not supported by this provider version (expected %d); upgrade the provider", ErrBadHandle, h.Version, HandleVersion)
+	}
+	if h.Backend != BackendLocal {
+		return h, fmt.Errorf("%w: backend %q is not supported; supported: %s", ErrBadHandle, h.Backend, BackendLocal)
+	}
+	return h, nil
+}
+
+// Certificates returns the issuing certificate and its parents.
+func (h Handle) Certificates() (*x509.Certificate, []*x509.Certificate, error) {
+	cert, err := parseB64Cert(h.Cert)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: issuer certificate: %v", ErrBadHandle, err)
+	}
+	var parents []*x509.Certificate
+	for i, p := range h.Parents {
+		c, err := parseB64Cert(p)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w: parent certificate %d: %v", ErrBadHandle, i+1, err)
+		}
+		parents = append(parents, c)
+	}
+	return cert, parents, nil
+}
+
+// LocalIssuer resolves an in-state handle into a signing issuer and checks it.
+func (h Handle) LocalIssuer() (*Issuer, error) {
+	cert, parents, err := h.Certificates()
+	if err != nil {
+		return nil, err
+	}
+	if h.Key == "" {
+		return nil, fmt.Errorf("%w: it carries no key and names no key file", ErrBadHandle)
+	}
+	der, err := base64.StdEncoding.DecodeString(h.Key)
+	if err != nil {
+		return nil, fmt.Errorf("%w: key: %v", ErrBadHandle, err)
+	}
+	k, err := x509.ParsePKCS8PrivateKey(der)
+	if err != nil {
+		return nil, fmt.Errorf("%w: key: %v", ErrBadHandle, err)
+	}
+	s, ok := k.(crypto.Signer)
+	if !ok {
+		return nil, fmt.Errorf("%w: key type %T cannot sign", ErrBadHandle, k)
+	}
+	iss := &Issuer{Cert: cert, Key: s, Parents: parents}
+	if err := iss.Check(); err != nil {
+		return nil, err
+	}
+	return iss, nil
+}
+
+func parseB64Cert(s string) (*x509.Certificate, error) {
+	der, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return nil, err
+	}
+	return x509.ParseCertificate(der)
+}

@@ -1,0 +1,77 @@
+package pki
+
+import (
+	"crypto"
+	"crypto/x509"
+	"errors"
+	"fmt"
+)
+
+// Issuer is a signing CA as the local backend sees it: its certificate, its
+// key, and the certificates above it up to and including the root.
+type Issuer struct {
+	Cert *x509.Certificate
+	Key  crypto.Signer
+	// Parents holds the CA certificates above Cert, nearest first; the last
+	// one is the self-signed root. Empty when Cert is itself the root.
+	Parents []*x509.Certificate
+}
+
+// Root returns the self-signed trust anchor of the hierarchy.
+func (i *Issuer) Root() *x509.Certificate {
+	if len(i.Parents) == 0 {
+		return i.Cert
+	}
+	return i.Parents[len(i.Parents)-1]
+}
+
+// Chain returns Cert followed by its parents (root last).
+func (i *Issuer) Chain() []*x509.Certificate {
+	return append([]*x509.Certificate{i.Cert}, i.Parents...)
+}
+
+// Intermediates returns the CA certificates a leaf of this issuer must send
+// besides itself: every certificate of the chain except the root.
+func (i *Issuer) Intermediates() []*x509.Certificate {
+	chain := i.Chain()
+	return chain[:len(chain)-1]
+}
+
+// ErrNotACA and friends let callers map failures to precise diagnostics.
+var (
+	ErrNotACA        = errors.New("issuer certificate is not a CA (basicConstraints CA:FALSE)")
+	ErrNoCertSign    = errors.New("issuer certificate lacks the keyCertSign key usage")
+	ErrKeyMismatch   = errors.New("issuer private key does not match the issuer certificate")
+	ErrBrokenParents = errors.New("issuer chain is broken")
+)
+
+// Check verifies the issuer can sign: a CA with certSign, whose key matches
+// its certificate, and whose parents really signed it.
+func (i *Issuer) Check() error {
+	if i.Cert == nil {
+		return errors.New("issuer has no certificate")
+	}
+	if !i.Cert.IsCA || !i.Cert.BasicConstraintsValid {
+		return ErrNotACA
+	}
+	if i.Cert.KeyUsage&x509.KeyUsageCertSign == 0 {
+		return ErrNoCertSign
+	}
+	if i.Key == nil {
+		return errors.New("issuer has no private key")
+	}
+	if !PublicKeysEqual(i.Key.Public(), i.Cert.PublicKey) {
+		return ErrKeyMismatch
+	}
+	child := i.Cert
+	for n, p := range i.Parents {
+		if err := child.CheckSignatureFrom(p); err != nil {
+			return fmt.Errorf("%w: certificate %d (%s) is not signed by %s: %v", ErrBrokenParents, n, child.Subject, p.Subject, err)
+		}
+		child = p
+	}
+	if err := child.CheckSignatureFrom(child); err != nil {
+		return fmt.Errorf("%w: the last certificate (%s) is not a self-signed root", ErrBrokenParents, child.Subject)
+	}
+	return nil
+}

@@ -1,0 +1,103 @@
+package provider
+
+import (
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/crank-platform/terraform-provider-crank/internal/pki"
+)
+
+// parseDuration accepts Go durations ("720h", "1h30m") plus whole days ("90d"),
+// which is how people talk about certificate lifetimes.
+func parseDuration(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if strings.HasSuffix(s, "d") {
+		n, err := strconv.ParseInt(strings.TrimSuffix(s, "d"), 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("%q is not a whole number of days", s)
+		}
+		if n > 1<<20 {
+			return 0, fmt.Errorf("%q is too long", s)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(s)
+}
+
+func durationHelp(value string, err error) string {
+	msg := fmt.Sprintf("%q is not a valid duration", value)
+	if err != nil {
+		msg += " (" + err.Error() + ")"
+	}
+	return msg + `. Use a positive duration such as "2160h", "90d" or "1h30m".`
+}
+
+// formatDuration prints durations the way users write them ("90d", "36h").
+func formatDuration(d time.Duration) string {
+	if d%(24*time.Hour) == 0 {
+		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
+	}
+	return d.String()
+}
+
+func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// stringList converts a Terraform list/set of strings into a Go slice.
+func stringList(values []types.String) []string {
+	out := make([]string, 0, len(values))
+	for _, v := range values {
+		if !v.IsNull() && !v.IsUnknown() {
+			out = append(out, v.ValueString())
+		}
+	}
+	return out
+}
+
+// policyDiag turns an issuance-policy refusal into an attribute diagnostic;
+// any other error gets the fallback attribute and summary.
+func policyDiag(err error, fallback path.Path, summary string) diag.Diagnostic {
+	var pe *pki.PolicyError
+	if errors.As(err, &pe) {
+		return diag.NewAttributeErrorDiagnostic(path.Root(pe.Attribute), "Issuance policy refused the certificate", err.Error())
+	}
+	return diag.NewAttributeErrorDiagnostic(fallback, summary, err.Error())
+}
+
+func diagBadIssuer(err error) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("issuer"), "Unusable issuer",
+		err.Error()+". Set issuer to the `issuer` attribute of a crank_ca resource, for example `issuer = crank_ca.intermediate.issuer`.")
+}
+
+func diagBadParent(err error) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("parent"), "Unusable parent CA",
+		err.Error()+". Set parent to the `issuer` attribute of another crank_ca resource, for example `parent = crank_ca.root.issuer`.")
+}
+
+// resolveIssuer decodes a handle into a signing issuer.
+func resolveIssuer(handle string) (*pki.Issuer, error) {
+	h, err := pki.DecodeHandle(handle)
+	if err != nil {
+		return nil, err
+	}
+	return h.LocalIssuer()
+}
+
+// issuerCertificates decodes a handle only as far as its certificates: enough
+// for plan-time checks, and it never needs the key.
+func issuerCertificates(handle string) (*x509.Certificate, []*x509.Certificate, error) {
+	h, err := pki.DecodeHandle(handle)
+	if err != nil {
+		return nil, nil, err
+	}
+	return h.Certificates()
+}
+
+func knownString(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }

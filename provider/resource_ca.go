@@ -1,0 +1,425 @@
+package provider
+
+import (
+	"context"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/crank-platform/terraform-provider-crank/internal/pki"
+)
+
+var (
+	_ resource.Resource               = (*caResource)(nil)
+	_ resource.ResourceWithConfigure  = (*caResource)(nil)
+	_ resource.ResourceWithModifyPlan = (*caResource)(nil)
+)
+
+// Default lifetimes: a root outlives the intermediates it signs by default,
+// so a configuration that sets no validity at all still issues cleanly.
+const (
+	defaultRootValidity         = 10 * 365 * 24 * time.Hour
+	defaultIntermediateValidity = 5 * 365 * 24 * time.Hour
+)
+
+type caResource struct{ data *providerData }
+
+// NewCAResource is the crank_ca resource factory.
+func NewCAResource() resource.Resource { return &caResource{} }
+
+type subjectModel struct {
+	CommonName         types.String `tfsdk:"common_name"`
+	Organization       types.String `tfsdk:"organization"`
+	OrganizationalUnit types.String `tfsdk:"organizational_unit"`
+	Country            types.String `tfsdk:"country"`
+	Province           types.String `tfsdk:"province"`
+	Locality           types.String `tfsdk:"locality"`
+}
+
+type nameConstraintsModel struct {
+	Critical            types.Bool     `tfsdk:"critical"`
+	PermittedDNSDomains []types.String `tfsdk:"permitted_dns_domains"`
+	ExcludedDNSDomains  []types.String `tfsdk:"excluded_dns_domains"`
+	PermittedURIDomains []types.String `tfsdk:"permitted_uri_domains"`
+	ExcludedURIDomains  []types.String `tfsdk:"excluded_uri_domains"`
+	PermittedIPRanges   []types.String `tfsdk:"permitted_ip_ranges"`
+	ExcludedIPRanges    []types.String `tfsdk:"excluded_ip_ranges"`
+}
+
+type caModel struct {
+	ID                     types.String          `tfsdk:"id"`
+	Subject                *subjectModel         `tfsdk:"subject"`
+	KeyAlgorithm           types.String          `tfsdk:"key_algorithm"`
+	Validity               types.String          `tfsdk:"validity"`
+	Parent                 types.String          `tfsdk:"parent"`
+	MaxPathLength          types.Int64           `tfsdk:"max_path_length"`
+	NameConstraints        *nameConstraintsModel `tfsdk:"name_constraints"`
+	CRLDistributionPoints  []types.String        `tfsdk:"crl_distribution_points"`
+	OCSPServers            []types.String        `tfsdk:"ocsp_servers"`
+	IssuingCertificateURLs []types.String        `tfsdk:"issuing_certificate_urls"`
+
+	CertPEM           types.String `tfsdk:"cert_pem"`
+	ChainPEM          types.String `tfsdk:"chain_pem"`
+	NotBefore         types.String `tfsdk:"not_before"`
+	NotAfter          types.String `tfsdk:"not_after"`
+	Serial            types.String `tfsdk:"serial"`
+	SubjectKeyID      types.String `tfsdk:"subject_key_id"`
+	FingerprintSHA256 types.String `tfsdk:"fingerprint_sha256"`
+	Issuer            types.String `tfsdk:"issuer"`
+}
+
+func (r *caResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_ca"
+}
+
+func (r *caResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if d, ok := req.ProviderData.(*providerData); ok {
+		r.data = d
+	}
+}
+
+func requiresReplaceString() []planmodifier.String {
+	return []planmodifier.String{stringplanmodifier.RequiresReplace()}
+}
+
+func computedString(desc string) schema.StringAttribute {
+	return schema.StringAttribute{Computed: true, MarkdownDescription: desc, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
+}
+
+func replaceList(desc string, validators ...validator.List) schema.ListAttribute {
+	return schema.ListAttribute{
+		ElementType: types.StringType, Optional: true, MarkdownDescription: desc,
+		PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplace()},
+		Validators:    validators,
+	}
+}
+
+func subjectSchema() schema.SingleNestedAttribute {
+	opt := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Optional: true, MarkdownDescription: desc}
+	}
+	return schema.SingleNestedAttribute{
+		Required:            true,
+		MarkdownDescription: "Distinguished name of the CA.",
+		PlanModifiers:       []planmodifier.Object{objectplanmodifier.RequiresReplace()},
+		Attributes: map[string]schema.Attribute{
+			"common_name":         schema.StringAttribute{Required: true, MarkdownDescription: "Common name (CN), for example `Example Root CA`.", Validators: []validator.String{stringvalidator.LengthBetween(1, 64)}},
+			"organization":        opt("Organization (O)."),
+			"organizational_unit": opt("Organizational unit (OU)."),
+			"country":             schema.StringAttribute{Optional: true, MarkdownDescription: "Two-letter country code (C).", Validators: []validator.String{stringvalidator.LengthBetween(2, 2)}},
+			"province":            opt("State or province (ST)."),
+			"locality":            opt("Locality (L)."),
+		},
+	}
+}
+
+func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A certificate authority of the local backend: a self-signed root, or an intermediate when `parent` is set. " +
+			"Its `issuer` attribute is the handle that `crank_certificate` and child CAs take.\n\n" +
+			"~> The CA private key is kept inside the `issuer` attribute in state (marked sensitive). Protect the state accordingly.",
+		Attributes: map[string]schema.Attribute{
+			"id":      computedString("SHA-256 fingerprint of the CA certificate."),
+			"subject": subjectSchema(),
+			"key_algorithm": schema.StringAttribute{
+				Optional: true, Computed: true, Default: stringdefault.StaticString(string(pki.DefaultKeyAlgorithm)),
+				MarkdownDescription: "Key type of the CA. Accepted values: " + strings.Join(backticked(pki.KeyAlgorithms()), ", ") + ". Defaults to `" + string(pki.DefaultKeyAlgorithm) + "`.",
+				Validators:          []validator.String{stringvalidator.OneOf(pki.KeyAlgorithms()...)},
+				PlanModifiers:       requiresReplaceString(),
+			},
+			"validity": schema.StringAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "Lifetime from creation, such as `87600h` or `3650d`. Defaults to 10 years for a root and 5 years for an intermediate. An intermediate may not outlive its parent.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace(), stringplanmodifier.UseStateForUnknown()},
+				Validators:          []validator.String{durationValidator{}},
+			},
+			"parent": schema.StringAttribute{
+				Optional: true, Sensitive: true,
+				MarkdownDescription: "The `issuer` of the CA that signs this one. Unset for a self-signed root.",
+				PlanModifiers:       requiresReplaceString(),
+			},
+			"max_path_length": schema.Int64Attribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "How many CA levels may exist below this CA. `0` lets it sign only leaf certificates; `-1` means unlimited. Defaults to `-1` for a root and `0` for an intermediate.",
+				Validators:          []validator.Int64{int64validator.AtLeast(-1)},
+				PlanModifiers:       []planmodifier.Int64{int64planmodifier.RequiresReplace(), int64planmodifier.UseStateForUnknown()},
+			},
+			"name_constraints": schema.SingleNestedAttribute{
+				Optional:            true,
+				MarkdownDescription: "RFC 5280 name constraints limiting the names any certificate below this CA may carry. They are checked at plan time for every certificate issued, and enforced by TLS clients.",
+				PlanModifiers:       []planmodifier.Object{objectplanmodifier.RequiresReplace()},
+				Attributes: map[string]schema.Attribute{
+					"critical": schema.BoolAttribute{
+						Optional: true, Computed: true,
+						MarkdownDescription: "Mark the extension critical, as RFC 5280 requires. Defaults to `true`.",
+						PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+					},
+					"permitted_dns_domains": nestedList("DNS domains names must be in: `example.com` allows it and its subdomains, `.example.com` only subdomains."),
+					"excluded_dns_domains":  nestedList("DNS domains names must not be in."),
+					"permitted_uri_domains": nestedList("Hosts URI SANs (and so SPIFFE trust domains) must have: `example.org` allows that host only, `.example.org` its subdomains."),
+					"excluded_uri_domains":  nestedList("Hosts URI SANs must not have."),
+					"permitted_ip_ranges":   nestedList("CIDR ranges IP SANs must be in, such as `10.0.0.0/8`."),
+					"excluded_ip_ranges":    nestedList("CIDR ranges IP SANs must not be in."),
+				},
+			},
+			"crl_distribution_points":  replaceList("CRL distribution point URLs written into the certificate."),
+			"ocsp_servers":             replaceList("OCSP responder URLs written into the Authority Information Access extension."),
+			"issuing_certificate_urls": replaceList("URLs where the issuing certificate can be fetched (Authority Information Access)."),
+
+			"cert_pem":           computedString("The CA certificate, PEM."),
+			"chain_pem":          computedString("This CA's certificate followed by its parent intermediates (root excluded), PEM; what a server sends after its leaf."),
+			"not_before":         computedString("Start of validity, RFC 3339."),
+			"not_after":          computedString("End of validity, RFC 3339."),
+			"serial":             computedString("Serial number as colon-separated hex, as `openssl x509 -serial` shows it without colons."),
+			"subject_key_id":     computedString("Subject key identifier, colon-separated hex."),
+			"fingerprint_sha256": computedString("SHA-256 fingerprint of the DER certificate, hex."),
+			"issuer": schema.StringAttribute{
+				Computed: true, Sensitive: true,
+				MarkdownDescription: "Handle that `crank_certificate.issuer` and `crank_ca.parent` take. It carries the certificate chain and the CA key.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func nestedList(desc string) schema.ListAttribute {
+	return schema.ListAttribute{ElementType: types.StringType, Optional: true, MarkdownDescription: desc}
+}
+
+func backticked(values []string) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = "`" + v + "`"
+	}
+	return out
+}
+
+// caDefaults fills the computed-with-default inputs that depend on whether
+// this is a root or an intermediate.
+func caDefaults(m *caModel) {
+	intermediate := !m.Parent.IsNull()
+	if m.Validity.IsNull() || m.Validity.IsUnknown() {
+		d := defaultRootValidity
+		if intermediate {
+			d = defaultIntermediateValidity
+		}
+		m.Validity = types.StringValue(formatDuration(d))
+	}
+	if m.MaxPathLength.IsNull() || m.MaxPathLength.IsUnknown() {
+		var n int64 = -1
+		if intermediate {
+			n = 0
+		}
+		m.MaxPathLength = types.Int64Value(n)
+	}
+	if m.NameConstraints != nil && (m.NameConstraints.Critical.IsNull() || m.NameConstraints.Critical.IsUnknown()) {
+		m.NameConstraints.Critical = types.BoolValue(true)
+	}
+}
+
+func (r *caResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
+		return
+	}
+	var plan caModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	caDefaults(&plan)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	// Plan-time policy: everything that can be decided before apply is.
+	_, err := r.buildRequest(&plan, r.data.now())
+	if err != nil {
+		resp.Diagnostics.Append(policyDiag(err, path.Root("subject"), "Invalid CA configuration"))
+		return
+	}
+	if knownString(plan.Parent) {
+		parent, err := resolveIssuer(plan.Parent.ValueString())
+		if err != nil {
+			resp.Diagnostics.Append(diagBadParent(err))
+			return
+		}
+		now := r.data.now()
+		d, _ := parseDuration(plan.Validity.ValueString())
+		tmpl := caTemplateForPolicy(now, now.Add(d))
+		if err := pki.CheckCAUnderParent(tmpl, parent); err != nil {
+			resp.Diagnostics.Append(policyDiag(err, path.Root("parent"), "Invalid parent CA"))
+			return
+		}
+	}
+}
+
+// caTemplateForPolicy is the part of a CA template the parent's policy needs.
+func caTemplateForPolicy(notBefore, notAfter time.Time) *x509.Certificate {
+	return &x509.Certificate{NotBefore: notBefore, NotAfter: notAfter}
+}
+
+func (r *caResource) buildRequest(m *caModel, now time.Time) (pki.CARequest, error) {
+	validity, err := parseDuration(m.Validity.ValueString())
+	if err != nil || validity <= 0 {
+		return pki.CARequest{}, &pki.PolicyError{Attribute: "validity", Value: m.Validity.ValueString(), Problem: "not a positive duration", Fix: `Use a duration such as "87600h" or "3650d"`}
+	}
+	req := pki.CARequest{
+		Subject:         subjectName(m.Subject),
+		NotBefore:       now,
+		NotAfter:        now.Add(validity),
+		MaxPathLength:   int(m.MaxPathLength.ValueInt64()),
+		CRLDistribution: stringList(m.CRLDistributionPoints),
+		OCSPServers:     stringList(m.OCSPServers),
+		IssuingCertURLs: stringList(m.IssuingCertificateURLs),
+	}
+	if nc := m.NameConstraints; nc != nil {
+		req.NameConstraints = pki.NameConstraints{
+			Critical:           nc.Critical.IsNull() || nc.Critical.ValueBool(),
+			PermittedDNS:       stringList(nc.PermittedDNSDomains),
+			ExcludedDNS:        stringList(nc.ExcludedDNSDomains),
+			PermittedURIDomain: stringList(nc.PermittedURIDomains),
+			ExcludedURIDomain:  stringList(nc.ExcludedURIDomains),
+		}
+		if req.NameConstraints.PermittedIPRanges, err = parseCIDRs("name_constraints.permitted_ip_ranges", nc.PermittedIPRanges); err != nil {
+			return req, err
+		}
+		if req.NameConstraints.ExcludedIPRanges, err = parseCIDRs("name_constraints.excluded_ip_ranges", nc.ExcludedIPRanges); err != nil {
+			return req, err
+		}
+	}
+	return req, nil
+}
+
+func parseCIDRs(attr string, values []types.String) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, v := range stringList(values) {
+		_, n, err := net.ParseCIDR(v)
+		if err != nil {
+			return nil, &pki.PolicyError{Attribute: attr, Value: v, Problem: "not a CIDR range", Fix: `Write ranges like "10.0.0.0/8" or "fd00::/8"`}
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func subjectName(s *subjectModel) pkix.Name {
+	var n pkix.Name
+	if s == nil {
+		return n
+	}
+	n.CommonName = s.CommonName.ValueString()
+	add := func(dst *[]string, v types.String) {
+		if knownString(v) && v.ValueString() != "" {
+			*dst = append(*dst, v.ValueString())
+		}
+	}
+	add(&n.Organization, s.Organization)
+	add(&n.OrganizationalUnit, s.OrganizationalUnit)
+	add(&n.Country, s.Country)
+	add(&n.Province, s.Province)
+	add(&n.Locality, s.Locality)
+	return n
+}
+
+func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m caModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	caDefaults(&m)
+	creq, err := r.buildRequest(&m, r.data.now().Truncate(time.Second))
+	if err != nil {
+		resp.Diagnostics.Append(policyDiag(err, path.Root("subject"), "Invalid CA configuration"))
+		return
+	}
+	var parent *pki.Issuer
+	if knownString(m.Parent) {
+		if parent, err = resolveIssuer(m.Parent.ValueString()); err != nil {
+			resp.Diagnostics.Append(diagBadParent(err))
+			return
+		}
+	}
+	if creq.Key, err = pki.GenerateKey(pki.KeyAlgorithm(m.KeyAlgorithm.ValueString())); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("key_algorithm"), "Key generation failed", err.Error())
+		return
+	}
+	iss, err := pki.CreateCA(creq, parent)
+	if err != nil {
+		resp.Diagnostics.Append(policyDiag(err, path.Root("parent"), "Could not create the CA"))
+		return
+	}
+	handle, err := pki.EncodeHandle(iss)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not encode the issuer handle", err.Error())
+		return
+	}
+	setCAOutputs(&m, iss, handle)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func setCAOutputs(m *caModel, iss *pki.Issuer, handle string) {
+	info := pki.Describe(iss.Cert)
+	m.ID = types.StringValue(info.FingerprintSHA256)
+	m.CertPEM = types.StringValue(pki.EncodeCertsPEM(iss.Cert))
+	m.ChainPEM = types.StringValue(pki.EncodeCertsPEM(iss.Intermediates()...))
+	m.NotBefore = types.StringValue(rfc3339(info.NotBefore))
+	m.NotAfter = types.StringValue(rfc3339(info.NotAfter))
+	m.Serial = types.StringValue(info.Serial)
+	m.SubjectKeyID = types.StringValue(info.SubjectKeyID)
+	m.FingerprintSHA256 = types.StringValue(info.FingerprintSHA256)
+	m.Issuer = types.StringValue(handle)
+}
+
+// Read has nothing remote to refresh: the CA lives entirely in state.
+func (r *caResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m caModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// Update is never called with a real change: every input forces replacement.
+func (r *caResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m caModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func (r *caResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+
+// durationValidator rejects values parseDuration cannot read, at validate time.
+type durationValidator struct{}
+
+func (durationValidator) Description(context.Context) string {
+	return "a positive duration such as 2160h or 90d"
+}
+func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	d, err := parseDuration(req.ConfigValue.ValueString())
+	if err != nil || d <= 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration", durationHelp(req.ConfigValue.ValueString(), err))
+	}
+}
