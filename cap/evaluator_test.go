@@ -32,7 +32,7 @@ func billingPolicy(rules ...Rule) Policy {
 // fakeClock is advanced explicitly by tests, so rate limits never need sleeps.
 type fakeClock struct{ now time.Time }
 
-func (c *fakeClock) Now() time.Time           { return c.now }
+func (c *fakeClock) Now() time.Time          { return c.now }
 func (c *fakeClock) Advance(d time.Duration) { c.now = c.now.Add(d) }
 
 func mustCompile(t testing.TB, p Policy, opts ...Option) *Evaluator {

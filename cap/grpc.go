@@ -1,0 +1,92 @@
+package cap
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/peer"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/protoadapt"
+	"google.golang.org/protobuf/types/known/durationpb"
+)
+
+// GRPCErrorDomain is the ErrorInfo domain of denials, so clients can tell
+// a policy denial from other PermissionDenied errors.
+const GRPCErrorDomain = "cap.crank.dev"
+
+// UnaryServerInterceptor authorizes unary calls; see StreamServerInterceptor.
+func UnaryServerInterceptor(source EvaluatorSource, log *DecisionLog) grpc.UnaryServerInterceptor {
+	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+		if err := authorizeGRPC(ctx, source, log, info.FullMethod); err != nil {
+			return nil, err
+		}
+		return handler(ctx, req)
+	}
+}
+
+// StreamServerInterceptor authorizes a stream once, when it opens. Denials
+// are PermissionDenied, rate limits ResourceExhausted; both carry an
+// ErrorInfo (reason, rule IDs) and rate limits a RetryInfo.
+func StreamServerInterceptor(source EvaluatorSource, log *DecisionLog) grpc.StreamServerInterceptor {
+	return func(srv any, stream grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
+		if err := authorizeGRPC(stream.Context(), source, log, info.FullMethod); err != nil {
+			return err
+		}
+		return handler(srv, stream)
+	}
+}
+
+func authorizeGRPC(ctx context.Context, source EvaluatorSource, log *DecisionLog, fullMethod string) error {
+	evaluator := source.Evaluator()
+	capability, _ := evaluator.CapabilityForGRPC(fullMethod)
+	var caller string
+	if p, ok := peer.FromContext(ctx); ok {
+		if info, ok := p.AuthInfo.(credentials.TLSInfo); ok {
+			if id, err := PeerSPIFFEID(&info.State); err == nil {
+				caller = id.String()
+			}
+		}
+	}
+	d := evaluator.Decide(caller, capability)
+	if log != nil {
+		log.Record(ctx, d, slog.String("grpc_method", fullMethod))
+	}
+	if d.Allowed() {
+		return nil
+	}
+	return GRPCDenial(d)
+}
+
+// GRPCDenial is the status error for a denied decision.
+func GRPCDenial(d Decision) error {
+	code := codes.PermissionDenied
+	if d.Reason == ReasonRateLimited {
+		code = codes.ResourceExhausted
+	}
+	message := fmt.Sprintf("capability %q denied for %q: reason=%s rule_ids=[%s] bundle=%s",
+		d.Capability, d.Caller, d.Reason, strings.Join(d.RuleIDs, ","), d.BundleDigest)
+	st := status.New(code, message)
+	details := []protoadapt.MessageV1{&errdetails.ErrorInfo{
+		Reason: string(d.Reason),
+		Domain: GRPCErrorDomain,
+		Metadata: map[string]string{
+			"rule_ids":      strings.Join(d.RuleIDs, ","),
+			"capability":    d.Capability,
+			"service":       d.Service,
+			"bundle_digest": d.BundleDigest,
+		},
+	}}
+	if d.Reason == ReasonRateLimited {
+		details = append(details, &errdetails.RetryInfo{RetryDelay: durationpb.New(d.RetryAfter)})
+	}
+	if withDetails, err := st.WithDetails(details...); err == nil {
+		st = withDetails
+	}
+	return st.Err()
+}

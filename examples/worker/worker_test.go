@@ -1,0 +1,460 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"math/big"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/crank-platform/terraform-provider-crank/cap"
+)
+
+const trustDomain = "example.org"
+
+// testCA issues X.509-SVIDs the way the provider's certificate resources do.
+type testCA struct {
+	cert *x509.Certificate
+	key  *ecdsa.PrivateKey
+	pem  []byte
+}
+
+func newTestCA(t *testing.T, name string) *testCA {
+	t.Helper()
+	key := mustKey(t)
+	template := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: name},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(24 * time.Hour),
+		IsCA:                  true,
+		BasicConstraintsValid: true,
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+		URIs:                  []*url.URL{{Scheme: "spiffe", Host: trustDomain}},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, template, template, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	return &testCA{cert: cert, key: key, pem: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}
+}
+
+var serial int64 = 100
+
+// issue writes <name>.pem and <name>.key into dir for a workload whose
+// SPIFFE ID is spiffe://example.org/<service>.
+func (ca *testCA) issue(t *testing.T, dir, name, service string) (certPath, keyPath string) {
+	t.Helper()
+	key := mustKey(t)
+	serial++
+	template := &x509.Certificate{
+		SerialNumber: big.NewInt(serial),
+		Subject:      pkix.Name{CommonName: service},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(12 * time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
+		URIs:         []*url.URL{{Scheme: "spiffe", Host: trustDomain, Path: "/" + service}},
+		DNSNames:     []string{"localhost"},
+		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, template, ca.cert, &key.PublicKey, ca.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certPath, keyPath = filepath.Join(dir, name+".pem"), filepath.Join(dir, name+".key")
+	writeFile(t, certPath, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+	writeFile(t, keyPath, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}))
+	return certPath, keyPath
+}
+
+func mustKey(t *testing.T) *ecdsa.PrivateKey {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key
+}
+
+func writeFile(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func billingBundle(t *testing.T, extra ...cap.Rule) ([]byte, string) {
+	t.Helper()
+	policy := cap.Policy{
+		Service:       "billing",
+		TrustDomain:   trustDomain,
+		DefaultAction: cap.ActionDeny,
+		Capabilities: []cap.Capability{
+			{Name: "invoice.read", HTTPMethod: "GET", HTTPPath: "/v1/invoices/{id}"},
+			{Name: "invoice.create", HTTPMethod: "POST", HTTPPath: "/v1/invoices"},
+		},
+		Rules: append([]cap.Rule{
+			// 2 requests at once, then one per 100 s: the third is limited
+			// without the test depending on timing.
+			{ID: "gateway-read", Action: cap.ActionAllow, Callers: []cap.Caller{{Service: "api-gateway"}}, Capabilities: []string{"invoice.read"}, RateLimit: &cap.RateLimit{RPS: 0.01, Burst: 2}},
+			{ID: "gateway-create", Action: cap.ActionAllow, Callers: []cap.Caller{{Service: "api-gateway"}}, Capabilities: []string{"invoice.create"}},
+			{ID: "worker-read", Action: cap.ActionAllow, Callers: []cap.Caller{{Service: "worker"}}, Capabilities: []string{"invoice.read"}},
+			{ID: "worker-never-creates", Action: cap.ActionDeny, Callers: []cap.Caller{{Service: "worker"}}, Capabilities: []string{"invoice.create"}},
+		}, extra...),
+	}
+	data, digest, err := cap.Marshal(policy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data, digest
+}
+
+// buildWorker compiles this command once per test binary run.
+var buildWorker = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "worker-bin-")
+	if err != nil {
+		return "", err
+	}
+	binary := filepath.Join(dir, "worker")
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		return "", errors.New("the go command is not on PATH; it is needed to build examples/worker for the end-to-end test")
+	}
+	out, err := exec.Command(goTool, "build", "-o", binary, ".").CombinedOutput()
+	if err != nil {
+		return "", errors.New("go build ./examples/worker: " + string(out))
+	}
+	return binary, nil
+})
+
+func workerBinary(t *testing.T) string {
+	t.Helper()
+	binary, err := buildWorker()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return binary
+}
+
+func requireTool(t *testing.T, name string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err != nil {
+		t.Fatalf("%s is required for the end-to-end test and was not found on PATH (install the Debian package %q)", name, name)
+	}
+	return path
+}
+
+// runningWorker is the worker process plus its log, read line by line.
+type runningWorker struct {
+	cmd   *exec.Cmd
+	addr  string
+	mu    sync.Mutex
+	lines []string
+	added chan struct{}
+}
+
+func startWorker(t *testing.T, args ...string) *runningWorker {
+	t.Helper()
+	cmd := exec.Command(workerBinary(t), args...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w := &runningWorker{cmd: cmd, added: make(chan struct{}, 1)}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = cmd.Wait()
+		if t.Failed() {
+			t.Logf("worker log:\n%s", strings.Join(w.snapshot(), "\n"))
+		}
+	})
+	go func() {
+		scanner := bufio.NewScanner(stderr)
+		for scanner.Scan() {
+			w.mu.Lock()
+			w.lines = append(w.lines, scanner.Text())
+			w.mu.Unlock()
+			select {
+			case w.added <- struct{}{}:
+			default:
+			}
+		}
+	}()
+	line := w.waitForLog(t, "worker listening")
+	var entry struct{ Addr string }
+	if err := json.Unmarshal([]byte(line), &entry); err != nil || entry.Addr == "" {
+		t.Fatalf("cannot read the listen address from %q: %v", line, err)
+	}
+	w.addr = entry.Addr
+	return w
+}
+
+func (w *runningWorker) snapshot() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.lines)
+}
+
+// waitForLog waits for the worker to log an event; the deadline only
+// guards against a hung process, it does not pace the test.
+func (w *runningWorker) waitForLog(t *testing.T, message string) string {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for {
+		for _, line := range w.snapshot() {
+			if strings.Contains(line, `"msg":"`+message) {
+				return line
+			}
+		}
+		select {
+		case <-w.added:
+		case <-deadline:
+			t.Fatalf("worker did not log %q; log so far:\n%s", message, strings.Join(w.snapshot(), "\n"))
+		}
+	}
+}
+
+type curlResult struct {
+	exitCode int
+	status   string
+	headers  string
+	body     []byte
+	stderr   string
+}
+
+// curl runs the real curl binary; certName "" sends no client certificate.
+func curl(t *testing.T, dir, caFile, certName, method, url string) curlResult {
+	t.Helper()
+	bodyFile, headerFile := filepath.Join(dir, "body.out"), filepath.Join(dir, "headers.out")
+	_ = os.Remove(bodyFile)
+	_ = os.Remove(headerFile)
+	args := []string{"-sS", "--max-time", "20", "--cacert", caFile, "-X", method, "-o", bodyFile, "-D", headerFile, "-w", "%{http_code}"}
+	if certName != "" {
+		args = append(args, "--cert", filepath.Join(dir, certName+".pem"), "--key", filepath.Join(dir, certName+".key"))
+	}
+	args = append(args, url)
+	cmd := exec.Command(requireTool(t, "curl"), args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	result := curlResult{status: stdout.String(), stderr: stderr.String()}
+	var exitErr *exec.ExitError
+	if errors.As(err, &exitErr) {
+		result.exitCode = exitErr.ExitCode()
+	} else if err != nil {
+		t.Fatalf("run curl: %v", err)
+	}
+	result.body, _ = os.ReadFile(bodyFile)
+	headers, _ := os.ReadFile(headerFile)
+	result.headers = string(headers)
+	return result
+}
+
+type denial struct {
+	Error      string   `json:"error"`
+	Decision   string   `json:"decision"`
+	Reason     string   `json:"reason"`
+	RuleIDs    []string `json:"rule_ids"`
+	Caller     string   `json:"caller"`
+	Capability string   `json:"capability"`
+	Digest     string   `json:"bundle_digest"`
+}
+
+func TestWorkerEndToEndWithCurl(t *testing.T) {
+	requireTool(t, "curl")
+	dir := t.TempDir()
+	ca := newTestCA(t, "crank test CA")
+	caFile := filepath.Join(dir, "ca.pem")
+	writeFile(t, caFile, ca.pem)
+	serverCert, serverKey := ca.issue(t, dir, "billing", "billing")
+	for _, service := range []string{"api-gateway", "worker", "stranger"} {
+		ca.issue(t, dir, service, service)
+	}
+	otherCA := newTestCA(t, "someone else's CA")
+	otherCA.issue(t, dir, "forged-gateway", "api-gateway")
+
+	bundleData, digest := billingBundle(t)
+	bundlePath := filepath.Join(dir, "bundle.json")
+	writeFile(t, bundlePath, bundleData)
+
+	w := startWorker(t, "-listen", "127.0.0.1:0", "-cert", serverCert, "-key", serverKey, "-ca", caFile, "-bundle", bundlePath, "-reload-interval", "1h")
+	base := "https://" + w.addr
+
+	expectDenial := func(t *testing.T, r curlResult, status, reason string, ruleIDs []string) denial {
+		t.Helper()
+		if r.exitCode != 0 || r.status != status {
+			t.Fatalf("got exit %d status %s (%s), want HTTP %s", r.exitCode, r.status, r.stderr, status)
+		}
+		var body denial
+		if err := json.Unmarshal(r.body, &body); err != nil {
+			t.Fatalf("denial body is not JSON: %q", r.body)
+		}
+		if body.Decision != "deny" || body.Reason != reason || !slices.Equal(body.RuleIDs, ruleIDs) || body.Digest != digest || body.Error == "" {
+			t.Fatalf("denial body %+v, want reason %s rule_ids %v digest %s", body, reason, ruleIDs, digest)
+		}
+		return body
+	}
+
+	t.Run("allowed caller gets 200", func(t *testing.T) {
+		r := curl(t, dir, caFile, "worker", "GET", base+"/v1/invoices/42")
+		if r.exitCode != 0 || r.status != "200" || !strings.Contains(string(r.body), `"id":"42"`) {
+			t.Fatalf("exit %d status %s body %s stderr %s", r.exitCode, r.status, r.body, r.stderr)
+		}
+		if !strings.Contains(string(r.body), "spiffe://example.org/worker") {
+			t.Fatalf("handler should see the caller identity: %s", r.body)
+		}
+	})
+	t.Run("explicit deny gets 403 naming the rule", func(t *testing.T) {
+		r := curl(t, dir, caFile, "worker", "POST", base+"/v1/invoices")
+		body := expectDenial(t, r, "403", "matched_deny", []string{"worker-never-creates"})
+		if body.Caller != "spiffe://example.org/worker" || body.Capability != "invoice.create" {
+			t.Fatalf("denial names caller %q capability %q", body.Caller, body.Capability)
+		}
+	})
+	t.Run("unlisted caller gets 403 default", func(t *testing.T) {
+		expectDenial(t, curl(t, dir, caFile, "stranger", "GET", base+"/v1/invoices/42"), "403", "default", []string{})
+	})
+	t.Run("unmapped route gets 403 unknown_capability", func(t *testing.T) {
+		expectDenial(t, curl(t, dir, caFile, "api-gateway", "DELETE", base+"/v1/invoices/42"), "403", "unknown_capability", []string{})
+	})
+	t.Run("caller over its rate gets 429", func(t *testing.T) {
+		for i := range 2 {
+			if r := curl(t, dir, caFile, "api-gateway", "GET", base+"/v1/invoices/7"); r.status != "200" {
+				t.Fatalf("request %d within burst: status %s body %s", i+1, r.status, r.body)
+			}
+		}
+		r := curl(t, dir, caFile, "api-gateway", "GET", base+"/v1/invoices/7")
+		expectDenial(t, r, "429", "rate_limited", []string{"gateway-read"})
+		if !regexp.MustCompile(`(?im)^retry-after: \d+`).MatchString(r.headers) {
+			t.Fatalf("429 without Retry-After; headers:\n%s", r.headers)
+		}
+		if r := curl(t, dir, caFile, "api-gateway", "POST", base+"/v1/invoices"); r.status != "201" {
+			t.Fatalf("the limit is per rule: create must still pass, got %s", r.status)
+		}
+	})
+	t.Run("no client certificate is refused in the handshake", func(t *testing.T) {
+		r := curl(t, dir, caFile, "", "GET", base+"/v1/invoices/42")
+		if r.exitCode == 0 || r.status != "000" {
+			t.Fatalf("curl without a client certificate got exit %d status %s; want a TLS failure", r.exitCode, r.status)
+		}
+	})
+	t.Run("certificate from another CA is refused in the handshake", func(t *testing.T) {
+		r := curl(t, dir, caFile, "forged-gateway", "GET", base+"/v1/invoices/42")
+		if r.exitCode == 0 || r.status != "000" {
+			t.Fatalf("curl with a foreign certificate got exit %d status %s; want a TLS failure", r.exitCode, r.status)
+		}
+	})
+	t.Run("invalid bundle keeps the last good one", func(t *testing.T) {
+		writeFile(t, bundlePath, []byte(`{"schema":"crank.cap.bundle/v1","service":"billing","surprise":true}`))
+		if err := w.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+			t.Fatal(err)
+		}
+		line := w.waitForLog(t, "cap bundle reload failed")
+		if !strings.Contains(line, "surprise") {
+			t.Fatalf("reload failure should say what is wrong: %s", line)
+		}
+		if r := curl(t, dir, caFile, "worker", "GET", base+"/v1/invoices/42"); r.status != "200" {
+			t.Fatalf("worker must keep serving with the old bundle, got %s %s", r.status, r.body)
+		}
+		expectDenial(t, curl(t, dir, caFile, "worker", "POST", base+"/v1/invoices"), "403", "matched_deny", []string{"worker-never-creates"})
+	})
+	t.Run("valid bundle replaces the old one", func(t *testing.T) {
+		newData, newDigest := billingBundle(t, cap.Rule{ID: "freeze-reads", Action: cap.ActionDeny, Callers: []cap.Caller{{Service: "worker"}}, Capabilities: []string{"invoice.read"}})
+		writeFile(t, bundlePath, newData)
+		if err := w.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+			t.Fatal(err)
+		}
+		w.waitForLog(t, "cap bundle reloaded")
+		digest = newDigest
+		expectDenial(t, curl(t, dir, caFile, "worker", "GET", base+"/v1/invoices/42"), "403", "matched_deny", []string{"freeze-reads"})
+	})
+}
+
+func TestWorkerRefusesToStartOnBadInput(t *testing.T) {
+	dir := t.TempDir()
+	ca := newTestCA(t, "crank test CA")
+	caFile := filepath.Join(dir, "ca.pem")
+	writeFile(t, caFile, ca.pem)
+	cert, key := ca.issue(t, dir, "billing", "billing")
+	_, otherKey := ca.issue(t, dir, "other", "other")
+	otherCA := newTestCA(t, "other CA")
+	otherCAFile := filepath.Join(dir, "other-ca.pem")
+	writeFile(t, otherCAFile, otherCA.pem)
+	bundleData, _ := billingBundle(t)
+	bundle := filepath.Join(dir, "bundle.json")
+	writeFile(t, bundle, bundleData)
+	garbage := filepath.Join(dir, "garbage.pem")
+	writeFile(t, garbage, []byte("not a PEM file\n"))
+	wrongService := filepath.Join(dir, "wrong-service.json")
+	wrongData, _, err := cap.Marshal(cap.Policy{Service: "ledger", TrustDomain: trustDomain, Capabilities: []cap.Capability{{Name: "x"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, wrongService, wrongData)
+	futureSchema := filepath.Join(dir, "v2.json")
+	writeFile(t, futureSchema, bytes.Replace(bundleData, []byte("bundle/v1"), []byte("bundle/v2"), 1))
+
+	tests := []struct {
+		name                string
+		cert, key, ca, bund string
+		wantMessage         string
+	}{
+		{"certificate is not PEM", garbage, key, caFile, bundle, "do not form a pair"},
+		{"key does not match certificate", cert, otherKey, caFile, bundle, "do not form a pair"},
+		{"CA file missing", cert, key, filepath.Join(dir, "missing.pem"), bundle, "read CA bundle"},
+		{"CA file is not a certificate", cert, key, key, bundle, "PRIVATE KEY"},
+		{"certificate from another CA", cert, key, otherCAFile, bundle, "does not chain to the CA bundle"},
+		{"bundle missing", cert, key, caFile, filepath.Join(dir, "nope.json"), "read capability bundle"},
+		{"bundle not JSON", cert, key, caFile, garbage, "not a JSON object"},
+		{"bundle of a future major version", cert, key, caFile, futureSchema, "not supported"},
+		{"bundle for another service", cert, key, caFile, wrongService, `is for service "ledger"`},
+		{"no bundle flag", cert, key, caFile, "", "missing required flags [-bundle]"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, workerBinary(t), "-listen", "127.0.0.1:0", "-cert", tc.cert, "-key", tc.key, "-ca", tc.ca, "-bundle", tc.bund)
+			out, err := cmd.CombinedOutput()
+			var exitErr *exec.ExitError
+			if !errors.As(err, &exitErr) || exitErr.ExitCode() == 0 {
+				t.Fatalf("worker should exit non-zero, got %v; output:\n%s", err, out)
+			}
+			if !strings.Contains(string(out), tc.wantMessage) {
+				t.Fatalf("output should contain %q:\n%s", tc.wantMessage, out)
+			}
+			if strings.Contains(string(out), "worker listening") {
+				t.Fatalf("worker started listening despite bad input:\n%s", out)
+			}
+		})
+	}
+}
