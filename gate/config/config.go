@@ -1,0 +1,86 @@
+// Package config holds crank-gate's settings and reads them from
+// .crank-gate.yaml and, for teams migrating, from .hadolint.yaml.
+package config
+
+import (
+	"time"
+
+	"github.com/crank-platform/terraform-provider-crank/gate/findings"
+)
+
+// Config is the merged configuration. Rules read the policy fields; the
+// lint engine applies FailOn, Severity and Ignores.
+type Config struct {
+	// FailOn is the lowest severity that makes "lint" exit 1.
+	FailOn findings.Severity
+	// Severity overrides a rule's severity; findings.None disables it.
+	Severity map[string]findings.Severity
+	// Ignores suppress rules for all files or a path glob.
+	Ignores []Ignore
+	// TrustedRegistries are registry patterns FROM may use; "*" matches
+	// one DNS label ("*.gcr.io"), "**" anything. Empty means every registry.
+	TrustedRegistries []string
+	// SlimAllowlist are image-name patterns counted as slim bases.
+	SlimAllowlist []string
+	// RequiredUID is the numeric user the final stage must end as.
+	RequiredUID string
+	// RequireHealthcheck asks the final stage for a HEALTHCHECK (or an
+	// explicit HEALTHCHECK NONE).
+	RequireHealthcheck bool
+	// LabelSchema maps required label names to a value type (text, url,
+	// semver, hash, rfc3339, spdx, email), as hadolint's label-schema.
+	LabelSchema map[string]string
+	// StrictLabels reports labels not in LabelSchema (hadolint DL3049/DL3050).
+	StrictLabels bool
+	// DisableIgnorePragma makes inline "# hadolint ignore=" and friends
+	// inert, as hadolint's option of the same name.
+	DisableIgnorePragma bool
+	// Now is the clock for "expires"; tests inject it.
+	Now func() time.Time
+}
+
+// Ignore suppresses Rule (for Paths matching, or everywhere).
+type Ignore struct {
+	Rule    string
+	Paths   []string
+	Reason  string
+	Expires time.Time
+	// Source says where the ignore came from, for messages.
+	Source string
+}
+
+// Default is the platform policy: fail on warnings, numeric UID 1000 (the
+// platform's worker:1000), and the usual slim bases.
+func Default() *Config {
+	return &Config{
+		FailOn:             findings.Warning,
+		Severity:           map[string]findings.Severity{},
+		RequiredUID:        "1000",
+		RequireHealthcheck: true,
+		SlimAllowlist:      DefaultSlimAllowlist(),
+		LabelSchema:        map[string]string{},
+		Now:                time.Now,
+	}
+}
+
+// DefaultSlimAllowlist is the default set of slim base-image patterns.
+func DefaultSlimAllowlist() []string {
+	return []string{
+		"scratch",
+		"gcr.io/distroless/**",
+		"**/distroless/**",
+		"cgr.dev/chainguard/**",
+		"**/alpine",
+		"alpine",
+		"**/busybox",
+		"busybox",
+		"**:*-slim*",
+		"**:*slim",
+		"**:*-alpine*",
+		"**:alpine*",
+		"**:*-distroless*",
+		"**/static",
+		"registry.access.redhat.com/ubi*/ubi-micro",
+		"registry.access.redhat.com/ubi*/ubi-minimal",
+	}
+}

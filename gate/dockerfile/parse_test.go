@@ -1,0 +1,136 @@
+package dockerfile
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func mustParse(t *testing.T, src string, opt Options) *File {
+	t.Helper()
+	f, err := Parse([]byte(src), opt)
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	return f
+}
+
+func TestStagesTargetAndExpansion(t *testing.T) {
+	src := `# syntax=docker/dockerfile:1
+# check=skip=JSONArgsRecommended
+ARG GO=1.26
+ARG BASE
+FROM golang:${GO}-bookworm AS build
+ARG GO
+RUN go version
+FROM build AS test
+RUN go test ./...
+FROM ${BASE:-gcr.io/distroless/static}:nonroot AS final
+COPY --from=build /out /app
+FROM alpine AS unused
+`
+	f := mustParse(t, src, Options{Target: "final"})
+	if len(f.Directives) != 2 || f.Directives[1].Key != "check" || f.Directives[1].Value != "skip=JSONArgsRecommended" {
+		t.Fatalf("directives = %+v", f.Directives)
+	}
+	if got := f.Stages[0].Base; got != "golang:1.26-bookworm" {
+		t.Errorf("stage 0 base = %q", got)
+	}
+	if f.Stages[0].BaseRef.Tag != "1.26-bookworm" || f.Stages[0].BaseRef.Unresolved {
+		t.Errorf("stage 0 ref = %+v", f.Stages[0].BaseRef)
+	}
+	if f.Stages[1].BaseStage != f.Stages[0] {
+		t.Errorf("stage 1 should build on stage 0")
+	}
+	fin := f.Stages[2]
+	if fin.Base != "gcr.io/distroless/static:nonroot" || fin.BaseRef.Registry != "gcr.io" || fin.BaseRef.Tag != "nonroot" {
+		t.Errorf("final = %q %+v", fin.Base, fin.BaseRef)
+	}
+	if f.Target != fin || !fin.IsTarget {
+		t.Errorf("target = %v", f.Target.Label())
+	}
+	want := []bool{true, false, true, false}
+	for i, s := range f.Stages {
+		if s.ReachesTarget != want[i] {
+			t.Errorf("stage %s ReachesTarget = %v, want %v", s.Label(), s.ReachesTarget, want[i])
+		}
+	}
+	if v, ok := f.Stages[0].Instructions[1].Var("GO"); !ok || v != "1.26" {
+		t.Errorf("GO in stage = %q %v", v, ok)
+	}
+	f2 := mustParse(t, src, Options{BuildArgs: map[string]string{"BASE": "debian", "GO": "1.25"}})
+	if f2.Stages[2].Base != "debian:nonroot" || f2.Stages[0].Base != "golang:1.25-bookworm" {
+		t.Errorf("build args not applied: %q %q", f2.Stages[2].Base, f2.Stages[0].Base)
+	}
+	if f2.Target != f2.Stages[3] {
+		t.Errorf("default target must be the last stage")
+	}
+}
+
+func TestUnresolvedFrom(t *testing.T) {
+	f := mustParse(t, "ARG IMG\nFROM $IMG\n", Options{})
+	if !f.Stages[0].BaseRef.Unresolved {
+		t.Errorf("FROM $IMG without value must be unresolved: %+v", f.Stages[0].BaseRef)
+	}
+}
+
+func TestRunAnalysis(t *testing.T) {
+	src := "FROM alpine\nARG V=1.2\nRUN set -e; \\\n    curl -fsSL \"https://x/$V/i.sh\" | sh && \\\n    echo $(wget -qO- y | bash) || true\n" +
+		"RUN <<EOF\napk add --no-cache curl\ncurl https://x | sh\nEOF\n" +
+		"RUN [\"sh\", \"-c\", \"a | b\"]\n" +
+		"RUN python3 <<EOF\nprint('x | y')\nEOF\n" +
+		"RUN bash <<EOF\ncat /etc/os-release | grep ID\nEOF\n"
+	f := mustParse(t, src, Options{})
+	runs := f.Stages[0].Instructions
+	c := runs[1].Commands()
+	names := []string{}
+	for _, x := range c {
+		names = append(names, x.Name()+"@"+strconv.Itoa(x.Line)+":"+x.Op)
+	}
+	if got := strings.Join(names, " "); got != "set@3: curl@4:; sh@4:| echo@5:&& wget@5:; bash@5:| true@5:||" {
+		t.Errorf("commands = %s", got)
+	}
+	if c[1].Args[2].Value != "https://x/1.2/i.sh" || !c[1].Args[2].Literal {
+		t.Errorf("curl url = %+v", c[1].Args[2])
+	}
+	if len(runs[1].Scripts[0].Pipelines) != 2 {
+		t.Errorf("pipelines = %d", len(runs[1].Scripts[0].Pipelines))
+	}
+	hd := runs[2].Scripts[0]
+	if hd.Heredoc != "EOF" || len(hd.Commands) != 3 || hd.Commands[1].Line != 8 || len(hd.Pipelines) != 1 {
+		t.Errorf("heredoc script = %+v first line %d", hd, hd.Commands[0].Line)
+	}
+	if p := runs[3].Scripts[0].Pipelines; len(p) != 1 {
+		t.Errorf("exec sh -c pipelines = %d", len(p))
+	}
+	if p := runs[4].Scripts[0].Pipelines; len(p) != 0 {
+		t.Errorf("python heredoc must not be shell-analysed: %d pipelines", len(p))
+	}
+	if p := runs[5].Scripts[0].Pipelines; len(p) != 1 || p[0].Commands[0].Line != 15 {
+		t.Errorf("bash <<EOF body must be analysed: %+v", p)
+	}
+}
+
+func TestRecoverableErrors(t *testing.T) {
+	f := mustParse(t, "FROM alpine\nRUN --mount=type=bogus true\nHEALTHCHECK --interval=xx CMD true\nUSER 1000\n", Options{})
+	if len(f.Errors) != 2 || f.Errors[0].Line != 2 {
+		t.Fatalf("errors = %+v", f.Errors)
+	}
+	if n := len(f.Stages[0].Instructions); n != 3 {
+		t.Errorf("instructions after errors = %d", n)
+	}
+}
+
+func TestImageRef(t *testing.T) {
+	for in, want := range map[string]ImageRef{
+		"ubuntu":                        {Registry: "docker.io", Repository: "ubuntu"},
+		"localhost:5000/a/b:1@sha256:x": {Registry: "localhost:5000", RegistryExplicit: true, Repository: "a/b", Tag: "1", Digest: "sha256:x"},
+		"org/app:latest":                {Registry: "docker.io", Repository: "org/app", Tag: "latest"},
+	} {
+		got := ParseImageRef(in)
+		got.Raw = ""
+		if got != want {
+			t.Errorf("%s: got %+v want %+v", in, got, want)
+		}
+	}
+}

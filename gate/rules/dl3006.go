@@ -1,0 +1,29 @@
+package rules
+
+// DL3006: FROM without a tag.
+var DL3006 = Rule{
+	ID:       "DL3006",
+	Name:     "untagged-from",
+	Severity: Warning,
+	Summary:  "Always tag the version of an image explicitly.",
+	Why: "Without a tag Docker pulls `latest`, which changes under you: the same Dockerfile builds " +
+		"different images on different days, and a rebuild can silently pick up a major upgrade. " +
+		"Name the version you tested (`debian:12.7-slim`), or better pin the digest (CG1001).",
+	Bad:  "FROM debian\nRUN true\n",
+	Good: "FROM debian:12.7-slim\nRUN true\n",
+	Differences: "ARG values are expanded (including `${VAR:-default}` and `--build-arg`) before the check, so " +
+		"`FROM img:${TAG}` with a known TAG does not fire, and `FROM ${IMAGE}` with no known value is left " +
+		"alone instead of being reported as untagged. References to earlier stages and `scratch` never fire.",
+	Equivalents: Equivalents{Hadolint: []string{"DL3006"}, Trivy: []string{"DS001"}},
+	Check:       checkDL3006,
+}
+
+func checkDL3006(ctx *Context) {
+	for _, s := range ctx.File.Stages {
+		ref := s.BaseRef
+		if s.BaseStage != nil || ref.Unresolved || ref.Scratch || ref.Tag != "" || ref.Digest != "" {
+			continue
+		}
+		ctx.Report(s.From, "Image %q has no tag; pin a version such as %s:<version>", s.Base, ref.Repository)
+	}
+}
