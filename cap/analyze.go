@@ -172,6 +172,7 @@ var httpMethods = []string{
 
 func (a *analysis) checkCapabilities() {
 	routes := http.NewServeMux()
+	routeOwners := map[string]string{} // pattern -> capability, to name the other side of a conflict
 	grpcMethods := map[string]string{}
 	for _, c := range a.policy.Capabilities {
 		path := fmt.Sprintf("capabilities[%q]", c.Name)
@@ -193,8 +194,21 @@ func (a *analysis) checkCapabilities() {
 			if problem := httpRouteProblem(c.HTTPMethod, c.HTTPPath); problem != "" {
 				a.add(SeverityError, CodeInvalidValue, path+".http_path", problem)
 			} else if problem := registerRoute(routes, c.HTTPMethod, c.HTTPPath); problem != "" {
+				other := "another capability"
+				for pattern, owner := range routeOwners {
+					if strings.Contains(problem, `"`+pattern+`"`) {
+						other = fmt.Sprintf("capability %q", owner)
+					}
+				}
+				// ServeMux's message starts with source locations that mean
+				// nothing to a policy author; its last line says why.
+				if i := strings.LastIndex(problem, "\n"); i >= 0 {
+					problem = strings.TrimSpace(problem[i+1:])
+				}
 				a.add(SeverityError, CodeConflictingRoutes, path+".http_path",
-					fmt.Sprintf("route %s %s conflicts with another capability's route: %s", c.HTTPMethod, c.HTTPPath, problem))
+					fmt.Sprintf("route %s %s conflicts with the route of %s: %s; give each capability a distinct method and path", c.HTTPMethod, c.HTTPPath, other, problem))
+			} else {
+				routeOwners[c.HTTPMethod+" "+c.HTTPPath] = c.Name
 			}
 		}
 		if c.GRPCMethod != "" {
@@ -496,6 +510,7 @@ func (a *analysis) checkAllowAgainstDenies(allow resolvedRule, denies []resolved
 		}
 	}
 	if len(grants) > 0 && uncovered == 0 {
+		slices.Sort(shadowers)
 		a.add(SeverityWarning, CodeShadowedAllow, path,
 			fmt.Sprintf("allow rule %q never takes effect: deny rule(s) %s match every caller and capability it allows, and deny wins", allow.rule.ID, quoteList(shadowers)),
 			append([]string{allow.rule.ID}, shadowers...)...)
@@ -554,6 +569,7 @@ func (a *analysis) checkRedundant(allow resolvedRule, allows []resolvedRule) {
 		}
 	}
 	if len(grants) > 0 {
+		slices.Sort(coverers)
 		a.add(SeverityWarning, CodeRedundantAllow, fmt.Sprintf("rules[%q]", allow.rule.ID),
 			fmt.Sprintf("allow rule %q adds nothing: allow rule(s) %s already grant every caller and capability it names", allow.rule.ID, quoteList(coverers)),
 			append([]string{allow.rule.ID}, coverers...)...)

@@ -93,7 +93,7 @@ func checkSchema(data []byte) error {
 	var probe struct {
 		Schema *string `json:"schema"`
 	}
-	if err := json.Unmarshal(data, &probe); err != nil {
+	if err := json.NewDecoder(bytes.NewReader(data)).Decode(&probe); err != nil {
 		return fmt.Errorf("capability bundle is not a JSON object: %w", describeJSONError(err))
 	}
 	switch {
