@@ -1,0 +1,284 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/crank-platform/terraform-provider-crank/gate/findings"
+)
+
+// File names searched in the working directory when --config is not given.
+var (
+	CrankFiles    = []string{".crank-gate.yaml", ".crank-gate.yml"}
+	HadolintFiles = []string{".hadolint.yaml", ".hadolint.yml"}
+)
+
+// crankFile is the on-disk shape of .crank-gate.yaml.
+type crankFile struct {
+	FailOn              *string           `yaml:"fail-on"`
+	Severity            map[string]string `yaml:"severity"`
+	Ignore              []crankIgnore     `yaml:"ignore"`
+	TrustedRegistries   []string          `yaml:"trusted-registries"`
+	SlimAllowlist       []string          `yaml:"slim-allowlist"`
+	RequiredUID         *string           `yaml:"required-uid"`
+	RequireHealthcheck  *bool             `yaml:"require-healthcheck"`
+	LabelSchema         map[string]string `yaml:"label-schema"`
+	StrictLabels        *bool             `yaml:"strict-labels"`
+	DisableIgnorePragma *bool             `yaml:"disable-ignore-pragma"`
+}
+
+type crankIgnore struct {
+	Rule    string   `yaml:"rule"`
+	Paths   []string `yaml:"paths"`
+	Reason  string   `yaml:"reason"`
+	Expires string   `yaml:"expires"`
+}
+
+// hadolintFile is hadolint's configuration; keys we do not act on are
+// accepted so an existing file loads unchanged.
+type hadolintFile struct {
+	Ignored             []string            `yaml:"ignored"`
+	Override            map[string][]string `yaml:"override"`
+	TrustedRegistries   []string            `yaml:"trustedRegistries"`
+	FailureThreshold    *string             `yaml:"failure-threshold"`
+	LabelSchema         map[string]string   `yaml:"label-schema"`
+	StrictLabels        *bool               `yaml:"strict-labels"`
+	DisableIgnorePragma *bool               `yaml:"disable-ignore-pragma"`
+	NoFail              *bool               `yaml:"no-fail"`
+	NoColor             *bool               `yaml:"no-color"`
+	Format              *string             `yaml:"format"`
+	Verbose             *bool               `yaml:"verbose"`
+}
+
+// Load builds the configuration. With explicit set, only that file is read
+// (hadolint format when its name contains "hadolint"); otherwise dir is
+// searched for .hadolint.yaml and then .crank-gate.yaml, the latter winning.
+// It returns the files read, for messages.
+func Load(explicit, dir string) (*Config, []string, error) {
+	cfg := Default()
+	if explicit != "" {
+		data, err := os.ReadFile(explicit)
+		if err != nil {
+			return nil, nil, fmt.Errorf("cannot read config: %w", err)
+		}
+		if strings.Contains(strings.ToLower(filepath.Base(explicit)), "hadolint") {
+			err = cfg.ApplyHadolint(data, explicit)
+		} else {
+			err = cfg.ApplyCrank(data, explicit)
+		}
+		return cfg, []string{explicit}, err
+	}
+	var read []string
+	for _, group := range []struct {
+		names []string
+		apply func([]byte, string) error
+	}{{HadolintFiles, cfg.ApplyHadolint}, {CrankFiles, cfg.ApplyCrank}} {
+		for _, n := range group.names {
+			p := filepath.Join(dir, n)
+			data, err := os.ReadFile(p)
+			if errors.Is(err, os.ErrNotExist) {
+				continue
+			}
+			if err != nil {
+				return nil, nil, fmt.Errorf("cannot read config: %w", err)
+			}
+			if err := group.apply(data, p); err != nil {
+				return nil, nil, err
+			}
+			read = append(read, p)
+			break
+		}
+	}
+	return cfg, read, nil
+}
+
+func strictDecode(data []byte, v any, source string) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("%s: %v (check the key names against gate/docs/lint.md)", source, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	return nil
+}
+
+// ApplyCrank merges a .crank-gate.yaml document into c.
+func (c *Config) ApplyCrank(data []byte, source string) error {
+	var f crankFile
+	if err := strictDecode(data, &f, source); err != nil {
+		return err
+	}
+	if f.FailOn != nil {
+		s, err := findings.ParseSeverity(*f.FailOn)
+		if err != nil {
+			return fmt.Errorf("%s: fail-on: %v", source, err)
+		}
+		c.FailOn = s
+	}
+	for id, sev := range f.Severity {
+		s, err := findings.ParseSeverity(sev)
+		if err != nil {
+			return fmt.Errorf("%s: severity.%s: %v", source, id, err)
+		}
+		c.Severity[strings.ToUpper(id)] = s
+	}
+	for i, ig := range f.Ignore {
+		if ig.Rule == "" {
+			return fmt.Errorf("%s: ignore[%d]: rule is required", source, i)
+		}
+		if strings.TrimSpace(ig.Reason) == "" {
+			return fmt.Errorf("%s: ignore[%d] (%s): a reason is required so the next reader knows why", source, i, ig.Rule)
+		}
+		out := Ignore{Rule: strings.ToUpper(ig.Rule), Paths: ig.Paths, Reason: ig.Reason, Source: source}
+		if ig.Expires != "" {
+			t, err := time.Parse("2006-01-02", ig.Expires)
+			if err != nil {
+				return fmt.Errorf("%s: ignore[%d] (%s): expires %q must be a date like 2026-12-31", source, i, ig.Rule, ig.Expires)
+			}
+			// The ignore holds through the whole expiry day.
+			out.Expires = t.Add(24 * time.Hour)
+		}
+		c.Ignores = append(c.Ignores, out)
+	}
+	if f.TrustedRegistries != nil {
+		c.TrustedRegistries = f.TrustedRegistries
+	}
+	if f.SlimAllowlist != nil {
+		c.SlimAllowlist = f.SlimAllowlist
+	}
+	if f.RequiredUID != nil {
+		if _, ok := numeric(*f.RequiredUID); !ok {
+			return fmt.Errorf("%s: required-uid %q must be a number such as 1000", source, *f.RequiredUID)
+		}
+		c.RequiredUID = *f.RequiredUID
+	}
+	if f.RequireHealthcheck != nil {
+		c.RequireHealthcheck = *f.RequireHealthcheck
+	}
+	for k, v := range f.LabelSchema {
+		c.LabelSchema[k] = v
+	}
+	if f.StrictLabels != nil {
+		c.StrictLabels = *f.StrictLabels
+	}
+	if f.DisableIgnorePragma != nil {
+		c.DisableIgnorePragma = *f.DisableIgnorePragma
+	}
+	return nil
+}
+
+// ApplyHadolint merges a .hadolint.yaml document into c.
+func (c *Config) ApplyHadolint(data []byte, source string) error {
+	var f hadolintFile
+	if err := strictDecode(data, &f, source); err != nil {
+		return err
+	}
+	for _, id := range f.Ignored {
+		c.Severity[strings.ToUpper(id)] = findings.None
+	}
+	for level, ids := range f.Override {
+		s, err := findings.ParseSeverity(level)
+		if err != nil {
+			return fmt.Errorf("%s: override.%s: %v", source, level, err)
+		}
+		for _, id := range ids {
+			c.Severity[strings.ToUpper(id)] = s
+		}
+	}
+	if f.TrustedRegistries != nil {
+		c.TrustedRegistries = f.TrustedRegistries
+	}
+	if f.FailureThreshold != nil {
+		s, err := findings.ParseSeverity(*f.FailureThreshold)
+		if err != nil {
+			return fmt.Errorf("%s: failure-threshold: %v", source, err)
+		}
+		c.FailOn = s
+	}
+	if f.NoFail != nil && *f.NoFail {
+		c.FailOn = findings.None
+	}
+	for k, v := range f.LabelSchema {
+		c.LabelSchema[k] = v
+	}
+	if f.StrictLabels != nil {
+		c.StrictLabels = *f.StrictLabels
+	}
+	if f.DisableIgnorePragma != nil {
+		c.DisableIgnorePragma = *f.DisableIgnorePragma
+	}
+	return nil
+}
+
+func numeric(s string) (int, bool) {
+	n := 0
+	if s == "" || len(s) > 9 {
+		return 0, false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return 0, false
+		}
+		n = n*10 + int(r-'0')
+	}
+	return n, true
+}
+
+var (
+	globMu    sync.Mutex
+	globCache = map[string]*regexp.Regexp{}
+)
+
+// Match reports whether s matches pattern, where "**" matches anything and
+// "*" anything but "/". Registry patterns ("*.gcr.io"), image patterns
+// ("ghcr.io/org/**") and path ignores all use it.
+func Match(pattern, s string) bool {
+	globMu.Lock()
+	re, ok := globCache[pattern]
+	if !ok {
+		var b strings.Builder
+		b.WriteString("^")
+		for i := 0; i < len(pattern); i++ {
+			switch {
+			case strings.HasPrefix(pattern[i:], "**"):
+				b.WriteString(".*")
+				i++
+			case pattern[i] == '*':
+				b.WriteString("[^/]*")
+			default:
+				b.WriteString(regexp.QuoteMeta(pattern[i : i+1]))
+			}
+		}
+		b.WriteString("$")
+		re = regexp.MustCompile(b.String())
+		globCache[pattern] = re
+	}
+	globMu.Unlock()
+	return re.MatchString(s)
+}
+
+// Active reports whether the ignore still applies at now.
+func (i Ignore) Active(now time.Time) bool { return i.Expires.IsZero() || now.Before(i.Expires) }
+
+// AppliesTo reports whether the ignore covers the file at path.
+func (i Ignore) AppliesTo(path string) bool {
+	if len(i.Paths) == 0 {
+		return true
+	}
+	p := filepath.ToSlash(path)
+	for _, pat := range i.Paths {
+		if Match(pat, p) || Match(pat, filepath.Base(p)) {
+			return true
+		}
+	}
+	return false
+}
