@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"crypto/x509"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,6 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/crank-platform/terraform-provider-crank/internal/pki"
 )
 
 // testClock is the provider clock tests move forward to exercise renewal.
@@ -90,3 +93,7 @@ func run(dir, name string, args ...string) (string, error) {
 	}
 	return string(out), nil
 }
+
+func parseOne(p string) (*x509.Certificate, error) { return pki.ParseCertPEM(p) }
+
+func hexID(b []byte) string { return pki.HexID(b) }

@@ -447,7 +447,7 @@ func (r *certificateResource) renewalChecks(plan, state *certificateModel, w wan
 	leaf, err := pki.ParseCertPEM(state.CertPEM.ValueString())
 	if err != nil {
 		// A state we cannot read is re-issued rather than trusted.
-		plan.ReadyForRenewal = types.BoolValue(true)
+		plan.ReadyForRenewal = types.BoolValue(!state.ReadyForRenewal.ValueBool())
 		return []path.Path{path.Root("ready_for_renewal")}
 	}
 	addr := plan.Service.ValueString()
@@ -468,7 +468,10 @@ func (r *certificateResource) renewalChecks(plan, state *certificateModel, w wan
 	}
 	windowStart := leaf.NotAfter.Add(-renewBefore)
 	if !now.Before(windowStart) {
-		plan.ReadyForRenewal = types.BoolValue(true)
+		// Terraform only honours a replacement on a path whose value changes.
+		// A refresh has usually set the state to true already, so plan the
+		// value the new certificate will have; without a refresh, plan true.
+		plan.ReadyForRenewal = types.BoolValue(!state.ReadyForRenewal.ValueBool())
 		diags.AddWarning("Certificate will be renewed",
 			fmt.Sprintf("The certificate for %q expires at %s and has been inside its renewal window since %s; this plan replaces it.", addr, rfc3339(leaf.NotAfter), rfc3339(windowStart)))
 		return []path.Path{path.Root("ready_for_renewal")}
