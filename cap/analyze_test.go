@@ -52,15 +52,21 @@ func TestAnalyzeDiagnostics(t *testing.T) {
 			policy:   func(p *Policy) { p.Rules = append(p.Rules, allow("r", svc("worker"), "invoice.delete")) },
 			severity: SeverityError, code: CodeUnknownCapability, path: `rules["r"].capabilities`, ruleIDs: []string{"r"}, message: `no capability "invoice.delete"`},
 		{name: "invalid SPIFFE ID",
-			policy:   func(p *Policy) { p.Rules = append(p.Rules, allow("r", []Caller{{SPIFFEID: "spiffe://example.org/a/../b"}}, "invoice.read")) },
+			policy: func(p *Policy) {
+				p.Rules = append(p.Rules, allow("r", []Caller{{SPIFFEID: "spiffe://example.org/a/../b"}}, "invoice.read"))
+			},
 			severity: SeverityError, code: CodeInvalidSPIFFEID, path: `rules["r"].callers[0].spiffe_id`, ruleIDs: []string{"r"}, message: "'.' or '..'"},
 		{name: "invalid SPIFFE prefix",
-			policy:   func(p *Policy) { p.Rules = append(p.Rules, allow("r", []Caller{{SPIFFEPrefix: "spiffe://example.org/jobs/"}}, "invoice.read")) },
+			policy: func(p *Policy) {
+				p.Rules = append(p.Rules, allow("r", []Caller{{SPIFFEPrefix: "spiffe://example.org/jobs/"}}, "invoice.read"))
+			},
 			severity: SeverityError, code: CodeInvalidSPIFFEID, path: `rules["r"].callers[0].spiffe_prefix`, ruleIDs: []string{"r"}},
 		{name: "trust domain mismatch with issuer", env: Environment{IssuerTrustDomain: "prod.example.org"},
 			severity: SeverityError, code: CodeTrustDomainMismatch, path: "trust_domain", message: `"prod.example.org"`},
 		{name: "caller in another trust domain",
-			policy:   func(p *Policy) { p.Rules = append(p.Rules, allow("r", []Caller{{SPIFFEID: "spiffe://other.org/worker"}}, "invoice.read")) },
+			policy: func(p *Policy) {
+				p.Rules = append(p.Rules, allow("r", []Caller{{SPIFFEID: "spiffe://other.org/worker"}}, "invoice.read"))
+			},
 			severity: SeverityError, code: CodeTrustDomainMismatch, path: `rules["r"].callers[0].spiffe_id`, ruleIDs: []string{"r"}},
 		{name: "rate limit on deny",
 			policy: func(p *Policy) {
@@ -77,7 +83,9 @@ func TestAnalyzeDiagnostics(t *testing.T) {
 			},
 			severity: SeverityError, code: CodeInvalidValue, path: `rules["r"].rate_limit`, ruleIDs: []string{"r"}},
 		{name: "duplicate rule ID",
-			policy:   func(p *Policy) { p.Rules = append(p.Rules, allow("r", svc("worker"), "invoice.read"), deny("r", svc("jobs"), "invoice.read")) },
+			policy: func(p *Policy) {
+				p.Rules = append(p.Rules, allow("r", svc("worker"), "invoice.read"), deny("r", svc("jobs"), "invoice.read"))
+			},
 			severity: SeverityError, code: CodeDuplicateID, path: `rules["r"].id`, ruleIDs: []string{"r"}},
 		{name: "duplicate capability",
 			policy:   func(p *Policy) { p.Capabilities = append(p.Capabilities, Capability{Name: "invoice.read"}) },
@@ -95,10 +103,14 @@ func TestAnalyzeDiagnostics(t *testing.T) {
 			policy:   func(p *Policy) { p.Capabilities[2].GRPCMethod = "Invoices.Void" },
 			severity: SeverityError, code: CodeInvalidValue, path: `capabilities["invoice.void"].grpc_method`},
 		{name: "caller with two kinds",
-			policy:   func(p *Policy) { p.Rules = append(p.Rules, allow("r", []Caller{{Service: "worker", TrustDomain: testTD}}, "invoice.read")) },
+			policy: func(p *Policy) {
+				p.Rules = append(p.Rules, allow("r", []Caller{{Service: "worker", TrustDomain: testTD}}, "invoice.read"))
+			},
 			severity: SeverityError, code: CodeInvalidValue, path: `rules["r"].callers[0]`},
 		{name: "invalid action",
-			policy:   func(p *Policy) { p.Rules = append(p.Rules, Rule{ID: "r", Action: "permit", Callers: svc("worker"), Capabilities: []string{"invoice.read"}}) },
+			policy: func(p *Policy) {
+				p.Rules = append(p.Rules, Rule{ID: "r", Action: "permit", Callers: svc("worker"), Capabilities: []string{"invoice.read"}})
+			},
 			severity: SeverityError, code: CodeInvalidValue, path: `rules["r"].action`},
 		{name: "allow fully shadowed by denies",
 			policy: func(p *Policy) {
@@ -132,10 +144,14 @@ func TestAnalyzeDiagnostics(t *testing.T) {
 			policy:   func(p *Policy) { p.Rules = append(p.Rules, allow("r", svc("worker"), "*")) },
 			severity: SeverityWarning, code: CodeBroadGrant, path: `rules["r"].capabilities`, ruleIDs: []string{"r"}},
 		{name: "trust-domain-wide grant",
-			policy:   func(p *Policy) { p.Rules = append(p.Rules, allow("r", []Caller{{TrustDomain: testTD}}, "invoice.read")) },
+			policy: func(p *Policy) {
+				p.Rules = append(p.Rules, allow("r", []Caller{{TrustDomain: testTD}}, "invoice.read"))
+			},
 			severity: SeverityWarning, code: CodeBroadGrant, path: `rules["r"].callers[0].trust_domain`, ruleIDs: []string{"r"}},
 		{name: "capability nobody can reach",
-			policy:   func(p *Policy) { p.Rules = slices.DeleteFunc(p.Rules, func(r Rule) bool { return r.ID == "base-void" }) },
+			policy: func(p *Policy) {
+				p.Rules = slices.DeleteFunc(p.Rules, func(r Rule) bool { return r.ID == "base-void" })
+			},
 			severity: SeverityWarning, code: CodeUnreachableCapability, path: `capabilities["invoice.void"]`},
 		{name: "capability reachable only through a shadowed allow",
 			policy:   func(p *Policy) { p.Rules = append(p.Rules, deny("no-void", svc("reader"), "invoice.void")) },
