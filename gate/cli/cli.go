@@ -1,0 +1,288 @@
+// Package cli implements the crank-gate commands; cmd/crank-gate only
+// wires it to the process (arguments, signals, exit code).
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/crank-platform/terraform-provider-crank/gate/config"
+	"github.com/crank-platform/terraform-provider-crank/gate/findings"
+	"github.com/crank-platform/terraform-provider-crank/gate/lint"
+	"github.com/crank-platform/terraform-provider-crank/gate/report"
+	"github.com/crank-platform/terraform-provider-crank/gate/rules"
+)
+
+// Exit codes.
+const (
+	ExitPass     = 0
+	ExitFindings = 1
+	ExitError    = 2
+)
+
+// Env is the process environment the commands use; tests fake it.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// StdoutIsTerminal enables colour in the tty format.
+	StdoutIsTerminal bool
+	Getenv           func(string) string
+	Version          string
+}
+
+const usage = `crank-gate: a Dockerfile linter that understands the build.
+
+Usage:
+  crank-gate lint [flags] [PATH|DIR|-]...   lint Dockerfiles (default: the current directory)
+  crank-gate rules [--format table|json|markdown]
+  crank-gate version
+
+Run "crank-gate lint -h" for the lint flags.
+`
+
+// Main runs one command and returns the exit code.
+func Main(ctx context.Context, args []string, env Env) int {
+	if env.Getenv == nil {
+		env.Getenv = os.Getenv
+	}
+	if len(args) == 0 {
+		fmt.Fprint(env.Stderr, usage)
+		return ExitError
+	}
+	switch args[0] {
+	case "lint":
+		return runLint(ctx, args[1:], env)
+	case "rules":
+		return runRules(args[1:], env)
+	case "version", "--version", "-v":
+		fmt.Fprintf(env.Stdout, "crank-gate %s\n", env.Version)
+		return ExitPass
+	case "help", "-h", "--help":
+		fmt.Fprint(env.Stdout, usage)
+		return ExitPass
+	}
+	fmt.Fprintf(env.Stderr, "crank-gate: unknown command %q\n\n%s", args[0], usage)
+	return ExitError
+}
+
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+type output struct {
+	format string
+	file   string
+}
+
+func parseFormats(vals []string) ([]output, error) {
+	if len(vals) == 0 {
+		vals = []string{"tty"}
+	}
+	var outs []output
+	toStdout := 0
+	for _, v := range vals {
+		name, file, _ := strings.Cut(v, "=")
+		if _, err := report.New(name, report.Options{}); err != nil {
+			return nil, fmt.Errorf("--format %s: %w", v, err)
+		}
+		if file == "" || file == "-" {
+			toStdout++
+			file = ""
+		}
+		outs = append(outs, output{format: strings.ToLower(name), file: file})
+	}
+	if toStdout > 1 {
+		return nil, errors.New("--format: only one format can go to stdout; give the others a file (--format sarif=out.sarif)")
+	}
+	return outs, nil
+}
+
+func runLint(ctx context.Context, args []string, env Env) int {
+	fs := flag.NewFlagSet("crank-gate lint", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	var only, buildArgs, formats listFlag
+	fs.Var(&only, "only", "run only these rule ids (comma-separated, repeatable), even rules that are off by default")
+	target := fs.String("target", "", "the stage being built, as docker build --target (default: the last stage)")
+	fs.Var(&buildArgs, "build-arg", "K=V build argument used to expand ARGs (repeatable)")
+	cfgPath := fs.String("config", "", "config file (.crank-gate.yaml, or a .hadolint.yaml); default: search the current directory")
+	failOn := fs.String("fail-on", "", "lowest severity that fails the run: "+strings.Join(findings.SeverityNames(), "|")+" (default from config, else warning)")
+	fs.Var(&formats, "format", "output NAME[=FILE], repeatable; NAME is one of "+strings.Join(report.Names(), ", ")+" (default tty on stdout)")
+	noColor := fs.Bool("no-color", false, "never colour the tty output")
+	fs.Usage = func() {
+		fmt.Fprintf(env.Stderr, "Usage: crank-gate lint [flags] [PATH|DIR|-]...\n\nDirectories are searched for Dockerfile*, *.Dockerfile and Containerfile; - reads stdin.\nExit codes: 0 pass, 1 findings at or above --fail-on, 2 usage or input error.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitPass
+		}
+		return ExitError
+	}
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(env.Stderr, "crank-gate lint: "+format+"\n", a...)
+		return ExitError
+	}
+	outs, err := parseFormats(formats)
+	if err != nil {
+		return fail("%v", err)
+	}
+	cfg, _, err := config.Load(*cfgPath, ".")
+	if err != nil {
+		return fail("%v", err)
+	}
+	if *failOn != "" {
+		s, err := findings.ParseSeverity(*failOn)
+		if err != nil {
+			return fail("--fail-on: %v", err)
+		}
+		cfg.FailOn = s
+	}
+	bargs := map[string]string{}
+	for _, kv := range buildArgs {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			// docker build takes the value from the environment then.
+			if ev := env.Getenv(kv); kv != "" && ev != "" {
+				bargs[kv] = ev
+				continue
+			}
+			return fail("--build-arg %q: expected KEY=VALUE", kv)
+		}
+		bargs[k] = v
+	}
+	var ids []string
+	for _, o := range only {
+		ids = append(ids, strings.Split(o, ",")...)
+	}
+	paths := fs.Args()
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	files, err := discover(paths)
+	if err != nil {
+		return fail("%v", err)
+	}
+	if len(files) == 0 {
+		return fail("no Dockerfiles found in %s (looked for Dockerfile*, *.Dockerfile, Containerfile)", strings.Join(paths, ", "))
+	}
+	inputs := make([]lint.Input, 0, len(files))
+	for _, p := range files {
+		var data []byte
+		if p == "-" {
+			data, err = io.ReadAll(io.LimitReader(env.Stdin, 64<<20))
+		} else {
+			data, err = os.ReadFile(p)
+		}
+		if err != nil {
+			return fail("cannot read %s: %v", p, err)
+		}
+		inputs = append(inputs, lint.Input{Path: p, Data: data})
+	}
+	res, errs := lint.Lint(inputs, lint.Options{Config: cfg, Only: ids, Target: *target, BuildArgs: bargs})
+	if res == nil {
+		for _, e := range errs {
+			fmt.Fprintf(env.Stderr, "crank-gate lint: %v\n", e)
+		}
+		return ExitError
+	}
+	for _, e := range errs {
+		fmt.Fprintf(env.Stderr, "crank-gate lint: %v\n", e)
+	}
+	if ctx.Err() != nil {
+		return fail("interrupted; no reports written")
+	}
+	rep := &report.Report{
+		Tool:     report.Tool{Name: rules.Engine, Version: env.Version, InformationURI: "https://github.com/crank-platform/terraform-provider-crank"},
+		Findings: res.Findings,
+		Rules:    res.Rules,
+		Summary:  findings.Summarize(res.Findings, res.Files, res.Suppressed, cfg.FailOn),
+	}
+	color := env.StdoutIsTerminal && !*noColor && env.Getenv("NO_COLOR") == ""
+	for _, o := range outs {
+		r, _ := report.New(o.format, report.Options{Color: color && o.file == ""})
+		if o.file == "" {
+			if err := r.Write(env.Stdout, rep); err != nil {
+				return fail("writing %s output: %v", o.format, err)
+			}
+			continue
+		}
+		if err := writeAtomic(o.file, func(f *os.File) error { return r.Write(f, rep) }); err != nil {
+			return fail("%v", err)
+		}
+	}
+	switch {
+	case len(errs) > 0:
+		return ExitError
+	case rep.Summary.Failed:
+		return ExitFindings
+	}
+	return ExitPass
+}
+
+func runRules(args []string, env Env) int {
+	fs := flag.NewFlagSet("crank-gate rules", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	format := fs.String("format", "table", "table, json or markdown")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitPass
+		}
+		return ExitError
+	}
+	all := rules.All()
+	switch *format {
+	case "table":
+		tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tSEVERITY\tDEFAULT\tSUMMARY\tEQUIVALENTS")
+		for _, r := range all {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, enabled(r), r.Summary, rules.EquivalentsText(r.Equivalents))
+		}
+		if err := tw.Flush(); err != nil {
+			return ExitError
+		}
+	case "json":
+		type jr struct {
+			ID          string            `json:"id"`
+			Name        string            `json:"name"`
+			Severity    string            `json:"severity"`
+			Default     string            `json:"default"`
+			Summary     string            `json:"summary"`
+			HelpURI     string            `json:"help_uri"`
+			Equivalents rules.Equivalents `json:"equivalents"`
+		}
+		out := []jr{}
+		for _, r := range all {
+			out = append(out, jr{r.ID, r.Name, r.Severity.String(), enabled(r), r.Summary, rules.HelpURI(r.ID), r.Equivalents})
+		}
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			return ExitError
+		}
+	case "markdown":
+		fmt.Fprint(env.Stdout, rules.IndexMarkdown(all))
+	default:
+		fmt.Fprintf(env.Stderr, "crank-gate rules: unknown --format %q: use table, json or markdown\n", *format)
+		return ExitError
+	}
+	return ExitPass
+}
+
+func enabled(r rules.Rule) string {
+	switch {
+	case r.Builtin:
+		return "engine"
+	case r.OffByDefault:
+		return "off"
+	}
+	return "on"
+}

@@ -1,0 +1,29 @@
+// Command crank-gate lints Dockerfiles; the logic lives in gate/cli.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/crank-platform/terraform-provider-crank/gate/cli"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	st, err := os.Stdout.Stat()
+	isTTY := err == nil && st.Mode()&os.ModeCharDevice != 0
+	code := cli.Main(ctx, os.Args[1:], cli.Env{
+		Stdin:            os.Stdin,
+		Stdout:           os.Stdout,
+		Stderr:           os.Stderr,
+		StdoutIsTerminal: isTTY,
+		Version:          version,
+	})
+	stop()
+	os.Exit(code)
+}
