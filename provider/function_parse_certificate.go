@@ -42,7 +42,7 @@ func (f *parseCertificateFunction) Run(ctx context.Context, req function.RunRequ
 	}
 	cert, err := pki.ParseCertPEM(pemValue)
 	if err != nil {
-		resp.Error = function.NewArgumentFuncError(0, "pem: "+err.Error()+". Pass a PEM block that starts with -----BEGIN CERTIFICATE-----.")
+		resp.Error = function.NewArgumentFuncError(0, "pem: "+err.Error()+"; pass a PEM block that starts with \"-----BEGIN CERTIFICATE-----\"")
 		return
 	}
 	obj, diags := types.ObjectValue(certInfoAttrTypes(), certInfoValues(pki.Describe(cert)))

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/crank-platform/terraform-provider-crank/internal/pki"
@@ -97,3 +98,21 @@ func run(dir, name string, args ...string) (string, error) {
 func parseOne(p string) (*x509.Certificate, error) { return pki.ParseCertPEM(p) }
 
 func hexID(b []byte) string { return pki.HexID(b) }
+
+// checkOutputAttr checks one attribute of an object-valued output.
+func checkOutputAttr(output, key, want string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		o, ok := s.RootModule().Outputs[output]
+		if !ok {
+			return fmt.Errorf("output %s not found", output)
+		}
+		m, ok := o.Value.(map[string]any)
+		if !ok {
+			return fmt.Errorf("output %s is %T, not an object", output, o.Value)
+		}
+		if got := fmt.Sprint(m[key]); got != want {
+			return fmt.Errorf("output %s.%s = %s, want %s", output, key, got, want)
+		}
+		return nil
+	}
+}

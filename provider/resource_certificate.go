@@ -416,16 +416,12 @@ func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.Modif
 // so a bad name or validity fails the plan, not the apply.
 func (r *certificateResource) planTimePolicy(plan *certificateModel, w wanted, now time.Time) diag.Diagnostics {
 	var diags diag.Diagnostics
-	issCert, parents, err := issuerCertificates(plan.Issuer.ValueString())
+	iss, err := resolveIssuer(plan.Issuer.ValueString())
 	if err != nil {
 		diags.Append(diagBadIssuer(err))
 		return diags
 	}
-	iss := &pki.Issuer{Cert: issCert, Parents: parents}
-	if !issCert.IsCA || issCert.KeyUsage&x509.KeyUsageCertSign == 0 {
-		diags.Append(diagBadIssuer(fmt.Errorf("%q cannot sign certificates (CA:%v, keyCertSign:%v)", issCert.Subject, issCert.IsCA, issCert.KeyUsage&x509.KeyUsageCertSign != 0)))
-		return diags
-	}
+	issCert := iss.Cert
 	lr, err := w.leafRequest(plan, now)
 	if err != nil {
 		diags.Append(policyDiag(err, path.Root("issuer"), "Invalid certificate configuration"))

@@ -39,8 +39,8 @@ func (i *Issuer) Intermediates() []*x509.Certificate {
 
 // ErrNotACA and friends let callers map failures to precise diagnostics.
 var (
-	ErrNotACA        = errors.New("issuer certificate is not a CA (basicConstraints CA:FALSE)")
-	ErrNoCertSign    = errors.New("issuer certificate lacks the keyCertSign key usage")
+	ErrNotACA        = errors.New("issuer certificate is not a CA (basicConstraints CA:FALSE), so it cannot sign certificates")
+	ErrNoCertSign    = errors.New("issuer certificate lacks the keyCertSign key usage, so it cannot sign certificates")
 	ErrKeyMismatch   = errors.New("issuer private key does not match the issuer certificate")
 	ErrBrokenParents = errors.New("issuer chain is broken")
 )

@@ -76,23 +76,23 @@ func CheckCAUnderParent(tmpl *x509.Certificate, parent *Issuer) error {
 
 func checkValidity(iss *Issuer, notBefore, notAfter time.Time) error {
 	if !notAfter.After(notBefore) {
-		return &PolicyError{Attribute: "validity", Value: notAfter.Format(time.RFC3339), Problem: "the certificate would expire before it starts", Fix: "Use a positive validity"}
+		return &PolicyError{Attribute: "validity", Problem: "validity: the certificate would expire before it starts", Fix: "Use a positive validity"}
 	}
 	for _, ca := range iss.Chain() {
 		if notAfter.After(ca.NotAfter) {
 			return &PolicyError{
 				Attribute: "validity",
-				Value:     notAfter.UTC().Format(time.RFC3339),
-				Problem:   fmt.Sprintf("the certificate would outlive its issuer %q, which expires at %s", ca.Subject.String(), ca.NotAfter.UTC().Format(time.RFC3339)),
-				Fix:       "Shorten validity, or renew the issuer first so it outlives the certificate",
+				Problem: fmt.Sprintf("validity: the certificate would end at %s and so outlive its issuer %q, which expires at %s",
+					notAfter.UTC().Format(time.RFC3339), ca.Subject.String(), ca.NotAfter.UTC().Format(time.RFC3339)),
+				Fix: "Shorten validity, or renew the issuer first so it outlives the certificate",
 			}
 		}
 		if notBefore.Before(ca.NotBefore) {
 			return &PolicyError{
 				Attribute: "validity",
-				Value:     notBefore.UTC().Format(time.RFC3339),
-				Problem:   fmt.Sprintf("the certificate would start before its issuer %q is valid (%s)", ca.Subject.String(), ca.NotBefore.UTC().Format(time.RFC3339)),
-				Fix:       "Check the system clock; the issuer is not valid yet",
+				Problem: fmt.Sprintf("validity: the certificate would start at %s, before its issuer %q is valid (%s)",
+					notBefore.UTC().Format(time.RFC3339), ca.Subject.String(), ca.NotBefore.UTC().Format(time.RFC3339)),
+				Fix: "Check the system clock; the issuer is not valid yet",
 			}
 		}
 	}
