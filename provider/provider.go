@@ -109,26 +109,32 @@ func (p *crankProvider) Configure(ctx context.Context, req provider.ConfigureReq
 }
 
 func (p *crankProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{
+	resources := []func() resource.Resource{
 		NewCAResource,
 		NewCertificateResource,
 	}
+	resources = append(resources, capResources()...)
+	return append(resources, lifecycleResources()...)
 }
 
 func (p *crankProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{
+	dataSources := []func() datasource.DataSource{
 		NewCertificateDataSource,
 	}
+	dataSources = append(dataSources, capDataSources()...)
+	return append(dataSources, lifecycleDataSources()...)
 }
 
 func (p *crankProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
-	return []func() ephemeral.EphemeralResource{}
+	return lifecycleEphemeralResources()
 }
 
 func (p *crankProvider) Functions(_ context.Context) []func() function.Function {
-	return []func() function.Function{
+	functions := []func() function.Function{
 		NewParseCertificateFunction,
 		NewSPIFFEIDFunction,
 		NewVerifyChainFunction,
 	}
+	functions = append(functions, capFunctions()...)
+	return append(functions, lifecycleFunctions()...)
 }
