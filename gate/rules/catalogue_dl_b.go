@@ -3,6 +3,15 @@ package rules
 // hadolintRulesB lists the hadolint rules DL3031-DL3067 and DL4000-DL4006, in id order.
 func hadolintRulesB() []Rule {
 	return []Rule{
+		DL3032,
+		DL3033,
+		DL3034,
+		DL3035,
+		DL3036,
+		DL3037,
+		DL3038,
+		DL3040,
+		DL3041,
 		DL4006,
 	}
 }

@@ -1,0 +1,187 @@
+package rules
+
+import (
+	"path"
+	"strings"
+
+	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+)
+
+// DL3032: yum install without yum clean all.
+var DL3032 = Rule{
+	ID:       "DL3032",
+	Name:     "yum-clean-all",
+	Severity: Warning,
+	Summary:  "Run yum clean all in the same RUN as yum install.",
+	Why: "`yum install` leaves downloaded packages and repository metadata in `/var/cache/yum`. A later " +
+		"RUN cannot remove them from the layer that wrote them, so the image carries tens of megabytes of " +
+		"cache for ever. End the same RUN with `yum clean all` (or mount `/var/cache/yum` as a cache).",
+	Bad:  "FROM centos:7.9.2009\nRUN yum install -y httpd-2.4.6\n",
+	Good: "FROM centos:7.9.2009\nRUN yum install -y httpd-2.4.6 && yum clean all\n",
+	Differences: diffImageStagesOnly + " `rm -rf /var/cache/yum` and `dnf clean all` also count as cleaning, and a " +
+		"RUN that mounts a cache (`--mount=type=cache`) on `/var/cache/yum` does not fire.",
+	Equivalents: Equivalents{Hadolint: []string{"DL3032"}, Trivy: []string{"DS015"}},
+	Check:       checkDL3032,
+}
+
+// diffImageStagesOnly explains why cleanup rules skip build stages.
+const diffImageStagesOnly = "Only the stages whose layers become the image (the target and the stages it is built " +
+	"`FROM`) are checked: a package cache left in a build stage is discarded with it, while hadolint reports every stage."
+
+var yumOptsWithValue = flagSet("-c", "--config", "-d", "--debuglevel", "-e", "--errorlevel", "-R", "--randomwait",
+	"-x", "--exclude", "--installroot", "--enablerepo", "--disablerepo", "--setopt", "--releasever", "--downloaddir")
+
+func checkDL3032(ctx *Context) {
+	reportUncleanedCaches(ctx, cacheRule{
+		install: func(c *dockerfile.SimpleCommand) bool {
+			return c.Name() == "yum" && firstNonOptionIs(c, yumOptsWithValue, "install", "groupinstall", "localinstall")
+		},
+		clean:     cleansRPMCache,
+		cacheDirs: []string{"/var/cache/yum", "/var/cache/dnf"},
+		message:   "yum install leaves its cache in the layer; end this RUN with yum clean all",
+	})
+}
+
+// cleansRPMCache recognises "yum/dnf/microdnf clean all" and removing the
+// package caches by hand.
+func cleansRPMCache(c *dockerfile.SimpleCommand) bool {
+	switch c.Name() {
+	case "yum", "dnf", "dnf5", "microdnf":
+		return firstNonOptionIs(c, yumOptsWithValue, "clean") && c.HasArg("all")
+	case "rm":
+		return rmDeletesUnder(c, "/var/cache/yum", "/var/cache/dnf", "/var/cache/libdnf5")
+	}
+	return false
+}
+
+// cacheRule describes a "package manager leaves a cache" rule: a RUN
+// that installs must also clean, or keep the cache outside the layer.
+type cacheRule struct {
+	install, clean func(c *dockerfile.SimpleCommand) bool
+	cacheDirs      []string
+	message        string
+}
+
+// reportUncleanedCaches reports each RUN of the image stages that installs without
+// cleaning; cleaning in another RUN does not help, the layer is written.
+func reportUncleanedCaches(ctx *Context, spec cacheRule) {
+	for _, s := range layerStagesOfImage(ctx) {
+		for _, in := range s.Instructions {
+			if in.Kind != dockerfile.KindRun || cacheMountCovers(in, spec.cacheDirs...) {
+				continue
+			}
+			var first *dockerfile.SimpleCommand
+			cleaned := false
+			for _, cmd := range in.Commands() {
+				c := cmd.Unwrap()
+				if first == nil && spec.install(c) {
+					first = cmd
+				}
+				cleaned = cleaned || spec.clean(c)
+			}
+			if first != nil && !cleaned {
+				ctx.ReportCommand(in, first, "%s", spec.message)
+			}
+		}
+	}
+}
+
+// layerStagesOfImage are the stages whose layers make up the image: the target
+// and the stages it is built FROM, base first.
+func layerStagesOfImage(ctx *Context) []*dockerfile.Stage {
+	var out []*dockerfile.Stage
+	for s := ctx.Target(); s != nil; s = s.BaseStage {
+		out = append([]*dockerfile.Stage{s}, out...)
+	}
+	return out
+}
+
+// cacheMountCovers reports whether a RUN mounts a cache or tmpfs at or under
+// one of dirs, which keeps the package cache out of the layer.
+func cacheMountCovers(in *dockerfile.Instruction, dirs ...string) bool {
+	run := in.Run()
+	if run == nil {
+		return false
+	}
+	for _, m := range instructions.GetMounts(run) {
+		if m.Type != instructions.MountTypeCache && m.Type != instructions.MountTypeTmpfs {
+			continue
+		}
+		t := path.Clean(m.Target)
+		for _, d := range dirs {
+			if t == d || strings.HasPrefix(t, d+"/") || strings.HasPrefix(d, t+"/") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// rmDeletesUnder reports whether an rm command deletes one of dirs or
+// something inside it ("rm -rf /var/cache/yum/*").
+func rmDeletesUnder(c *dockerfile.SimpleCommand, dirs ...string) bool {
+	for _, w := range c.Args[1:] {
+		p := strings.TrimRight(w.Value, "/*")
+		for _, d := range dirs {
+			if p == d || strings.HasPrefix(p, d+"/") || strings.HasPrefix(p, d) && strings.HasSuffix(w.Value, "*") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func flagSet(opts ...string) map[string]bool {
+	m := make(map[string]bool, len(opts))
+	for _, o := range opts {
+		m[o] = true
+	}
+	return m
+}
+
+// nonOptionArgs returns the non-option arguments after argv[0], skipping the
+// values of options in valueOpts ("-c file") and everything that is an
+// option ("-y", "--setopt=x"). "--" ends the options.
+func nonOptionArgs(c *dockerfile.SimpleCommand, valueOpts map[string]bool) []dockerfile.Word {
+	var out []dockerfile.Word
+	args := c.Args[min(1, len(c.Args)):]
+	for i := 0; i < len(args); i++ {
+		v := args[i].Value
+		switch {
+		case v == "--":
+			return append(out, args[i+1:]...)
+		case strings.HasPrefix(v, "-") && len(v) > 1:
+			if valueOpts[v] {
+				i++
+			}
+		default:
+			out = append(out, args[i])
+		}
+	}
+	return out
+}
+
+// firstNonOptionIs reports whether the first operand is one of subs.
+func firstNonOptionIs(c *dockerfile.SimpleCommand, valueOpts map[string]bool, subs ...string) bool {
+	ops := nonOptionArgs(c, valueOpts)
+	if len(ops) == 0 {
+		return false
+	}
+	for _, s := range subs {
+		if ops[0].Value == s {
+			return true
+		}
+	}
+	return false
+}
+
+// argsAfterSubcommand returns the nonOptionArgs after the subcommand (the packages of
+// "yum install -y a b").
+func argsAfterSubcommand(c *dockerfile.SimpleCommand, valueOpts map[string]bool) []dockerfile.Word {
+	ops := nonOptionArgs(c, valueOpts)
+	if len(ops) < 2 {
+		return nil
+	}
+	return ops[1:]
+}

@@ -1,0 +1,43 @@
+package rules
+
+import "github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
+
+// DL3038: dnf install without -y.
+var DL3038 = Rule{
+	ID:       "DL3038",
+	Name:     "dnf-assume-yes",
+	Severity: Warning,
+	Summary:  "Use the -y switch to avoid manual input: dnf install -y <package>.",
+	Why: "A build has no terminal to answer dnf's confirmation prompt, so `dnf install` without " +
+		"`-y`/`--assumeyes` aborts the build. Say yes up front.",
+	Bad:         "FROM fedora:40\nRUN dnf install httpd-2.4.62 && dnf clean all\n",
+	Good:        "FROM fedora:40\nRUN dnf install -y httpd-2.4.62 && dnf clean all\n",
+	Differences: diffShippedStagesOnly + " `dnf5` and `microdnf` are checked like `dnf`.",
+	Equivalents: Equivalents{Hadolint: []string{"DL3038"}},
+	Check:       checkDL3038,
+}
+
+func checkDL3038(ctx *Context) {
+	for in, cmd := range runCmdsInShippedStages(ctx) {
+		c := cmd.Unwrap()
+		if !isDNFCommand(c) || !(firstNonOptionIs(c, yumOptsWithValue, "install", "in", "groupinstall", "localinstall", "reinstall") || isDNFModuleInstall(c)) {
+			continue
+		}
+		if !hasOptionOrLetter(c, []string{"--assumeyes"}, "y") {
+			ctx.ReportCommand(in, cmd, "%s would wait for confirmation; add -y", c.Name())
+		}
+	}
+}
+
+func isDNFCommand(c *dockerfile.SimpleCommand) bool {
+	switch c.Name() {
+	case "dnf", "dnf5", "microdnf":
+		return true
+	}
+	return false
+}
+
+func isDNFModuleInstall(c *dockerfile.SimpleCommand) bool {
+	ops := nonOptionArgs(c, yumOptsWithValue)
+	return len(ops) > 1 && ops[0].Value == "module" && ops[1].Value == "install"
+}
