@@ -12,6 +12,12 @@ func hadolintRulesB() []Rule {
 		DL3038,
 		DL3040,
 		DL3041,
+		DL3042,
+		DL3043,
+		DL3044,
+		DL3045,
+		DL3046,
+		DL3047,
 		DL4006,
 	}
 }

@@ -100,15 +100,8 @@ func layerStagesOfImage(ctx *Context) []*dockerfile.Stage {
 // cacheMountCovers reports whether a RUN mounts a cache or tmpfs at or under
 // one of dirs, which keeps the package cache out of the layer.
 func cacheMountCovers(in *dockerfile.Instruction, dirs ...string) bool {
-	run := in.Run()
-	if run == nil {
-		return false
-	}
-	for _, m := range instructions.GetMounts(run) {
-		if m.Type != instructions.MountTypeCache && m.Type != instructions.MountTypeTmpfs {
-			continue
-		}
-		t := path.Clean(m.Target)
+	for _, t := range cacheMountTargets(in) {
+		t = path.Clean(t)
 		for _, d := range dirs {
 			if t == d || strings.HasPrefix(t, d+"/") || strings.HasPrefix(d, t+"/") {
 				return true
@@ -116,6 +109,21 @@ func cacheMountCovers(in *dockerfile.Instruction, dirs ...string) bool {
 		}
 	}
 	return false
+}
+
+// cacheMountTargets are the targets of a RUN's cache and tmpfs mounts.
+func cacheMountTargets(in *dockerfile.Instruction) []string {
+	run := in.Run()
+	if run == nil {
+		return nil
+	}
+	var out []string
+	for _, m := range instructions.GetMounts(run) {
+		if m.Type == instructions.MountTypeCache || m.Type == instructions.MountTypeTmpfs {
+			out = append(out, m.Target)
+		}
+	}
+	return out
 }
 
 // rmDeletesUnder reports whether an rm command deletes one of dirs or
