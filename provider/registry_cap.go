@@ -10,13 +10,21 @@ import (
 // crank_cap_policy, the crank_cap_decision data source and cap_decide.
 
 func capResources() []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{
+		NewCapabilityResource,
+		NewCapRuleResource,
+		NewCapPolicyResource,
+	}
 }
 
 func capDataSources() []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewCapDecisionDataSource,
+	}
 }
 
 func capFunctions() []func() function.Function {
-	return []func() function.Function{}
+	return []func() function.Function{
+		NewCapDecideFunction,
+	}
 }
