@@ -1,9 +1,20 @@
 package rules
 
 // hadolintRulesA lists the hadolint rules DL3000-DL3030, in id order.
+// DL3005 and DL3017 (apt-get/apk upgrade) are absent: hadolint 2 removed them.
 func hadolintRulesA() []Rule {
 	return []Rule{
+		DL3000,
+		DL3001,
 		DL3002,
+		DL3003,
+		DL3004,
 		DL3006,
+		DL3007,
+		DL3008,
+		DL3009,
+		DL3010,
+		DL3011,
+		DL3012,
 	}
 }

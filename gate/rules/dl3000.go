@@ -1,0 +1,71 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
+)
+
+// DL3000: relative WORKDIR.
+var DL3000 = Rule{
+	ID:       "DL3000",
+	Name:     "workdir-absolute",
+	Severity: Error,
+	Summary:  "Use absolute WORKDIR.",
+	Why: "A relative WORKDIR is resolved against whatever WORKDIR the base image or an earlier " +
+		"instruction left behind, so the same line lands in different places when the base changes and " +
+		"readers cannot tell where files go. Give WORKDIR an absolute path (`/app`).",
+	Bad:  "FROM debian:12.7-slim\nWORKDIR app\n",
+	Good: "FROM debian:12.7-slim\nWORKDIR /app\n",
+	Differences: "The path is ARG/ENV-expanded first: `WORKDIR $DIR` fires when DIR is known to be relative and " +
+		"is left alone when DIR has no known value (hadolint skips every path that starts with `$`). " +
+		"Windows paths (`C:\\\\app`, `C:/app`) count as absolute.",
+	Equivalents: Equivalents{Hadolint: []string{"DL3000"}, Trivy: []string{"DS009"}, BuildKit: []string{"WorkdirRelativePath"}},
+	Check:       checkDL3000,
+}
+
+func checkDL3000(ctx *Context) {
+	for in := range ctx.Instructions(dockerfile.KindWorkdir) {
+		if len(in.Args) == 0 {
+			continue
+		}
+		dir, known := expandWord(ctx, in, in.Args[0])
+		if !known || dir == "" || isAbsolutePath(dir) {
+			continue
+		}
+		ctx.Report(in, "WORKDIR %s is relative; use an absolute path such as /%s", dir, strings.TrimPrefix(dir, "./"))
+	}
+}
+
+func isAbsolutePath(p string) bool {
+	if strings.HasPrefix(p, "/") || strings.HasPrefix(p, `\`) {
+		return true
+	}
+	// Windows drive paths: C:\app, c:/app.
+	return len(p) >= 3 && p[1] == ':' && (p[2] == '\\' || p[2] == '/') &&
+		(p[0] >= 'a' && p[0] <= 'z' || p[0] >= 'A' && p[0] <= 'Z')
+}
+
+// expandWord expands a Dockerfile word (quotes removed, ARG/ENV values
+// visible at the instruction substituted); known is false when a variable
+// has no value the linter can see, so rules can stay quiet instead of
+// judging an empty string.
+func expandWord(ctx *Context, in *dockerfile.Instruction, raw string) (value string, known bool) {
+	esc := ctx.File.EscapeToken
+	if esc == 0 {
+		esc = '\\'
+	}
+	res, err := shell.NewLex(esc).ProcessWordWithMatches(raw, varLookup{in})
+	if err != nil {
+		return raw, false
+	}
+	return res.Result, len(res.Unmatched) == 0
+}
+
+// varLookup adapts Instruction.Var to BuildKit's shell.EnvGetter.
+type varLookup struct{ in *dockerfile.Instruction }
+
+func (e varLookup) Get(k string) (string, bool) { return e.in.Var(k) }
+
+func (e varLookup) Keys() []string { return nil }

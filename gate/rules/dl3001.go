@@ -1,0 +1,58 @@
+package rules
+
+import (
+	"iter"
+
+	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
+)
+
+// DL3001: commands that make no sense in an image build.
+var DL3001 = Rule{
+	ID:       "DL3001",
+	Name:     "pointless-command",
+	Severity: Info,
+	Summary:  "Avoid commands that make no sense in a container build, such as ssh, vim, service or ps.",
+	Why: "A RUN step is a non-interactive shell whose processes end with the step: starting a service, " +
+		"killing or listing processes, mounting, opening an editor or an SSH session, or shutting down " +
+		"leaves nothing in the image and usually means the Dockerfile is being used like a VM setup script. " +
+		"Start services from CMD/ENTRYPOINT and do interactive work outside the build.",
+	Bad:  "FROM debian:12.7-slim\nRUN service nginx start\n",
+	Good: "FROM debian:12.7-slim\nCMD [\"nginx\", \"-g\", \"daemon off;\"]\n",
+	Differences: "Only commands in command position are seen (the shell parser tells `apt-get install vim` and " +
+		"`echo ps` from running them), also behind `sudo`/`env`. " + builtStagesDifference,
+	Equivalents: Equivalents{Hadolint: []string{"DL3001"}},
+	Check:       checkDL3001,
+}
+
+// builtStagesDifference explains why RUN rules skip stages the target
+// does not need.
+const builtStagesDifference = "Only stages built for the target (`--target`, default the last stage, and the stages " +
+	"it needs through `FROM`, `COPY --from` or `RUN --mount`) are checked: BuildKit never runs the others."
+
+var pointlessCommands = map[string]bool{
+	"free": true, "ifconfig": true, "kill": true, "mount": true, "ps": true,
+	"service": true, "shutdown": true, "ssh": true, "top": true, "vim": true,
+}
+
+func checkDL3001(ctx *Context) {
+	for in, cmd := range builtCommands(ctx) {
+		if name := cmd.Unwrap().Name(); pointlessCommands[name] {
+			ctx.ReportCommand(in, cmd, "%s has no lasting effect in an image build; remove it from the RUN", name)
+		}
+	}
+}
+
+// builtCommands yields the shell commands of RUNs in stages that are
+// built for the target.
+func builtCommands(ctx *Context) iter.Seq2[*dockerfile.Instruction, *dockerfile.SimpleCommand] {
+	return func(yield func(*dockerfile.Instruction, *dockerfile.SimpleCommand) bool) {
+		for in, cmd := range ctx.Commands() {
+			if in.Stage == nil || !in.Stage.ReachesTarget {
+				continue
+			}
+			if !yield(in, cmd) {
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,19 @@
+package rules
+
+import "testing"
+
+func TestDL3001(t *testing.T) {
+	runCases(t, DL3001, []Case{
+		{Name: "service start", Dockerfile: "FROM debian:12\nRUN service mysql start\n", Fire: true, Lines: []int{2}},
+		{Name: "ssh after sudo", Dockerfile: "FROM debian:12\nRUN sudo ssh host true\n", Fire: true},
+		{Name: "ps in pipeline", Dockerfile: "FROM debian:12\nRUN ps aux | grep x\n", Fire: true},
+		{Name: "on continuation line", Dockerfile: "FROM debian:12\nRUN true && \\\n    shutdown -h now\n", Fire: true, Lines: []int{3}},
+		{Name: "in heredoc", Dockerfile: "FROM debian:12\nRUN <<EOF\nset -e\nmount -a\nEOF\n", Fire: true, Lines: []int{4}},
+		{Name: "exec form", Dockerfile: "FROM debian:12\nRUN [\"top\", \"-b\", \"-n1\"]\n", Fire: true},
+		{Name: "installing vim", Dockerfile: "FROM debian:12\nRUN apt-get install -y vim openssh-client\n"},
+		{Name: "quoted text", Dockerfile: "FROM debian:12\nRUN echo 'service ps kill'\n"},
+		{Name: "stage not built", Dockerfile: "FROM debian:12 AS dev\nRUN service ssh start\nFROM debian:12\nRUN true\n"},
+		{Name: "CMD is not a RUN", Dockerfile: "FROM debian:12\nCMD service nginx start\n"},
+		{Name: "killall is not kill", Dockerfile: "FROM debian:12\nRUN pkill -f x || true\n"},
+	})
+}

@@ -1,0 +1,18 @@
+package rules
+
+import "testing"
+
+func TestDL3004(t *testing.T) {
+	runCases(t, DL3004, []Case{
+		{Name: "sudo", Dockerfile: "FROM debian:12\nRUN sudo apt-get update\n", Fire: true, Lines: []int{2}},
+		{Name: "sudo with options", Dockerfile: "FROM debian:12\nRUN sudo -E -u app make\n", Fire: true},
+		{Name: "env then sudo", Dockerfile: "FROM debian:12\nRUN env FOO=1 sudo make\n", Fire: true},
+		{Name: "sudo in heredoc", Dockerfile: "FROM debian:12\nRUN <<EOF\ntrue\nsudo make\nEOF\n", Fire: true, Lines: []int{4}},
+		{Name: "bare sudo", Dockerfile: "FROM debian:12\nRUN sudo\n", Fire: true},
+		{Name: "exec form", Dockerfile: "FROM debian:12\nRUN [\"sudo\", \"make\"]\n", Fire: true},
+		{Name: "installing sudo", Dockerfile: "FROM debian:12\nRUN apt-get install -y sudo\n"},
+		{Name: "configuring sudo", Dockerfile: "FROM debian:12\nRUN echo 'app ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/app\n"},
+		{Name: "gosu", Dockerfile: "FROM debian:12\nRUN gosu app make\n"},
+		{Name: "stage not built", Dockerfile: "FROM debian:12 AS dev\nRUN sudo make\nFROM debian:12\nRUN true\n"},
+	})
+}

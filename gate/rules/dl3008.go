@@ -1,0 +1,147 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
+)
+
+// DL3008: apt-get install without pinned versions.
+var DL3008 = Rule{
+	ID:       "DL3008",
+	Name:     "apt-get-pin",
+	Severity: Warning,
+	Summary:  "Pin versions in apt-get install.",
+	Why: "`apt-get install curl` installs whatever version the mirror has on the day of the build, so two " +
+		"builds of the same commit can differ and an upgrade arrives without review. Pin each package " +
+		"(`apt-get install curl=7.88.1-10+deb12u8`) and bump the pins deliberately.",
+	Bad:  "FROM debian:12.7-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n",
+	Good: "FROM debian:12.7-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8\n",
+	Differences: "Packages are read with a shell parser: option values (`-o Dpkg::Options::=--force-confold`, " +
+		"`-t bookworm-backports`) are not packages, variables are expanded when their value is known (and left " +
+		"alone when not), and local `.deb` files or paths count as pinned. " + builtStagesDifference,
+	Equivalents: Equivalents{Hadolint: []string{"DL3008"}},
+	Check:       checkDL3008,
+}
+
+var aptGetValueOpts = takesValue("-o", "--option", "-c", "--config-file", "-t", "--target-release", "--default-release")
+
+func checkDL3008(ctx *Context) {
+	for in, cmd := range builtCommands(ctx) {
+		c := cmd.Unwrap()
+		if c.Name() != "apt-get" {
+			continue
+		}
+		sub, pkgs := cliSubcommand(c, aptGetValueOpts)
+		if sub != "install" {
+			continue
+		}
+		if loose := unpinned(pkgs, aptPinned); len(loose) > 0 {
+			ctx.ReportCommand(in, cmd, "apt-get install does not pin %s; use <package>=<version>", strings.Join(loose, ", "))
+		}
+	}
+}
+
+func aptPinned(pkg string) bool {
+	return strings.Contains(pkg, "=") || strings.HasSuffix(pkg, ".deb") || strings.HasPrefix(pkg, "/") || strings.HasPrefix(pkg, "./")
+}
+
+// unpinned returns the package operands pinned rejects. A word holding a
+// known multi-word value ("$PKGS" from ENV) counts as the packages it
+// expands to; words with unknown values are skipped.
+func unpinned(pkgs []dockerfile.Word, pinned func(string) bool) []string {
+	var out []string
+	for _, w := range pkgs {
+		if !w.Literal {
+			continue
+		}
+		for _, p := range strings.Fields(w.Value) {
+			if !strings.HasPrefix(p, "-") && !pinned(p) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// takesValue lists the options of a command line tool whose value is the
+// next word ("-o X", "--target-release bookworm").
+func takesValue(opts ...string) map[string]bool {
+	m := make(map[string]bool, len(opts))
+	for _, o := range opts {
+		m[o] = true
+	}
+	return m
+}
+
+// cliOperands returns the arguments after argv[0] that are not options,
+// skipping the values of the options in valueOpts; "--" ends the options.
+func cliOperands(c *dockerfile.SimpleCommand, valueOpts map[string]bool) []dockerfile.Word {
+	var out []dockerfile.Word
+	args := c.Args[min(1, len(c.Args)):]
+	for i := 0; i < len(args); i++ {
+		v := args[i].Value
+		switch {
+		case v == "--" && args[i].Literal:
+			return append(out, args[i+1:]...)
+		case strings.HasPrefix(v, "-") && len(v) > 1 && args[i].Literal:
+			if valueOpts[v] {
+				i++
+			}
+		default:
+			out = append(out, args[i])
+		}
+	}
+	return out
+}
+
+// cliSubcommand splits the operands into the subcommand ("install") and
+// the rest; sub is empty when the first operand is not literal.
+func cliSubcommand(c *dockerfile.SimpleCommand, valueOpts map[string]bool) (sub string, rest []dockerfile.Word) {
+	ops := cliOperands(c, valueOpts)
+	if len(ops) == 0 || !ops[0].Literal {
+		return "", nil
+	}
+	return ops[0].Value, ops[1:]
+}
+
+// cliHasOption reports whether the command sets an option: a long name
+// (alone or as --name=value) or a short letter alone or in a bundle
+// ("-qy"). Letters in valueShort take a value, so the rest of their bundle
+// is that value and not more options ("-oAPT::Get::Assume-Yes=true").
+func cliHasOption(c *dockerfile.SimpleCommand, valueShort, short string, long ...string) bool {
+	for _, w := range c.Args[min(1, len(c.Args)):] {
+		v := w.Value
+		if v == "--" {
+			return false
+		}
+		for _, l := range long {
+			if v == l || strings.HasPrefix(v, l+"=") {
+				return true
+			}
+		}
+		if len(v) < 2 || v[0] != '-' || v[1] == '-' {
+			continue
+		}
+		for j := 1; j < len(v); j++ {
+			if strings.IndexByte(short, v[j]) >= 0 {
+				return true
+			}
+			if strings.IndexByte(valueShort, v[j]) >= 0 {
+				break
+			}
+		}
+	}
+	return false
+}
+
+// cliHasUnknown reports whether an argument depends on a value the linter
+// cannot see ("$APT_OPTS"), which might hold the very option a rule asks for.
+func cliHasUnknown(c *dockerfile.SimpleCommand) bool {
+	for _, w := range c.Args[min(1, len(c.Args)):] {
+		if !w.Literal {
+			return true
+		}
+	}
+	return false
+}

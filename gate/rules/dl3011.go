@@ -1,0 +1,65 @@
+package rules
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
+)
+
+// DL3011: EXPOSE of a port outside 0-65535.
+var DL3011 = Rule{
+	ID:       "DL3011",
+	Name:     "expose-port-range",
+	Severity: Error,
+	Summary:  "Valid UNIX ports range from 0 to 65535.",
+	Why: "A TCP or UDP port is a 16-bit number, so EXPOSE of anything above 65535 (or of text that is not a " +
+		"port) documents a port nothing can listen on, and the build fails when Docker parses it. Fix the " +
+		"number, or the ARG that supplies it.",
+	Bad:  "FROM nginx:1.27-alpine\nEXPOSE 80800\n",
+	Good: "FROM nginx:1.27-alpine\nEXPOSE 8080/tcp\n",
+	Differences: "Ports are ARG/ENV-expanded first (`EXPOSE $PORT` is checked against PORT's value and skipped when " +
+		"it has none); both ends of a range (`8000-8100`) are checked, a range whose start is above its end fires, " +
+		"and so does text that is not a port number.",
+	Equivalents: Equivalents{Hadolint: []string{"DL3011"}, Trivy: []string{"DS008"}},
+	Check:       checkDL3011,
+}
+
+func checkDL3011(ctx *Context) {
+	for in := range ctx.Instructions(dockerfile.KindExpose) {
+		for _, raw := range in.Args {
+			v, known := expandWord(ctx, in, raw)
+			if !known {
+				continue
+			}
+			for _, spec := range strings.Fields(v) {
+				if problem := portProblem(spec); problem != "" {
+					ctx.Report(in, "EXPOSE %s: %s; use a port from 0 to 65535", spec, problem)
+				}
+			}
+		}
+	}
+}
+
+// portProblem checks "port", "port/proto" and "start-end[/proto]".
+func portProblem(spec string) string {
+	ports, _, _ := strings.Cut(spec, "/")
+	lo, hi, isRange := strings.Cut(ports, "-")
+	first, err := strconv.ParseUint(lo, 10, 64)
+	if err != nil {
+		return "not a port number"
+	}
+	last := first
+	if isRange {
+		if last, err = strconv.ParseUint(hi, 10, 64); err != nil {
+			return "not a port range"
+		}
+		if last < first {
+			return "the range ends before it starts"
+		}
+	}
+	if last > 65535 {
+		return "the port is out of range"
+	}
+	return ""
+}
