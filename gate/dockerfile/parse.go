@@ -348,12 +348,8 @@ func (b *builder) from(in *Instruction) {
 		st.BaseStage = parent
 		st.DependsOn = append(st.DependsOn, parent)
 		// ENV and SHELL carry over from a parent stage; ARGs do not.
-		penv := b.stageEnv[parent]
-		for _, k := range penv.Keys() {
-			v, _ := penv.Get(k)
-			b.vars.set(k, v)
-			b.env.set(k, v)
-		}
+		penv := b.stageEnv[parent].view()
+		b.vars.parent, b.env.parent = penv, penv
 		b.shell = b.shells[parent]
 	} else {
 		st.BaseRef = ParseImageRef(base)

@@ -6,6 +6,9 @@ import "sort"
 // later answer "what was VAR here?" by version without every instruction
 // copying the variable table (which would be quadratic on big files).
 type scope struct {
+	// parent is the frozen ENV of the stage this one is built FROM;
+	// layering instead of copying keeps long FROM chains linear.
+	parent  *scopeView
 	cur     map[string]string
 	hist    map[string][]scopeEntry
 	version int
@@ -29,10 +32,16 @@ func (s *scope) set(k, v string) {
 
 // Get and Keys make scope a BuildKit shell.EnvGetter.
 func (s *scope) Get(k string) (string, bool) {
-	v, ok := s.cur[k]
-	return v, ok
+	if v, ok := s.cur[k]; ok {
+		return v, true
+	}
+	if s.parent != nil {
+		return s.parent.get(k)
+	}
+	return "", false
 }
 
+// Keys lists this layer's names only; BuildKit's lexer never calls it.
 func (s *scope) Keys() []string {
 	keys := make([]string, 0, len(s.cur))
 	for k := range s.cur {
@@ -54,6 +63,9 @@ func (v *scopeView) get(k string) (string, bool) {
 	h := v.s.hist[k]
 	i := sort.Search(len(h), func(i int) bool { return h[i].version > v.version })
 	if i == 0 {
+		if v.s.parent != nil {
+			return v.s.parent.get(k)
+		}
 		return "", false
 	}
 	e := h[i-1]

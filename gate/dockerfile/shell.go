@@ -143,6 +143,9 @@ func (c *SimpleCommand) Unwrap() *SimpleCommand {
 
 // analyzer turns shell source into Commands and Pipelines.
 type analyzer struct {
+	// src is the text being parsed; word slices Raw out of it instead of
+	// re-printing the AST (the printer allocates a buffer per call).
+	src    string
 	lim    Limits
 	vars   func(string) (string, bool)
 	script *Script
@@ -182,6 +185,7 @@ func (a *analyzer) parse(src string, hdocDepth int) {
 		s.Skipped = "script nested deeper than the analysis limit"
 		return
 	}
+	a.src = src
 	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), "")
 	if err != nil {
 		if s.Err == nil {
@@ -330,14 +334,15 @@ func (a *analyzer) nestedHeredoc(w *syntax.Word, depth, hd int) {
 	if err != nil {
 		return
 	}
-	outer := a.lineOf
+	outer, outerSrc := a.lineOf, a.src
+	a.src = body
 	base := w.Pos()
 	a.lineOf = func(p syntax.Pos) (int, int) {
 		l, _ := outer(base)
 		return l + int(p.Line()) - 1, int(p.Col())
 	}
 	a.stmts(f.Stmts, ";", depth, nil, 0, hd)
-	a.lineOf = outer
+	a.lineOf, a.src = outer, outerSrc
 }
 
 func (a *analyzer) substs(w *syntax.Word, depth, hd int) {
@@ -362,11 +367,17 @@ func (a *analyzer) word(w *syntax.Word) Word {
 	if w == nil {
 		return Word{Literal: true}
 	}
-	var raw strings.Builder
-	syntax.NewPrinter().Print(&raw, w)
+	raw := ""
+	if from, to := int(w.Pos().Offset()), int(w.End().Offset()); from <= to && to <= len(a.src) {
+		raw = a.src[from:to]
+	} else {
+		var b strings.Builder
+		syntax.NewPrinter().Print(&b, w)
+		raw = b.String()
+	}
 	var val strings.Builder
 	lit := a.parts(w.Parts, &val, false)
-	out := Word{Raw: raw.String(), Value: val.String(), Literal: lit}
+	out := Word{Raw: raw, Value: val.String(), Literal: lit}
 	if !lit {
 		out.Value = out.Raw
 	}

@@ -1,0 +1,38 @@
+package lint
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/crank-platform/terraform-provider-crank/gate/config"
+	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
+	"github.com/crank-platform/terraform-provider-crank/gate/rules"
+)
+
+// FuzzLint runs the parser and every rule (including off-by-default ones)
+// plus suppression handling on arbitrary input: none may panic or hang.
+func FuzzLint(f *testing.F) {
+	for _, r := range rules.All() {
+		f.Add([]byte(r.Bad))
+		f.Add([]byte(r.Good))
+	}
+	f.Add([]byte("# check=skip=all\nARG A=${B:-x}\nFROM ${A}:1 AS a\n# hadolint ignore=DL3006\nRUN <<EOF bash\nset -o pipefail; a | b\nEOF\nFROM a\nCOPY --from=0 / /\nUSER 0\n"))
+	if paths, _ := filepath.Glob("/work/shared/corpus/dockerfiles/*"); len(paths) > 0 {
+		for _, p := range paths[:min(40, len(paths))] {
+			if data, err := os.ReadFile(p); err == nil && len(data) < 64<<10 {
+				f.Add(data)
+			}
+		}
+	}
+	cat := rules.All()
+	for i := range cat {
+		cat[i].OffByDefault = false
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if fl, err := dockerfile.Parse(data, dockerfile.Options{Path: "fuzz"}); err == nil {
+			rules.Run(fl, cat, config.Default())
+		}
+		Lint([]Input{{Path: "fuzz", Data: data}}, Options{Catalogue: cat})
+	})
+}
