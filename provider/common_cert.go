@@ -72,22 +72,30 @@ func policyDiag(err error, fallback path.Path, summary string) diag.Diagnostic {
 }
 
 func diagBadIssuer(err error) diag.Diagnostic {
+	if d, ok := keyFileDiag(err, path.Root("issuer")); ok {
+		return d
+	}
 	return diag.NewAttributeErrorDiagnostic(path.Root("issuer"), "Unusable issuer",
 		err.Error()+". Set issuer to the `issuer` attribute of a crank_ca resource, for example `issuer = crank_ca.intermediate.issuer`.")
 }
 
 func diagBadParent(err error) diag.Diagnostic {
+	if d, ok := keyFileDiag(err, path.Root("parent")); ok {
+		return d
+	}
 	return diag.NewAttributeErrorDiagnostic(path.Root("parent"), "Unusable parent CA",
 		err.Error()+". Set parent to the `issuer` attribute of another crank_ca resource, for example `parent = crank_ca.root.issuer`.")
 }
 
-// resolveIssuer decodes a handle into a signing issuer.
+// resolveIssuer decodes a handle into a signing issuer. A file-backed key is
+// decrypted with CRANK_KEY_PASSPHRASE: the CA's write-only passphrase exists
+// only in the CA's own configuration, never for the resources it signs.
 func resolveIssuer(handle string) (*pki.Issuer, error) {
 	h, err := pki.DecodeHandle(handle)
 	if err != nil {
 		return nil, err
 	}
-	return h.LocalIssuer()
+	return h.LocalIssuer(envPassphrase())
 }
 
 // issuerCertificates decodes a handle only as far as its certificates: enough

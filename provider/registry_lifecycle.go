@@ -19,7 +19,9 @@ func lifecycleDataSources() []func() datasource.DataSource {
 }
 
 func lifecycleEphemeralResources() []func() ephemeral.EphemeralResource {
-	return []func() ephemeral.EphemeralResource{}
+	return []func() ephemeral.EphemeralResource{
+		NewPrivateKeyEphemeralResource,
+	}
 }
 
 func lifecycleFunctions() []func() function.Function {

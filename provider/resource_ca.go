@@ -27,9 +27,11 @@ import (
 )
 
 var (
-	_ resource.Resource               = (*caResource)(nil)
-	_ resource.ResourceWithConfigure  = (*caResource)(nil)
-	_ resource.ResourceWithModifyPlan = (*caResource)(nil)
+	_ resource.Resource                   = (*caResource)(nil)
+	_ resource.ResourceWithConfigure      = (*caResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*caResource)(nil)
+	_ resource.ResourceWithUpgradeState   = (*caResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*caResource)(nil)
 )
 
 // Default lifetimes: a root outlives the intermediates it signs by default,
@@ -74,6 +76,9 @@ type caModel struct {
 	CRLDistributionPoints  []types.String        `tfsdk:"crl_distribution_points"`
 	OCSPServers            []types.String        `tfsdk:"ocsp_servers"`
 	IssuingCertificateURLs []types.String        `tfsdk:"issuing_certificate_urls"`
+	KeyStorage             types.String          `tfsdk:"key_storage"`
+	KeyFile                types.String          `tfsdk:"key_file"`
+	KeyPassphraseWO        types.String          `tfsdk:"key_passphrase_wo"`
 
 	CertPEM           types.String `tfsdk:"cert_pem"`
 	ChainPEM          types.String `tfsdk:"chain_pem"`
@@ -132,9 +137,11 @@ func subjectSchema() schema.SingleNestedAttribute {
 
 func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
+		Version: caSchemaVersion,
 		MarkdownDescription: "A certificate authority of the local backend: a self-signed root, or an intermediate when `parent` is set. " +
 			"Its `issuer` attribute is the handle that `crank_certificate` and child CAs take.\n\n" +
-			"~> The CA private key is kept inside the `issuer` attribute in state (marked sensitive). Protect the state accordingly.",
+			"~> With the default `key_storage = \"state\"` the CA private key is kept inside the `issuer` attribute in state (marked sensitive, but readable by anyone who can read the state). " +
+			"Use it for development. For real CAs set `key_storage = \"file\"`: the key is written once to an encrypted PKCS#8 file and state holds only its path and public key fingerprint.",
 		Attributes: map[string]schema.Attribute{
 			"id":      computedString("SHA-256 fingerprint of the CA certificate."),
 			"subject": subjectSchema(),
@@ -183,6 +190,20 @@ func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *r
 			"ocsp_servers":             replaceList("OCSP responder URLs written into the Authority Information Access extension."),
 			"issuing_certificate_urls": replaceList("URLs where the issuing certificate can be fetched (Authority Information Access)."),
 
+			"key_storage": schema.StringAttribute{
+				Optional: true, Computed: true, Default: stringdefault.StaticString(keyStorageState),
+				MarkdownDescription: keyStorageDescription(),
+				Validators:          []validator.String{stringvalidator.OneOf(keyStorages()...)},
+			},
+			"key_file": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: keyFileDescription(),
+			},
+			"key_passphrase_wo": schema.StringAttribute{
+				Optional: true, Sensitive: true, WriteOnly: true,
+				MarkdownDescription: keyPassphraseDescription(),
+			},
+
 			"cert_pem":           computedString("The CA certificate, PEM."),
 			"chain_pem":          computedString("This CA's certificate followed by its parent intermediates (root excluded), PEM; what a server sends after its leaf."),
 			"not_before":         computedString("Start of validity, RFC 3339."),
@@ -192,7 +213,7 @@ func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *r
 			"fingerprint_sha256": computedString("SHA-256 fingerprint of the DER certificate, hex."),
 			"issuer": schema.StringAttribute{
 				Computed: true, Sensitive: true,
-				MarkdownDescription: "Handle that `crank_certificate.issuer` and `crank_ca.parent` take. It carries the certificate chain and the CA key.",
+				MarkdownDescription: "Handle that `crank_certificate.issuer` and `crank_ca.parent` take. It carries the certificate chain and either the CA key (`key_storage = \"state\"`) or the key file path and public key fingerprint (`key_storage = \"file\"`).",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 		},
@@ -235,11 +256,26 @@ func caDefaults(m *caModel) {
 }
 
 func (r *caResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
+	if req.Plan.Raw.IsNull() {
 		return
 	}
-	var plan caModel
+	var plan, cfg caModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		var state caModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		resp.RequiresReplace = append(resp.RequiresReplace, planKeyStorage(&plan, &state, cfg.KeyPassphraseWO, &resp.Diagnostics)...)
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		return
+	}
+	resp.Diagnostics.Append(checkNewKeyFile(&plan, cfg.KeyPassphraseWO)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -363,12 +399,20 @@ func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, res
 		resp.Diagnostics.Append(policyDiag(err, path.Root("parent"), "Could not create the CA"))
 		return
 	}
-	handle, err := pki.EncodeHandle(iss)
-	if err != nil {
-		resp.Diagnostics.AddError("Could not encode the issuer handle", err.Error())
+	var cfg caModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// The key file is written last, after everything that can fail, so a
+	// failed create leaves no orphaned key behind.
+	handle, diags := storeCAKey(&m, iss, cfg.KeyPassphraseWO)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	setCAOutputs(&m, iss, handle)
+	m.KeyPassphraseWO = types.StringNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
@@ -395,17 +439,34 @@ func (r *caResource) Read(ctx context.Context, req resource.ReadRequest, resp *r
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// Update is never called with a real change: every input forces replacement.
+// Update only moves the key: into a file (key_storage "state" -> "file") or
+// to a new key_file path. Every other input forces replacement.
 func (r *caResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var m caModel
+	var m, state, cfg caModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	resp.Diagnostics.Append(moveCAKey(&m, &state, cfg.KeyPassphraseWO)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	m.KeyPassphraseWO = types.StringNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-func (r *caResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+// Delete removes a key file only when it provably holds this CA's key; the
+// state-held key goes with the state.
+func (r *caResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var m caModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(removeCAKeyFile(&m)...)
+}
 
 // durationValidator rejects values parseDuration cannot read, at validate time.
 type durationValidator struct{}

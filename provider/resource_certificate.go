@@ -56,9 +56,12 @@ type certificateModel struct {
 	Usages       []types.String `tfsdk:"usages"`
 	KeyAlgorithm types.String   `tfsdk:"key_algorithm"`
 	PublicKeyPEM types.String   `tfsdk:"public_key_pem"`
-	CSRPEM       types.String   `tfsdk:"csr_pem"`
-	Validity     types.String   `tfsdk:"validity"`
-	RenewBefore  types.String   `tfsdk:"renew_before"`
+	// PublicKeyPEMWO takes the public key of an ephemeral crank_private_key,
+	// which Terraform only lets into write-only attributes.
+	PublicKeyPEMWO types.String `tfsdk:"public_key_pem_wo"`
+	CSRPEM         types.String `tfsdk:"csr_pem"`
+	Validity       types.String `tfsdk:"validity"`
+	RenewBefore    types.String `tfsdk:"renew_before"`
 
 	CertPEM           types.String `tfsdk:"cert_pem"`
 	ChainPEM          types.String `tfsdk:"chain_pem"`
@@ -136,6 +139,13 @@ func (r *certificateResource) Schema(_ context.Context, _ resource.SchemaRequest
 				MarkdownDescription: "Certify this public key (PEM `PUBLIC KEY`) instead of generating a key. No private key is stored in state.",
 				Validators:          []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("csr_pem"))},
 			},
+			"public_key_pem_wo": schema.StringAttribute{
+				Optional: true, WriteOnly: true,
+				MarkdownDescription: "Write-only form of `public_key_pem`, for the ephemeral `crank_private_key.public_key_pem` (Terraform admits ephemeral values only into write-only attributes). " +
+					"It is read when the certificate is issued — on create, renewal or issuer change — and not compared afterwards, since an ephemeral key is new on every run. " +
+					"Deliver the matching private key in the same apply through a write-only attribute whose version is this certificate's `serial`. Requires Terraform 1.11 or OpenTofu 1.11.",
+				Validators: []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("public_key_pem"), path.MatchRoot("csr_pem"))},
+			},
 			"csr_pem": schema.StringAttribute{
 				Optional: true, PlanModifiers: requiresReplaceString(),
 				MarkdownDescription: "Certify the key of this PKCS#10 request (its signature is checked). Only the key is taken from it; names come from this resource. No private key is stored in state.",
@@ -185,7 +195,7 @@ type wanted struct {
 // derive computes trust domain, SPIFFE ID, key algorithm and renewal window
 // from the configuration. known is false when an input is not known yet.
 func (r *certificateResource) derive(cfg *certificateModel) (w wanted, known bool, diags diag.Diagnostics) {
-	if cfg.Service.IsUnknown() || cfg.TrustDomain.IsUnknown() || cfg.SPIFFEID.IsUnknown() || cfg.PublicKeyPEM.IsUnknown() || cfg.CSRPEM.IsUnknown() || cfg.Validity.IsUnknown() || cfg.RenewBefore.IsUnknown() {
+	if cfg.Service.IsUnknown() || cfg.TrustDomain.IsUnknown() || cfg.SPIFFEID.IsUnknown() || cfg.PublicKeyPEM.IsUnknown() || cfg.PublicKeyPEMWO.IsUnknown() || cfg.CSRPEM.IsUnknown() || cfg.Validity.IsUnknown() || cfg.RenewBefore.IsUnknown() {
 		return w, false, nil
 	}
 	var err error
@@ -251,6 +261,12 @@ func (r *certificateResource) derive(cfg *certificateModel) (w wanted, known boo
 		w.suppliedKey, err = pki.ParsePublicKeyPEM(cfg.PublicKeyPEM.ValueString())
 		if err != nil {
 			diags.AddAttributeError(path.Root("public_key_pem"), "Invalid public key", err.Error())
+			return w, false, diags
+		}
+	case knownString(cfg.PublicKeyPEMWO):
+		w.suppliedKey, err = pki.ParsePublicKeyPEM(cfg.PublicKeyPEMWO.ValueString())
+		if err != nil {
+			diags.AddAttributeError(path.Root("public_key_pem_wo"), "Invalid public key", err.Error())
 			return w, false, diags
 		}
 	case knownString(cfg.CSRPEM):

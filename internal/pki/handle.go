@@ -46,6 +46,24 @@ func EncodeHandle(iss *Issuer) (string, error) {
 	return h.String()
 }
 
+// EncodeFileHandle serialises a local issuer whose key is kept in keyFile:
+// the handle carries only the path and the public key fingerprint, so the
+// key itself never reaches state.
+func EncodeFileHandle(iss *Issuer, keyFile string) (string, error) {
+	fp, err := PublicKeyFingerprint(iss.Cert.PublicKey)
+	if err != nil {
+		return "", fmt.Errorf("fingerprinting CA key: %w", err)
+	}
+	h := Handle{Version: HandleVersion, Backend: BackendLocal, Cert: b64(iss.Cert.Raw), KeyFile: keyFile, KeyFingerprint: fp}
+	for _, p := range iss.Parents {
+		h.Parents = append(h.Parents, b64(p.Raw))
+	}
+	return h.String()
+}
+
+// FileBacked reports whether the key lives in a key file rather than in the handle.
+func (h Handle) FileBacked() bool { return h.KeyFile != "" }
+
 func (h Handle) String() (string, error) {
 	out, err := json.Marshal(h)
 	return string(out), err
@@ -90,26 +108,35 @@ func (h Handle) Certificates() (*x509.Certificate, []*x509.Certificate, error) {
 	return cert, parents, nil
 }
 
-// LocalIssuer resolves an in-state handle into a signing issuer and checks it.
-func (h Handle) LocalIssuer() (*Issuer, error) {
+// LocalIssuer resolves a handle into a signing issuer and checks it. A
+// file-backed key is read from KeyFile with passphrase and must have the
+// fingerprint recorded in the handle; an in-state key ignores passphrase.
+func (h Handle) LocalIssuer(passphrase string) (*Issuer, error) {
 	cert, parents, err := h.Certificates()
 	if err != nil {
 		return nil, err
 	}
-	if h.Key == "" {
+	var s crypto.Signer
+	switch {
+	case h.FileBacked():
+		if s, err = ReadKeyFile(h.KeyFile, passphrase, h.KeyFingerprint); err != nil {
+			return nil, err
+		}
+	case h.Key != "":
+		der, err := base64.StdEncoding.DecodeString(h.Key)
+		if err != nil {
+			return nil, fmt.Errorf("%w: key: %v", ErrBadHandle, err)
+		}
+		k, err := x509.ParsePKCS8PrivateKey(der)
+		if err != nil {
+			return nil, fmt.Errorf("%w: key: %v", ErrBadHandle, err)
+		}
+		var ok bool
+		if s, ok = k.(crypto.Signer); !ok {
+			return nil, fmt.Errorf("%w: key type %T cannot sign", ErrBadHandle, k)
+		}
+	default:
 		return nil, fmt.Errorf("%w: it carries no key and names no key file", ErrBadHandle)
-	}
-	der, err := base64.StdEncoding.DecodeString(h.Key)
-	if err != nil {
-		return nil, fmt.Errorf("%w: key: %v", ErrBadHandle, err)
-	}
-	k, err := x509.ParsePKCS8PrivateKey(der)
-	if err != nil {
-		return nil, fmt.Errorf("%w: key: %v", ErrBadHandle, err)
-	}
-	s, ok := k.(crypto.Signer)
-	if !ok {
-		return nil, fmt.Errorf("%w: key type %T cannot sign", ErrBadHandle, k)
 	}
 	iss := &Issuer{Cert: cert, Key: s, Parents: parents}
 	if err := iss.Check(); err != nil {
