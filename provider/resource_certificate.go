@@ -28,6 +28,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/crank-platform/terraform-provider-crank/internal/pki"
 )
@@ -378,6 +379,13 @@ func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if req.Plan.Raw.IsNull() {
 		return
 	}
+	// A resource whose plan equals its state (the common case: a no-op plan
+	// over many certificates) only needs the renewal decision, which reads a
+	// few raw attributes; the full model conversions would dominate plan time.
+	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) {
+		r.modifyUnchangedPlan(ctx, req, resp)
+		return
+	}
 	var cfg, plan certificateModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -563,18 +571,71 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// Read recomputes ready_for_renewal so a refresh shows when renewal is due.
-func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var m certificateModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+// renewalAttributes reads, straight from the raw object, the attributes the
+// renewal decision needs; cheap enough to run for every certificate of a plan.
+func renewalAttributes(raw tftypes.Value) (certificateModel, error) {
+	var obj map[string]tftypes.Value
+	if err := raw.As(&obj); err != nil {
+		return certificateModel{}, err
+	}
+	str := func(name string) types.String {
+		var s *string
+		if v, ok := obj[name]; ok && v.IsKnown() {
+			if err := v.As(&s); err == nil && s != nil {
+				return types.StringValue(*s)
+			}
+		}
+		return types.StringNull()
+	}
+	ready := types.BoolNull()
+	if v, ok := obj["ready_for_renewal"]; ok && v.IsKnown() {
+		var b *bool
+		if err := v.As(&b); err == nil && b != nil {
+			ready = types.BoolValue(*b)
+		}
+	}
+	return certificateModel{
+		Issuer:          str("issuer"),
+		Service:         str("service"),
+		CertPEM:         str("cert_pem"),
+		RenewBefore:     str("renew_before"),
+		ReadyForRenewal: ready,
+	}, nil
+}
+
+// modifyUnchangedPlan decides renewal for a certificate whose configuration
+// did not change, touching only ready_for_renewal when renewal is due.
+func (r *certificateResource) modifyUnchangedPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	state, err := renewalAttributes(req.State.Raw)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not read the certificate state", err.Error())
 		return
 	}
-	if leaf, err := pki.ParseCertPEM(m.CertPEM.ValueString()); err == nil {
-		due := !r.data.now().Before(leaf.NotAfter.Add(-m.renewBeforeOr(leaf)))
-		m.ReadyForRenewal = types.BoolValue(due)
+	plan := state
+	replace := r.renewalChecks(&plan, &state, wanted{}, false, r.data.now(), &resp.Diagnostics)
+	if len(replace) == 0 {
+		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.RequiresReplace = append(resp.RequiresReplace, replace...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("ready_for_renewal"), plan.ReadyForRenewal)...)
+}
+
+// Read recomputes ready_for_renewal so a refresh shows when renewal is due.
+// Only that attribute can change, so the rest of the state is left as is.
+func (r *certificateResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	m, err := renewalAttributes(req.State.Raw)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not read the certificate state", err.Error())
+		return
+	}
+	leaf, err := pki.ParseCertPEM(m.CertPEM.ValueString())
+	if err != nil {
+		return
+	}
+	due := !r.data.now().Before(leaf.NotAfter.Add(-m.renewBeforeOr(leaf)))
+	if m.ReadyForRenewal.IsNull() || m.ReadyForRenewal.ValueBool() != due {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ready_for_renewal"), types.BoolValue(due))...)
+	}
 }
 
 // Update handles the in-place changes: a new renew_before, or an issuer
