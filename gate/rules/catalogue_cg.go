@@ -4,5 +4,18 @@ package rules
 func crankRules() []Rule {
 	return []Rule{
 		CG1001,
+		CG1002,
+		CG1003,
+		CG2001,
+		CG2002,
+		CG2003,
+		CG2004,
+		CG3001,
+		CG3002,
+		CG4001,
+		CG4002,
+		CG5001,
+		CG5002,
+		CG5003,
 	}
 }
