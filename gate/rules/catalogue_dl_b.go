@@ -18,6 +18,16 @@ func hadolintRulesB() []Rule {
 		DL3045,
 		DL3046,
 		DL3047,
+		DL3048,
+		DL3049,
+		DL3050,
+		DL3051,
+		DL3052,
+		DL3053,
+		DL3054,
+		DL3055,
+		DL3056,
+		DL3058,
 		DL4006,
 	}
 }

@@ -1,0 +1,42 @@
+package rules
+
+import "strings"
+
+// DL3050: a label outside the label schema (strict labels).
+var DL3050 = Rule{
+	ID:       "DL3050",
+	Name:     "label-superfluous",
+	Severity: Info,
+	Summary:  "Superfluous label present: strict labels allow only the keys of the label schema.",
+	Why: "With `strict-labels` the label schema is the complete list of labels an image may carry, so a " +
+		"misspelt key (`org.opencontainers.image.sorce`) is caught instead of silently ignored by the tools " +
+		"that read it. Fix the key or add it to the schema.",
+	Bad:  "FROM alpine:3.20\nLABEL org.opencontainers.image.sorce=https://github.com/example/app\n",
+	Good: "FROM alpine:3.20\nLABEL org.opencontainers.image.source=https://github.com/example/app\n",
+	Differences: "Off by default: enable it with `--only` or a severity override. With a configured schema it " +
+		"fires only under `strict-labels`, as in hadolint; without one the keys of the OCI image spec and " +
+		"label-schema.org (and `maintainer`) are the schema. " + diffLabelStages,
+	Equivalents:  Equivalents{Hadolint: []string{"DL3050"}},
+	OffByDefault: true,
+	Check:        checkDL3050,
+}
+
+func checkDL3050(ctx *Context) {
+	configured := len(ctx.Config.LabelSchema) > 0
+	if configured && !ctx.Config.StrictLabels {
+		return
+	}
+	for _, l := range imageLabels(ctx) {
+		if !l.keyKnown {
+			continue
+		}
+		if configured {
+			if _, ok := ctx.Config.LabelSchema[l.key]; ok {
+				continue
+			}
+		} else if l.key == "maintainer" || strings.HasPrefix(l.key, "org.opencontainers.image.") || strings.HasPrefix(l.key, "org.label-schema.") {
+			continue
+		}
+		ctx.Report(l.in, "Label %s is not in the label schema; fix the key or add it to the schema", l.key)
+	}
+}
