@@ -126,4 +126,4 @@ func expandDockerWord(in *dockerfile.Instruction, word string, escape rune) (str
 type instructionEnv struct{ in *dockerfile.Instruction }
 
 func (e instructionEnv) Get(k string) (string, bool) { return e.in.Var(k) }
-func (e instructionEnv) Keys() []string            { return nil }
+func (e instructionEnv) Keys() []string              { return nil }

@@ -7,7 +7,9 @@ import (
 )
 
 func TestDL3049(t *testing.T) {
-	schema := func(c *config.Config) { c.LabelSchema = map[string]string{"owner": "text", "org.opencontainers.image.source": "url"} }
+	schema := func(c *config.Config) {
+		c.LabelSchema = map[string]string{"owner": "text", "org.opencontainers.image.source": "url"}
+	}
 	runCases(t, DL3049, []Case{
 		{Name: "missing from schema", Dockerfile: "FROM alpine:3\nLABEL owner=team\n", Config: schema, Fire: true, Lines: []int{1}},
 		{Name: "default schema", Dockerfile: "FROM alpine:3\nLABEL a=b\n", Fire: true, Lines: []int{1}},

@@ -14,8 +14,8 @@ var DL3050 = Rule{
 	Bad:  "FROM alpine:3.20\nLABEL org.opencontainers.image.sorce=https://github.com/example/app\n",
 	Good: "FROM alpine:3.20\nLABEL org.opencontainers.image.source=https://github.com/example/app\n",
 	Differences: "Off by default: enable it with `--only` or a severity override. With a configured schema it " +
-		"fires only under `strict-labels`, as in hadolint; without one the keys of the OCI image spec and " +
-		"label-schema.org (and `maintainer`) are the schema. " + diffLabelStages,
+		"fires only under `strict-labels`, as in hadolint; without one the pre-defined keys of the OCI image spec, " +
+		"`org.label-schema.*` and `maintainer` are the schema. " + diffLabelStages,
 	Equivalents:  Equivalents{Hadolint: []string{"DL3050"}},
 	OffByDefault: true,
 	Check:        checkDL3050,
@@ -34,9 +34,18 @@ func checkDL3050(ctx *Context) {
 			if _, ok := ctx.Config.LabelSchema[l.key]; ok {
 				continue
 			}
-		} else if l.key == "maintainer" || strings.HasPrefix(l.key, "org.opencontainers.image.") || strings.HasPrefix(l.key, "org.label-schema.") {
+		} else if ociAnnotationKeys[l.key] || strings.HasPrefix(l.key, "org.label-schema.") {
 			continue
 		}
 		ctx.Report(l.in, "Label %s is not in the label schema; fix the key or add it to the schema", l.key)
 	}
 }
+
+// ociAnnotationKeys are the pre-defined annotation keys of the OCI image
+// spec, plus the conventional maintainer label.
+var ociAnnotationKeys = flagSet("maintainer",
+	"org.opencontainers.image.created", "org.opencontainers.image.authors", "org.opencontainers.image.url",
+	"org.opencontainers.image.documentation", "org.opencontainers.image.source", "org.opencontainers.image.version",
+	"org.opencontainers.image.revision", "org.opencontainers.image.vendor", "org.opencontainers.image.licenses",
+	"org.opencontainers.image.ref.name", "org.opencontainers.image.title", "org.opencontainers.image.description",
+	"org.opencontainers.image.base.digest", "org.opencontainers.image.base.name")
