@@ -86,7 +86,7 @@ func TestAccFunctions(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      `output "x" { value = provider::crank::spiffe_id("Example.org", "billing") }`,
-				ExpectError: regexp.MustCompile(`only lowercase letters`),
+				ExpectError: regexp.MustCompile(`trust domain must be lowercase`),
 			},
 			{
 				Config:      `output "x" { value = provider::crank::parse_certificate("nope") }`,

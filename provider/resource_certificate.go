@@ -333,7 +333,7 @@ func (w wanted) leafRequest(cfg *certificateModel, now time.Time) (pki.LeafReque
 	return pki.LeafRequest{
 		Subject:     pkix.Name{CommonName: truncateCN(cfg.Service.ValueString())},
 		PublicKey:   w.suppliedKey,
-		URIs:        []*url.URL{w.spiffeID.URL()},
+		URIs:        []*url.URL{pki.SPIFFEURL(w.spiffeID)},
 		DNSNames:    stringList(cfg.DNSNames),
 		IPAddresses: ips,
 		Usages:      usages,
