@@ -1,0 +1,42 @@
+package rules
+
+import "strings"
+
+// DL3018: apk add without pinned versions.
+var DL3018 = Rule{
+	ID:       "DL3018",
+	Name:     "apk-pin",
+	Severity: Warning,
+	Summary:  "Pin versions in apk add: use apk add <package>=<version>.",
+	Why: "`apk add curl` installs whatever the Alpine mirror carries on the day of the build, so two builds " +
+		"of one commit differ and upgrades arrive unreviewed. Pin the version (`curl=8.11.1-r0`), or at least " +
+		"a version constraint (`curl~=8.11`).",
+	Bad:  "FROM alpine:3.20\nRUN apk add --no-cache curl\n",
+	Good: "FROM alpine:3.20\nRUN apk add --no-cache curl=8.11.1-r0\n",
+	Differences: "The virtual package name of `--virtual`/`-t` and other option values (`-X URL`) are not packages; " +
+		"`=`, `~=`, `>`/`<` constraints and local `.apk` files count as pinned; variables of unknown value are " +
+		"skipped. " + builtStagesDifference,
+	Equivalents: Equivalents{Hadolint: []string{"DL3018"}},
+	Check:       checkDL3018,
+}
+
+var apkValueOpts = takesValue("-t", "--virtual", "-X", "--repository", "-p", "--root", "--arch", "--cache-dir",
+	"--keys-dir", "--repositories-file", "--cache-max-age", "--wait", "--timeout")
+
+func checkDL3018(ctx *Context) {
+	for in, cmd := range builtCommands(ctx) {
+		c := cmd.Unwrap()
+		if c.Name() != "apk" {
+			continue
+		}
+		if sub, pkgs := cliSubcommand(c, apkValueOpts); sub == "add" {
+			if loose := unpinned(pkgs, apkPinned); len(loose) > 0 {
+				ctx.ReportCommand(in, cmd, "apk add does not pin %s; use <package>=<version>", strings.Join(loose, ", "))
+			}
+		}
+	}
+}
+
+func apkPinned(pkg string) bool {
+	return strings.ContainsAny(pkg, "=<>") || strings.HasSuffix(pkg, ".apk")
+}

@@ -1,0 +1,19 @@
+package rules
+
+import "testing"
+
+func TestDL3018(t *testing.T) {
+	runCases(t, DL3018, []Case{
+		{Name: "unpinned", Dockerfile: "FROM alpine:3\nRUN apk add --no-cache curl\n", Fire: true, Lines: []int{2}},
+		{Name: "one unpinned", Dockerfile: "FROM alpine:3\nRUN apk add --no-cache curl=8.11.1-r0 git\n", Fire: true},
+		{Name: "flags before add", Dockerfile: "FROM alpine:3\nRUN apk --no-cache add curl\n", Fire: true},
+		{Name: "heredoc", Dockerfile: "FROM alpine:3\nRUN <<EOF\napk add curl\nEOF\n", Fire: true, Lines: []int{3}},
+		{Name: "pinned", Dockerfile: "FROM alpine:3\nRUN apk add --no-cache curl=8.11.1-r0 'git~=2.45'\n"},
+		{Name: "virtual name", Dockerfile: "FROM alpine:3\nRUN apk add --no-cache --virtual .build-deps gcc=13.2.1-r0 && apk add -t .x musl-dev=1.2.5-r0\n"},
+		{Name: "repository option", Dockerfile: "FROM alpine:3\nRUN apk add -X https://dl-cdn.alpinelinux.org/alpine/edge/testing curl=8\n"},
+		{Name: "local apk", Dockerfile: "FROM alpine:3\nRUN apk add --allow-untrusted /tmp/pkg.apk\n"},
+		{Name: "unknown variable", Dockerfile: "FROM alpine:3\nARG PKGS\nRUN apk add $PKGS\n"},
+		{Name: "apk del", Dockerfile: "FROM alpine:3\nRUN apk del curl\n"},
+		{Name: "stage not built", Dockerfile: "FROM alpine:3 AS dev\nRUN apk add curl\nFROM alpine:3\nRUN true\n"},
+	})
+}

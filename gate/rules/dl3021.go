@@ -1,0 +1,37 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
+)
+
+// DL3021: COPY of several sources to a destination without a trailing slash.
+var DL3021 = Rule{
+	ID:       "DL3021",
+	Name:     "copy-dest-slash",
+	Severity: Error,
+	Summary:  "COPY with more than 2 arguments requires the last argument to end with /.",
+	Why: "When COPY has several sources the destination must be a directory, and Docker only accepts that " +
+		"when the path ends with `/`; otherwise the build fails. End the destination with `/`.",
+	Bad:  "FROM node:22.11-slim\nCOPY package.json package-lock.json /app\n",
+	Good: "FROM node:22.11-slim\nCOPY package.json package-lock.json /app/\n",
+	Differences: "The destination is ARG/ENV-expanded first (and skipped when a variable has no known value), and " +
+		"`.` is accepted, as BuildKit treats it as the working directory. Every stage is checked: the build " +
+		"breaks whichever target includes the stage.",
+	Equivalents: Equivalents{Hadolint: []string{"DL3021"}, Trivy: []string{"DS011"}},
+	Check:       checkDL3021,
+}
+
+func checkDL3021(ctx *Context) {
+	for in := range ctx.Instructions(dockerfile.KindCopy) {
+		if len(in.Args) < 3 {
+			continue
+		}
+		dest, known := expandWord(ctx, in, in.Args[len(in.Args)-1])
+		if !known || dest == "" || dest == "." || strings.HasSuffix(dest, "/") || strings.HasSuffix(dest, `\`) {
+			continue
+		}
+		ctx.Report(in, "COPY has %d sources, so its destination %s must be a directory ending with /", len(in.Args)-1, dest)
+	}
+}

@@ -1,0 +1,85 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
+)
+
+// DL3022: COPY --from naming no earlier stage.
+var DL3022 = Rule{
+	ID:       "DL3022",
+	Name:     "copy-from-alias",
+	Severity: Warning,
+	Summary:  "COPY --from should reference a previously defined FROM alias.",
+	Why: "`COPY --from=name` looks for an earlier stage called `name` and, when there is none, silently pulls " +
+		"an image of that name from a registry instead: a typo or a renamed stage turns into copying from " +
+		"whatever `docker.io/library/name:latest` is. Name an earlier stage, or write a full image reference " +
+		"with a tag.",
+	Bad:  "FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM gcr.io/distroless/static-debian12\nCOPY --from=biuld /app /app\n",
+	Good: "FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /app /app\n",
+	Differences: "The value is ARG-expanded (skipped when a variable has no known value); a stage index must be that " +
+		"of an earlier stage; an explicit image reference (with a registry, a path, a tag or a digest) is accepted, " +
+		"a bare name that is neither an earlier stage nor tagged fires. A stage's own name is DL3023.",
+	Equivalents: Equivalents{Hadolint: []string{"DL3022"}},
+	Check:       checkDL3022,
+}
+
+func checkDL3022(ctx *Context) {
+	for in := range ctx.Instructions(dockerfile.KindCopy) {
+		from, ok := copyFrom(ctx, in)
+		if !ok || in.Stage == nil {
+			continue
+		}
+		if earlierStage(ctx, in.Stage, from) != nil || isOwnStage(in.Stage, from) || strings.ContainsAny(from, "/:@") {
+			continue
+		}
+		ctx.Report(in, "COPY --from=%s names no earlier stage and would pull an image of that name; use a stage defined above or a tagged image reference", from)
+	}
+}
+
+// copyFrom returns the ARG-expanded --from of a COPY; ok is false when
+// there is none or it depends on an unknown variable.
+func copyFrom(ctx *Context, in *dockerfile.Instruction) (string, bool) {
+	raw, ok := in.Flag("from")
+	if !ok {
+		return "", false
+	}
+	v, known := expandWord(ctx, in, raw)
+	return v, known && v != ""
+}
+
+// earlierStage finds the stage named (or numbered) ref before s.
+func earlierStage(ctx *Context, s *dockerfile.Stage, ref string) *dockerfile.Stage {
+	for i := s.Index - 1; i >= 0; i-- {
+		if st := ctx.File.Stages[i]; st.Name != "" && strings.EqualFold(st.Name, ref) {
+			return st
+		}
+	}
+	if n, ok := stageIndex(ref); ok && n < s.Index {
+		return ctx.File.Stages[n]
+	}
+	return nil
+}
+
+func isOwnStage(s *dockerfile.Stage, ref string) bool {
+	if s.Name != "" && strings.EqualFold(s.Name, ref) {
+		return true
+	}
+	n, ok := stageIndex(ref)
+	return ok && n == s.Index
+}
+
+func stageIndex(ref string) (int, bool) {
+	if ref == "" || len(ref) > 6 {
+		return 0, false
+	}
+	n := 0
+	for _, r := range ref {
+		if r < '0' || r > '9' {
+			return 0, false
+		}
+		n = n*10 + int(r-'0')
+	}
+	return n, true
+}

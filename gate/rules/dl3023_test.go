@@ -1,0 +1,15 @@
+package rules
+
+import "testing"
+
+func TestDL3023(t *testing.T) {
+	runCases(t, DL3023, []Case{
+		{Name: "own alias", Dockerfile: "FROM golang:1 AS build\nCOPY --from=build /a /a\n", Fire: true, Lines: []int{2}},
+		{Name: "own alias other case", Dockerfile: "FROM golang:1 AS build\nCOPY --from=Build /a /a\n", Fire: true},
+		{Name: "own index", Dockerfile: "FROM golang:1\nFROM golang:1\nCOPY --from=1 /a /a\n", Fire: true, Lines: []int{3}},
+		{Name: "own alias from ARG", Dockerfile: "ARG S=build\nFROM golang:1 AS build\nARG S\nCOPY --from=$S /a /a\n", Fire: true},
+		{Name: "earlier alias", Dockerfile: "FROM golang:1 AS src\nFROM golang:1 AS build\nCOPY --from=src /a /a\n"},
+		{Name: "earlier index", Dockerfile: "FROM golang:1\nFROM golang:1\nCOPY --from=0 /a /a\n"},
+		{Name: "plain copy", Dockerfile: "FROM golang:1 AS build\nCOPY build /a\n"},
+	})
+}

@@ -1,0 +1,19 @@
+package rules
+
+import "testing"
+
+func TestDL3028(t *testing.T) {
+	runCases(t, DL3028, []Case{
+		{Name: "unpinned", Dockerfile: "FROM ruby:3\nRUN gem install bundler\n", Fire: true, Lines: []int{2}},
+		{Name: "options", Dockerfile: "FROM ruby:3\nRUN gem install --no-document -i /opt/gems rails\n", Fire: true},
+		{Name: "one unpinned", Dockerfile: "FROM ruby:3\nRUN gem install bundler:2.5.22 rake\n", Fire: true},
+		{Name: "heredoc", Dockerfile: "FROM ruby:3\nRUN <<EOF\ngem install rake\nEOF\n", Fire: true, Lines: []int{3}},
+		{Name: "colon", Dockerfile: "FROM ruby:3\nRUN gem install bundler:2.5.22\n"},
+		{Name: "-v", Dockerfile: "FROM ruby:3\nRUN gem install bundler -v 2.5.22 && gem install rake --version=13.2.1\n"},
+		{Name: "local gem", Dockerfile: "FROM ruby:3\nRUN gem install ./pkg/app-1.0.gem\n"},
+		{Name: "build options", Dockerfile: "FROM ruby:3\nRUN gem install nokogiri:1.16.7 -- --use-system-libraries\n"},
+		{Name: "update is not install", Dockerfile: "FROM ruby:3\nRUN gem update --system\n"},
+		{Name: "unknown variable", Dockerfile: "FROM ruby:3\nARG GEMS\nRUN gem install $GEMS\n"},
+		{Name: "stage not built", Dockerfile: "FROM ruby:3 AS dev\nRUN gem install pry\nFROM ruby:3\n"},
+	})
+}

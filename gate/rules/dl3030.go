@@ -1,0 +1,33 @@
+package rules
+
+// DL3030: yum install without -y.
+var DL3030 = Rule{
+	ID:       "DL3030",
+	Name:     "yum-yes",
+	Severity: Warning,
+	Summary:  "Use the -y switch to avoid manual input: yum install -y <package>.",
+	Why: "A build has no terminal to answer yum's \"Is this ok [y/N]\", so without `-y` the install is aborted " +
+		"and the build fails. Pass `-y` (or `--assumeyes`).",
+	Bad:  "FROM centos:7.9.2009\nRUN yum install httpd-2.4.6 && yum clean all\n",
+	Good: "FROM centos:7.9.2009\nRUN yum install -y httpd-2.4.6 && yum clean all\n",
+	Differences: "`install`, `groupinstall` and `localinstall` are checked; bundled flags (`-qy`) are understood and " +
+		"a command line with a variable of unknown value is skipped, as it may hold -y. " + builtStagesDifference,
+	Equivalents: Equivalents{Hadolint: []string{"DL3030"}},
+	Check:       checkDL3030,
+}
+
+var yumCLIValueOpts = takesValue("-c", "--config", "-d", "--debuglevel", "-e", "--errorlevel", "-R", "--randomwait",
+	"-x", "--exclude", "--installroot", "--enablerepo", "--disablerepo", "--setopt", "--releasever", "--downloaddir")
+
+func checkDL3030(ctx *Context) {
+	for in, cmd := range builtCommands(ctx) {
+		c := cmd.Unwrap()
+		if c.Name() != "yum" || cliHasUnknown(c) || cliHasOption(c, "cdeRx", "y", "--assumeyes") {
+			continue
+		}
+		switch sub, _ := cliSubcommand(c, yumCLIValueOpts); sub {
+		case "install", "groupinstall", "localinstall":
+			ctx.ReportCommand(in, cmd, "yum %s waits for confirmation a build cannot give; add -y", sub)
+		}
+	}
+}
