@@ -19,7 +19,8 @@ var DL3001 = Rule{
 	Bad:  "FROM debian:12.7-slim\nRUN service nginx start\n",
 	Good: "FROM debian:12.7-slim\nCMD [\"nginx\", \"-g\", \"daemon off;\"]\n",
 	Differences: "Only commands in command position are seen (the shell parser tells `apt-get install vim` and " +
-		"`echo ps` from running them), also behind `sudo`/`env`. " + builtStagesDifference,
+		"`echo ps` from running them), also behind `sudo`/`env`; `kill` of a job the same RUN started in the " +
+		"background (`app & pid=$!; ...; kill $pid`) does not fire. " + builtStagesDifference,
 	Equivalents: Equivalents{Hadolint: []string{"DL3001"}},
 	Check:       checkDL3001,
 }
@@ -36,10 +37,27 @@ var pointlessCommands = map[string]bool{
 
 func checkDL3001(ctx *Context) {
 	for in, cmd := range builtCommands(ctx) {
-		if name := cmd.Unwrap().Name(); pointlessCommands[name] {
-			ctx.ReportCommand(in, cmd, "%s has no lasting effect in an image build; remove it from the RUN", name)
+		name := cmd.Unwrap().Name()
+		if !pointlessCommands[name] || name == "kill" && startsBackgroundJob(in, cmd) {
+			continue
+		}
+		ctx.ReportCommand(in, cmd, "%s has no lasting effect in an image build; remove it from the RUN", name)
+	}
+}
+
+// startsBackgroundJob reports whether the RUN starts a background command
+// before cmd: "app & pid=$!; ...; kill $pid" stops what the step itself
+// started (say, a first run that writes a profile), which is no VM habit.
+func startsBackgroundJob(in *dockerfile.Instruction, cmd *dockerfile.SimpleCommand) bool {
+	for _, c := range in.Commands() {
+		if c == cmd {
+			return false
+		}
+		if c.Background {
+			return true
 		}
 	}
+	return false
 }
 
 // builtCommands yields the shell commands of RUNs in stages that are

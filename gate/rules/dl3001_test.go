@@ -14,6 +14,8 @@ func TestDL3001(t *testing.T) {
 		{Name: "quoted text", Dockerfile: "FROM debian:12\nRUN echo 'service ps kill'\n"},
 		{Name: "stage not built", Dockerfile: "FROM debian:12 AS dev\nRUN service ssh start\nFROM debian:12\nRUN true\n"},
 		{Name: "CMD is not a RUN", Dockerfile: "FROM debian:12\nCMD service nginx start\n"},
+		{Name: "kill without a background job", Dockerfile: "FROM debian:12\nRUN kill 1\n", Fire: true},
+		{Name: "kill of own background job", Dockerfile: "FROM debian:12\nRUN TERM=xterm app & \\\n    pid=$!; sleep 10; kill $pid || true\n"},
 		{Name: "killall is not kill", Dockerfile: "FROM debian:12\nRUN pkill -f x || true\n"},
 	})
 }
