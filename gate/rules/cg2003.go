@@ -86,6 +86,10 @@ func cgSignatureBypass(c *dockerfile.SimpleCommand) string {
 	if name == "yum-config-manager" || name == "dnf" && c.HasArg("config-manager") {
 		name = "yum"
 	}
+	if name == "rpm" && !cgRPMInstalls(c) {
+		// "rpm -qa --nosignature" only skips checks while querying.
+		return ""
+	}
 	if opts, ok := cgSigOptions[name]; ok {
 		for _, w := range c.Args[1:] {
 			for _, o := range opts {
@@ -117,4 +121,19 @@ func cgSignatureBypass(c *dockerfile.SimpleCommand) string {
 		}
 	}
 	return ""
+}
+
+// cgRPMInstalls reports whether rpm runs in a mode that installs
+// packages (-i, -U, -F and their bundles such as -Uvh, or the long forms).
+func cgRPMInstalls(c *dockerfile.SimpleCommand) bool {
+	for _, w := range c.Args[1:] {
+		v := w.Value
+		switch {
+		case v == "--install" || v == "--upgrade" || v == "--freshen" || v == "--reinstall":
+			return true
+		case len(v) > 1 && v[0] == '-' && v[1] != '-' && strings.ContainsAny(v[1:2], "iUF"):
+			return true
+		}
+	}
+	return false
 }

@@ -23,6 +23,8 @@ func TestCG2003(t *testing.T) {
 		{Name: "repo_gpgcheck=0 is default", Dockerfile: "FROM fedora:40\nCOPY <<EOF /etc/yum.repos.d/x.repo\n[x]\ngpgcheck=1\nrepo_gpgcheck=0\nEOF\n"},
 		{Name: "signed-by source", Dockerfile: "FROM debian:12\nRUN echo \"deb [signed-by=/etc/apt/keyrings/x.gpg] https://r/ ./\" > /etc/apt/sources.list.d/x.list\n"},
 		{Name: "apk untrusted as text", Dockerfile: "FROM alpine:3.20\nRUN echo 'do not use --allow-untrusted'\n"},
+		{Name: "rpm upgrade bundle", Dockerfile: "FROM fedora:40\nRUN rpm -Uvh --nodigest /tmp/x.rpm\n", Fire: true},
+		{Name: "rpm query with nosignature", Dockerfile: "FROM fedora:40\nRUN rpm -qa --nosignature | sort\n"},
 		{Name: "rpm query", Dockerfile: "FROM fedora:40\nRUN rpm -qa\n"},
 		{Name: "stage not built", Dockerfile: "FROM fedora:40 AS x\nRUN dnf install -y --nogpgcheck x\nFROM scratch\n"},
 	})

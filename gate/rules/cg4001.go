@@ -22,12 +22,14 @@ var CG4001 = Rule{
 	Bad:  "FROM node:22-slim\nARG NPM_TOKEN\nRUN npm ci\n",
 	Good: "FROM node:22-slim\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci\n",
 	Differences: "Names are split into words (`_`, `-`, `.`, camelCase) and matched word by word: PASSWORD, " +
-		"PASSWD, SECRET, TOKEN, CREDENTIAL(S), APIKEY, and KEY after API, ACCESS, PRIVATE, SECRET, CLIENT, " +
-		"SIGNING, ENCRYPTION or MASTER. Names that hold a reference rather than the secret do not fire: a " +
-		"last word of FILE, PATH, DIR, URL, URI, ENDPOINT, NAME, ID, HOST, PORT, TYPE, VERSION, TTL, " +
-		"LENGTH, HEADER, ..., and names with PUBLIC. BuildKit's SecretsUsedInArgOrEnv also fires on " +
-		"`GPG_KEY` (a public key fingerprint in official images) and `*_KEY_FILE`; this rule does not. " +
-		"Global ARGs and the stages that take part in building the target are checked.",
+		"PASSWD, PASS, SECRET, TOKEN, CREDENTIAL(S), APIKEY, words ending in them (`ROOTPASS`, `DBPASSWORD`; " +
+		"not `BYPASS`), and KEY after API, ACCESS, PRIVATE, SECRET, CLIENT, SIGNING, ENCRYPTION, MASTER, ... " +
+		"Names that hold a reference rather than the secret do not fire: a last word of FILE, PATH, DIR, " +
+		"URL, URI, ENDPOINT, NAME, ID, HOST, PORT, TYPE, VERSION, LENGTH, HEADER, ...; nor switches about a " +
+		"secret (PUBLIC, ALLOW, EMPTY, RANDOM, SKIP, ...: `MYSQL_ALLOW_EMPTY_PASSWORD`). BuildKit's " +
+		"SecretsUsedInArgOrEnv also fires on `GPG_KEY` (a public key fingerprint in official images) and " +
+		"`*_KEY_FILE`; this rule does not. Global ARGs and the stages that take part in building the target " +
+		"are checked: a stage that is never built receives no build argument.",
 	Equivalents: Equivalents{Trivy: []string{"DS031"}, Dockle: []string{"CIS-DI-0010"}, BuildKit: []string{"SecretsUsedInArgOrEnv"}},
 	Check:       checkCG4001,
 }
@@ -62,6 +64,13 @@ var (
 		"API": true, "ACCESS": true, "PRIVATE": true, "SECRET": true, "CLIENT": true, "SIGNING": true,
 		"ENCRYPTION": true, "MASTER": true, "AUTH": true, "LICENSE": true, "SERVICE": true, "ACCOUNT": true,
 	}
+	// cgSwitchWords mark settings about a secret rather than the secret:
+	// MYSQL_ALLOW_EMPTY_PASSWORD=yes, MYSQL_RANDOM_ROOT_PASSWORD=1,
+	// JWT_PUBLIC_KEY, SKIP_TOKEN.
+	cgSwitchWords = map[string]bool{
+		"PUBLIC": true, "PUB": true, "NO": true, "SKIP": true, "ALLOW": true, "EMPTY": true, "RANDOM": true,
+		"GENERATE": true, "REQUIRE": true, "REQUIRED": true, "ENABLE": true, "DISABLE": true,
+	}
 	// cgReferenceWords, as the last word, name where a secret is or what
 	// it is called, not the secret itself.
 	cgReferenceWords = map[string]bool{
@@ -82,11 +91,13 @@ func cgSecretName(name string) bool {
 	if len(words) == 0 || cgReferenceWords[words[len(words)-1]] {
 		return false
 	}
-	for i, w := range words {
-		if w == "PUBLIC" || w == "PUB" || w == "NO" || w == "SKIP" {
+	for _, w := range words {
+		if cgSwitchWords[w] {
 			return false
 		}
-		if cgSecretWords[w] && !(w == "PASS" && len(words) == 1) {
+	}
+	for i, w := range words {
+		if cgSecretWords[w] && !(w == "PASS" && len(words) == 1) || cgGluedSecret(w) {
 			return true
 		}
 		if w == "KEY" && i > 0 && cgKeyQualifiers[words[i-1]] {
@@ -94,6 +105,21 @@ func cgSecretName(name string) bool {
 		}
 	}
 	return false
+}
+
+// cgGluedSecret catches words such as ROOTPASS, DBPASSWORD or
+// GITHUBTOKEN, without BYPASS, COMPASS or TOKENIZERS.
+func cgGluedSecret(w string) bool {
+	for _, suffix := range []string{"PASSWORD", "PASSWD", "SECRET", "TOKEN"} {
+		if strings.HasSuffix(w, suffix) {
+			return true
+		}
+	}
+	switch w {
+	case "BYPASS", "COMPASS", "SURPASS", "TRESPASS", "OVERPASS", "UNDERPASS", "PASS":
+		return false
+	}
+	return strings.HasSuffix(w, "PASS") && len(w) > 4
 }
 
 // cgNameWords splits NAME_like-this.andThat into upper-case words.
