@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"time"
 
@@ -20,6 +21,7 @@ func main() {
 		def = "/work/shared/corpus/dockerfiles"
 	}
 	dir := flag.String("dir", def, "directory of Dockerfiles (env CRANK_GATE_CORPUS)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the timed run")
 	flag.Parse()
 	var paths []string
 	err := filepath.WalkDir(*dir, func(p string, d os.DirEntry, err error) error {
@@ -43,6 +45,12 @@ func main() {
 			os.Exit(2)
 		}
 		inputs[i] = lint.Input{Path: p, Data: data}
+	}
+	if *cpuprofile != "" {
+		pf, err := os.Create(*cpuprofile)
+		if err == nil && pprof.StartCPUProfile(pf) == nil {
+			defer pprof.StopCPUProfile()
+		}
 	}
 	start := time.Now()
 	res, errs := lint.Lint(inputs, lint.Options{})

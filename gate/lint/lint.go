@@ -108,6 +108,10 @@ func Lint(inputs []Input, opt Options) (*Result, []error) {
 	if opt.Config == nil {
 		opt.Config = config.Default()
 	}
+	if opt.Catalogue == nil {
+		// Built once per run: every file needs it to map foreign ids.
+		opt.Catalogue = rules.All()
+	}
 	sel, err := selectRules(opt)
 	if err != nil {
 		return nil, []error{err}
