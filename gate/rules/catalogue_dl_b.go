@@ -27,7 +27,17 @@ func hadolintRulesB() []Rule {
 		DL3054,
 		DL3055,
 		DL3056,
+		DL3057,
 		DL3058,
+		DL3059,
+		DL3060,
+		DL3061,
+		DL3062,
+		DL4000,
+		DL4001,
+		DL4003,
+		DL4004,
+		DL4005,
 		DL4006,
 	}
 }

@@ -1,0 +1,30 @@
+package rules
+
+// DL4005: replacing /bin/sh with ln instead of using SHELL.
+var DL4005 = Rule{
+	ID:       "DL4005",
+	Name:     "use-shell-instruction",
+	Severity: Warning,
+	Summary:  "Use SHELL to change the default shell.",
+	Why: "Linking `/bin/sh` to bash changes the shell for every program in the image, including system " +
+		"scripts written for a POSIX sh, and hides the choice from readers of the Dockerfile. " +
+		"`SHELL [\"/bin/bash\", \"-c\"]` changes it for the RUN instructions only.",
+	Bad:         "FROM debian:12.7-slim\nRUN ln -sf /bin/bash /bin/sh\n",
+	Good:        "FROM debian:12.7-slim\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\n",
+	Differences: diffShippedStagesOnly,
+	Equivalents: Equivalents{Hadolint: []string{"DL4005"}},
+	Check:       checkDL4005,
+}
+
+func checkDL4005(ctx *Context) {
+	for in, cmd := range runCmdsInShippedStages(ctx) {
+		c := cmd.Unwrap()
+		if c.Name() != "ln" {
+			continue
+		}
+		ops := nonOptionArgs(c, flagSet("-t", "--target-directory", "-S", "--suffix"))
+		if len(ops) >= 2 && ops[len(ops)-1].Value == "/bin/sh" {
+			ctx.ReportCommand(in, cmd, "Replacing /bin/sh changes the shell for the whole image; use SHELL [\"/bin/bash\", \"-c\"] instead")
+		}
+	}
+}

@@ -1,0 +1,15 @@
+package rules
+
+import "testing"
+
+func TestDL4005(t *testing.T) {
+	runCases(t, DL4005, []Case{
+		{Name: "ln -sf", Dockerfile: "FROM debian:12\nRUN ln -sf /bin/bash /bin/sh\n", Fire: true, Lines: []int{2}},
+		{Name: "sudo and heredoc", Dockerfile: "FROM debian:12\nRUN <<EOF\nrm /bin/sh\nsudo ln -s /bin/bash /bin/sh\nEOF\n", Fire: true, Lines: []int{4}},
+		{Name: "exec form", Dockerfile: "FROM debian:12\nRUN [\"ln\", \"-sf\", \"/bin/bash\", \"/bin/sh\"]\n", Fire: true},
+		{Name: "SHELL", Dockerfile: "FROM debian:12\nSHELL [\"/bin/bash\", \"-c\"]\n"},
+		{Name: "sh as source", Dockerfile: "FROM debian:12\nRUN ln -s /bin/sh /usr/local/bin/sh\n"},
+		{Name: "quoted", Dockerfile: "FROM debian:12\nRUN echo 'ln -sf /bin/bash /bin/sh'\n"},
+		{Name: "stage not built", Dockerfile: "FROM debian:12 AS x\nRUN ln -sf /bin/bash /bin/sh\nFROM scratch\n"},
+	})
+}
