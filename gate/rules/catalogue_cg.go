@@ -12,6 +12,7 @@ func crankRules() []Rule {
 		CG2004,
 		CG3001,
 		CG3002,
+		CG3003,
 		CG4001,
 		CG4002,
 		CG5001,
