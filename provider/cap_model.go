@@ -150,14 +150,17 @@ func oneOfDoc(values []string) string {
 
 // capCapabilityAttributes is the schema of a capability, shared by the
 // crank_capability resource (top level) and crank_cap_policy.capabilities.
-func capCapabilityAttributes() map[string]schema.Attribute {
+// Inside the policy nothing is Required: the framework reports a required
+// attribute of a not-yet-known object (a reference to another resource's
+// computed object) as missing, so there cap.Analyze reports empty values.
+func capCapabilityAttributes(resourceLevel bool) map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"service": schema.StringAttribute{
-			Required: true, Validators: []validator.String{capServiceValidator()},
+			Required: resourceLevel, Optional: !resourceLevel, Validators: []validator.String{capServiceValidator()},
 			MarkdownDescription: "Service that exposes the operation, as in its SPIFFE ID `spiffe://<trust_domain>/<service>`, for example `billing`.",
 		},
 		"name": schema.StringAttribute{
-			Required: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.NoneOf(cap.AllCapabilities)},
+			Required: resourceLevel, Optional: !resourceLevel, Validators: []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.NoneOf(cap.AllCapabilities)},
 			MarkdownDescription: "Capability name, unique per service, for example `invoice.read`. `*` is reserved for rules.",
 		},
 		"http_method": schema.StringAttribute{
@@ -177,7 +180,8 @@ func capCapabilityAttributes() map[string]schema.Attribute {
 
 // capRuleAttributes is the schema of a rule, shared by the crank_cap_rule
 // resource and crank_cap_policy.rules. Only the resource fills mode's
-// default: inside the policy a null mode means the same through cap.
+// default: inside the policy a null mode means the same through cap. As for
+// capabilities, only the resource marks attributes Required.
 func capRuleAttributes(resourceLevel bool) map[string]schema.Attribute {
 	exactlyOne := func(others ...string) []validator.String {
 		expressions := make([]path.Expression, len(others))
@@ -197,21 +201,21 @@ func capRuleAttributes(resourceLevel bool) map[string]schema.Attribute {
 	}
 	return map[string]schema.Attribute{
 		"id": schema.StringAttribute{
-			Required: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			Required: resourceLevel, Optional: !resourceLevel, Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			MarkdownDescription: "Rule ID, unique within the destination's policy. Decisions name it, so choose something a reader of a 403 understands, for example `api-gateway-reads-invoices`.",
 		},
 		"service": schema.StringAttribute{
-			Required: true, Validators: []validator.String{capServiceValidator()},
+			Required: resourceLevel, Optional: !resourceLevel, Validators: []validator.String{capServiceValidator()},
 			MarkdownDescription: "Destination service the rule is about, for example `billing`.",
 		},
 		"action": schema.StringAttribute{
-			Required:            true,
+			Required: resourceLevel, Optional: !resourceLevel,
 			MarkdownDescription: "What a matching request gets. A matching enforced deny always wins over any allow. " + oneOfDoc(cap.Actions()),
 			Validators:          []validator.String{stringvalidator.OneOf(cap.Actions()...)},
 		},
 		"mode": mode,
 		"callers": schema.ListNestedAttribute{
-			Required:            true,
+			Required: resourceLevel, Optional: !resourceLevel,
 			Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
 			MarkdownDescription: "Who the rule is about. Each entry sets exactly one of `service`, `spiffe_id`, `spiffe_prefix`, `trust_domain`.",
 			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
@@ -234,7 +238,7 @@ func capRuleAttributes(resourceLevel bool) map[string]schema.Attribute {
 			}},
 		},
 		"capabilities": schema.ListAttribute{
-			ElementType: types.StringType, Required: true,
+			ElementType: types.StringType, Required: resourceLevel, Optional: !resourceLevel,
 			Validators:          []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
 			MarkdownDescription: "Capability names of the destination, or `[\"*\"]` for all of them (plans warn about `*` on allow rules).",
 		},
@@ -242,8 +246,8 @@ func capRuleAttributes(resourceLevel bool) map[string]schema.Attribute {
 			Optional:            true,
 			MarkdownDescription: "Token bucket per caller SPIFFE ID, allow rules only: a caller over it gets `rate_limited` (HTTP 429).",
 			Attributes: map[string]schema.Attribute{
-				"rps":   schema.Float64Attribute{Required: true, MarkdownDescription: "Tokens added per second; must be above 0."},
-				"burst": schema.Int64Attribute{Required: true, MarkdownDescription: "Most requests at once; at least 1."},
+				"rps":   schema.Float64Attribute{Required: resourceLevel, Optional: !resourceLevel, MarkdownDescription: "Tokens added per second; must be above 0."},
+				"burst": schema.Int64Attribute{Required: resourceLevel, Optional: !resourceLevel, MarkdownDescription: "Most requests at once; at least 1."},
 			},
 		},
 	}

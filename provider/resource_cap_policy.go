@@ -104,7 +104,7 @@ func (r *capPolicyResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"capabilities": schema.ListNestedAttribute{
 				Required:            true,
 				MarkdownDescription: "The service's capabilities, usually `[crank_capability.read.capability, ...]`. Each must belong to `service`.",
-				NestedObject:        schema.NestedAttributeObject{Attributes: capCapabilityAttributes()},
+				NestedObject:        schema.NestedAttributeObject{Attributes: capCapabilityAttributes(false)},
 			},
 			"rules": schema.ListNestedAttribute{
 				Optional:            true,
@@ -542,4 +542,5 @@ func (r *capPolicyResource) Update(ctx context.Context, req resource.UpdateReque
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-func (r *capPolicyResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+func (r *capPolicyResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+}

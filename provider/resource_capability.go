@@ -38,7 +38,7 @@ func (r *capabilityResource) Metadata(_ context.Context, req resource.MetadataRe
 }
 
 func (r *capabilityResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	attributes := capCapabilityAttributes()
+	attributes := capCapabilityAttributes(true)
 	attributes["id"] = schema.StringAttribute{Computed: true, MarkdownDescription: "`<service>/<name>`."}
 	attributes["capability"] = schema.ObjectAttribute{
 		Computed: true, AttributeTypes: capCapabilityAttrTypes,
@@ -157,4 +157,5 @@ func (r *capabilityResource) Update(ctx context.Context, req resource.UpdateRequ
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-func (r *capabilityResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+func (r *capabilityResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+}
