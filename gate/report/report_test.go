@@ -106,10 +106,13 @@ func TestSARIFValidator(t *testing.T) {
 		t.Skip("sarif-multitool not installed (npm install -g @microsoft/sarif-multitool@5.7.0)")
 	}
 	dir := t.TempDir()
-	for _, variant := range []string{"full", "empty"} {
+	for _, variant := range []string{"full", "empty", "dev"} {
 		r := sample()
-		if variant == "empty" {
+		switch variant {
+		case "empty":
 			r.Findings = nil
+		case "dev":
+			r.Tool.Version = "dev"
 		}
 		in := filepath.Join(dir, variant+".sarif")
 		out := filepath.Join(dir, variant+".out.sarif")

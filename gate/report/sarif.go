@@ -138,9 +138,11 @@ func sarifRunFor(engine string, fs []findings.Finding, r *Report) sarifRun {
 	d.Name = engine
 	d.Rules = []sarifRule{}
 	if engine == r.Tool.Name {
-		d.Version = r.Tool.Version
+		// The validator (SARIF2005) wants numeric versions; a "dev" build
+		// is better described by omitting the version than by a fake one.
 		if isSemver(r.Tool.Version) {
-			d.SemanticVersion = strings.TrimPrefix(r.Tool.Version, "v")
+			d.Version = strings.TrimPrefix(r.Tool.Version, "v")
+			d.SemanticVersion = d.Version
 		}
 		d.InformationURI = r.Tool.InformationURI
 	}
