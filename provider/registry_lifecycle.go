@@ -15,7 +15,9 @@ func lifecycleResources() []func() resource.Resource {
 }
 
 func lifecycleDataSources() []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewTrustBundleDataSource,
+	}
 }
 
 func lifecycleEphemeralResources() []func() ephemeral.EphemeralResource {
@@ -25,5 +27,7 @@ func lifecycleEphemeralResources() []func() ephemeral.EphemeralResource {
 }
 
 func lifecycleFunctions() []func() function.Function {
-	return []func() function.Function{}
+	return []func() function.Function{
+		NewPKCS12EncodeFunction,
+	}
 }
