@@ -111,21 +111,32 @@ func pemFiles(s *terraform.State) (map[string]string, error) {
 	return files, nil
 }
 
-func checkOpenSSL(s *terraform.State) error {
+// writePEMFiles writes the hierarchy's PEMs into a fresh directory for the
+// independent tools to read; the caller removes it.
+func writePEMFiles(s *terraform.State) (map[string]string, string, error) {
 	files, err := pemFiles(s)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
-	dir, err := os.MkdirTemp("", "crank-openssl-")
+	dir, err := os.MkdirTemp("", "crank-pem-")
+	if err != nil {
+		return nil, "", err
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			os.RemoveAll(dir)
+			return nil, "", err
+		}
+	}
+	return files, dir, nil
+}
+
+func checkOpenSSL(s *terraform.State) error {
+	files, dir, err := writePEMFiles(s)
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
-			return err
-		}
-	}
 	if files["bundle.pem"] != files["root.pem"] {
 		return fmt.Errorf("ca_bundle_pem is not the root certificate")
 	}
@@ -183,20 +194,11 @@ func checkOpenSSL(s *terraform.State) error {
 // checkMutualTLS runs a real handshake: openssl s_server requiring a client
 // certificate, serving billing's chain; openssl s_client presenting gateway's.
 func checkMutualTLS(s *terraform.State) error {
-	files, err := pemFiles(s)
-	if err != nil {
-		return err
-	}
-	dir, err := os.MkdirTemp("", "crank-mtls-")
+	_, dir, err := writePEMFiles(s)
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
-			return err
-		}
-	}
 	port, err := freePort()
 	if err != nil {
 		return err
