@@ -138,12 +138,13 @@ func sarifRunFor(engine string, fs []findings.Finding, r *Report) sarifRun {
 	d.Name = engine
 	d.Rules = []sarifRule{}
 	if engine == r.Tool.Name {
-		// The validator (SARIF2005) wants numeric versions; a "dev" build
-		// is better described by omitting the version than by a fake one.
-		if isSemver(r.Tool.Version) {
-			d.Version = strings.TrimPrefix(r.Tool.Version, "v")
-			d.SemanticVersion = d.Version
+		// The validator (SARIF2005) wants a numeric version; an unreleased
+		// build ("dev") becomes the semver pre-release 0.0.0-dev.
+		d.Version = strings.TrimPrefix(r.Tool.Version, "v")
+		if !isSemver(d.Version) {
+			d.Version = "0.0.0-" + prerelease(r.Tool.Version)
 		}
+		d.SemanticVersion = d.Version
 		d.InformationURI = r.Tool.InformationURI
 	}
 	index := map[string]int{}
@@ -246,4 +247,18 @@ func isSemver(v string) bool {
 		}
 	}
 	return true
+}
+
+// prerelease turns an arbitrary build label into a semver pre-release id.
+func prerelease(v string) string {
+	var b strings.Builder
+	for _, r := range v {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' {
+			b.WriteRune(r)
+		}
+	}
+	if b.Len() == 0 {
+		return "dev"
+	}
+	return b.String()
 }
