@@ -27,3 +27,17 @@ resource "crank_ca" "services" {
   crl_distribution_points  = ["http://pki.example.org/services.crl"]
   issuing_certificate_urls = ["http://pki.example.org/services.crt"]
 }
+
+# A CA whose key never enters state: an encrypted PKCS#8 file (mode 0600).
+# Export CRANK_KEY_PASSPHRASE wherever plan and apply run: certificates and
+# child CAs signed by it decrypt the key with it.
+resource "crank_ca" "payments" {
+  parent      = crank_ca.root.issuer
+  subject     = { common_name = "Example Payments CA" }
+  key_storage = "file"
+  key_file    = "${path.root}/keys/payments-ca-1.key"
+
+  # Optional: encrypt with a write-only value instead of the environment
+  # (it must then equal CRANK_KEY_PASSPHRASE, which signing resources use).
+  # key_passphrase_wo = ephemeral.vault_kv_secret_v2.pki.data["passphrase"]
+}
