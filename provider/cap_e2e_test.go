@@ -1,0 +1,386 @@
+package provider
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+)
+
+// capE2EConfig issues the hierarchy and billing's policy with the provider.
+// No for_each: the testing framework's state shim cannot address string keys.
+// The gateway's read limit (burst 2, one token per 100 s) makes the third
+// read rate limited without the test depending on timing.
+const capE2EConfig = `
+provider "crank" {
+  trust_domain = "example.org"
+}
+resource "crank_ca" "root" {
+  subject  = { common_name = "CAP E2E Root" }
+  validity = "8760h"
+}
+resource "crank_ca" "intermediate" {
+  parent           = crank_ca.root.issuer
+  subject          = { common_name = "CAP E2E Services" }
+  validity         = "4380h"
+  name_constraints = { permitted_uri_domains = ["example.org"] }
+}
+resource "crank_certificate" "billing" {
+  issuer       = crank_ca.intermediate.issuer
+  service      = "billing"
+  ip_addresses = ["127.0.0.1"]
+  validity     = "24h"
+}
+resource "crank_certificate" "api_gateway" {
+  issuer       = crank_ca.intermediate.issuer
+  service      = "api-gateway"
+  ip_addresses = ["127.0.0.1"]
+  validity     = "24h"
+}
+resource "crank_certificate" "worker" {
+  issuer       = crank_ca.intermediate.issuer
+  service      = "worker"
+  ip_addresses = ["127.0.0.1"]
+  validity     = "24h"
+}
+resource "crank_certificate" "stranger" {
+  issuer       = crank_ca.intermediate.issuer
+  service      = "stranger"
+  ip_addresses = ["127.0.0.1"]
+  validity     = "24h"
+}
+resource "crank_ca" "rogue" {
+  subject  = { common_name = "Someone else's CA" }
+  validity = "8760h"
+}
+resource "crank_certificate" "forged_gateway" {
+  issuer       = crank_ca.rogue.issuer
+  service      = "api-gateway"
+  ip_addresses = ["127.0.0.1"]
+  validity     = "24h"
+}
+
+resource "crank_capability" "read" {
+  service     = "billing"
+  name        = "invoice.read"
+  http_method = "GET"
+  http_path   = "/v1/invoices/{id}"
+}
+resource "crank_capability" "create" {
+  service     = "billing"
+  name        = "invoice.create"
+  http_method = "POST"
+  http_path   = "/v1/invoices"
+}
+resource "crank_cap_rule" "gateway_read" {
+  id           = "gateway-read"
+  service      = "billing"
+  action       = "allow"
+  callers      = [{ service = "api-gateway" }]
+  capabilities = ["invoice.read"]
+  rate_limit   = { rps = 0.01, burst = 2 }
+}
+resource "crank_cap_rule" "gateway_create" {
+  id           = "gateway-create"
+  service      = "billing"
+  action       = "allow"
+  callers      = [{ service = "api-gateway" }]
+  capabilities = ["invoice.create"]
+}
+resource "crank_cap_rule" "worker_read" {
+  id           = "worker-read"
+  service      = "billing"
+  action       = "allow"
+  callers      = [{ service = "worker" }]
+  capabilities = ["invoice.read"]
+}
+resource "crank_cap_rule" "worker_never_creates" {
+  id           = "worker-never-creates"
+  service      = "billing"
+  action       = "deny"
+  callers      = [{ service = "worker" }]
+  capabilities = ["invoice.create"]
+}
+resource "crank_cap_policy" "billing" {
+  service        = "billing"
+  capabilities   = [crank_capability.read.capability, crank_capability.create.capability]
+  rules          = [for r in [crank_cap_rule.gateway_read, crank_cap_rule.gateway_create, crank_cap_rule.worker_read, crank_cap_rule.worker_never_creates] : r.rule]
+  known_services = ["billing", "api-gateway", "worker", "stranger"]
+  issuer         = crank_ca.intermediate.issuer
+
+  test {
+    caller     = "worker"
+    capability = "invoice.create"
+    expect     = "deny"
+    reason     = "matched_deny"
+  }
+}
+`
+
+// capE2EFiles writes what the provider issued into dir, in the files the
+// worker and curl take: <name>.pem (chain) and <name>.key per identity.
+func capE2EFiles(dir string, bundleDigest *string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		write := func(name, content string) error {
+			return os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600)
+		}
+		for _, name := range []string{"billing", "api-gateway", "worker", "stranger"} {
+			addr := "crank_certificate." + strings.ReplaceAll(name, "-", "_")
+			if err := writeStateFiles(s, addr, name, write); err != nil {
+				return err
+			}
+		}
+		if err := writeStateFiles(s, "crank_certificate.forged_gateway", "forged-gateway", write); err != nil {
+			return err
+		}
+		root, err := stateAttr(s, "crank_ca.root", "cert_pem")
+		if err != nil {
+			return err
+		}
+		intermediate, err := stateAttr(s, "crank_ca.intermediate", "cert_pem")
+		if err != nil {
+			return err
+		}
+		bundle, err := stateAttr(s, "crank_cap_policy.billing", "bundle_json")
+		if err != nil {
+			return err
+		}
+		if *bundleDigest, err = stateAttr(s, "crank_cap_policy.billing", "bundle_digest"); err != nil {
+			return err
+		}
+		return errors.Join(write("root.pem", root), write("trust.pem", root+intermediate), write("bundle.json", bundle))
+	}
+}
+
+func writeStateFiles(s *terraform.State, addr, name string, write func(name, content string) error) error {
+	chain, err := stateAttr(s, addr, "chain_pem")
+	if err != nil {
+		return err
+	}
+	key, err := stateAttr(s, addr, "private_key_pem")
+	if err != nil {
+		return err
+	}
+	return errors.Join(write(name+".pem", chain), write(name+".key", key))
+}
+
+// TestAccCapEndToEnd issues certificates and billing's bundle with the
+// provider, runs examples/worker on them and calls it with the real curl.
+func TestAccCapEndToEnd(t *testing.T) {
+	requireAcc(t)
+	curlPath, err := exec.LookPath("curl")
+	if err != nil {
+		t.Fatal("curl is required for the CAP end-to-end test and was not found on PATH; install the Debian package curl (apt-get install curl)")
+	}
+	dir := t.TempDir()
+	var digest string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccFactories,
+		Steps:                    []resource.TestStep{{Config: capE2EConfig, Check: capE2EFiles(dir, &digest)}},
+	})
+	if t.Failed() {
+		return
+	}
+
+	worker := startCapWorker(t, dir)
+	base := "https://" + worker.addr
+	call := func(t *testing.T, cert, method, path string) capCurlResult {
+		t.Helper()
+		return capCurl(t, curlPath, dir, cert, method, base+path)
+	}
+	expectDenial := func(t *testing.T, r capCurlResult, status, reason string, ruleIDs []string) {
+		t.Helper()
+		if r.exitCode != 0 || r.status != status {
+			t.Fatalf("curl exit %d, HTTP %s (%s), want HTTP %s; body %s", r.exitCode, r.status, r.stderr, status, r.body)
+		}
+		var body struct {
+			Error, Decision, Reason string
+			RuleIDs                 []string `json:"rule_ids"`
+			Digest                  string   `json:"bundle_digest"`
+		}
+		if err := json.Unmarshal(r.body, &body); err != nil {
+			t.Fatalf("denial body is not JSON: %q", r.body)
+		}
+		if body.Decision != "deny" || body.Reason != reason || !slices.Equal(body.RuleIDs, ruleIDs) || body.Digest != digest || body.Error == "" {
+			t.Fatalf("denial body %s, want reason %s, rule_ids %v, digest %s", r.body, reason, ruleIDs, digest)
+		}
+	}
+
+	t.Run("allowed caller gets 200", func(t *testing.T) {
+		r := call(t, "worker", "GET", "/v1/invoices/42")
+		if r.exitCode != 0 || r.status != "200" || !strings.Contains(string(r.body), "spiffe://example.org/worker") {
+			t.Fatalf("curl exit %d, HTTP %s, body %s, stderr %s", r.exitCode, r.status, r.body, r.stderr)
+		}
+	})
+	t.Run("denied caller gets 403 with reason and rule ID", func(t *testing.T) {
+		expectDenial(t, call(t, "worker", "POST", "/v1/invoices"), "403", "matched_deny", []string{"worker-never-creates"})
+	})
+	t.Run("unlisted caller gets 403 default", func(t *testing.T) {
+		expectDenial(t, call(t, "stranger", "GET", "/v1/invoices/42"), "403", "default", []string{})
+	})
+	t.Run("caller over its rate gets 429", func(t *testing.T) {
+		for i := range 2 {
+			if r := call(t, "api-gateway", "GET", "/v1/invoices/7"); r.status != "200" {
+				t.Fatalf("request %d within the burst: HTTP %s, body %s", i+1, r.status, r.body)
+			}
+		}
+		r := call(t, "api-gateway", "GET", "/v1/invoices/7")
+		expectDenial(t, r, "429", "rate_limited", []string{"gateway-read"})
+		if !regexp.MustCompile(`(?im)^retry-after: \d+`).MatchString(r.headers) {
+			t.Fatalf("429 without Retry-After; headers:\n%s", r.headers)
+		}
+	})
+	t.Run("no client certificate is refused in the handshake", func(t *testing.T) {
+		if r := call(t, "", "GET", "/v1/invoices/42"); r.exitCode == 0 || r.status != "000" {
+			t.Fatalf("curl without a client certificate: exit %d, HTTP %s; want a TLS failure", r.exitCode, r.status)
+		}
+	})
+	t.Run("certificate from another CA is refused in the handshake", func(t *testing.T) {
+		if r := call(t, "forged-gateway", "GET", "/v1/invoices/42"); r.exitCode == 0 || r.status != "000" {
+			t.Fatalf("curl with a certificate of another CA: exit %d, HTTP %s; want a TLS failure", r.exitCode, r.status)
+		}
+	})
+	t.Run("invalid bundle keeps the last good one", func(t *testing.T) {
+		if err := os.WriteFile(filepath.Join(dir, "bundle.json"), []byte(`{"schema":"crank.cap.bundle/v1","service":"billing","surprise":true}`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := worker.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+			t.Fatal(err)
+		}
+		worker.waitForLog(t, "cap bundle reload failed")
+		if r := call(t, "worker", "GET", "/v1/invoices/42"); r.status != "200" {
+			t.Fatalf("the worker must keep serving with the old bundle: HTTP %s, body %s", r.status, r.body)
+		}
+		expectDenial(t, call(t, "worker", "POST", "/v1/invoices"), "403", "matched_deny", []string{"worker-never-creates"})
+	})
+}
+
+// capWorker is examples/worker running as a child process, with its log.
+type capWorker struct {
+	cmd   *exec.Cmd
+	addr  string
+	mu    sync.Mutex
+	lines []string
+	added chan struct{}
+}
+
+func startCapWorker(t *testing.T, dir string) *capWorker {
+	t.Helper()
+	binary := filepath.Join(t.TempDir(), "worker")
+	build := exec.Command("go", "build", "-o", binary, "./examples/worker")
+	build.Dir = ".."
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./examples/worker: %v\n%s", err, out)
+	}
+	cmd := exec.Command(binary, "-listen", "127.0.0.1:0",
+		"-cert", filepath.Join(dir, "billing.pem"), "-key", filepath.Join(dir, "billing.key"),
+		"-ca", filepath.Join(dir, "trust.pem"), "-bundle", filepath.Join(dir, "bundle.json"),
+		"-reload-interval", "1h") // reloads come from SIGHUP only, so the test controls them
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w := &capWorker{cmd: cmd, added: make(chan struct{}, 1)}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = cmd.Wait()
+		if t.Failed() {
+			t.Logf("worker log:\n%s", strings.Join(w.snapshot(), "\n"))
+		}
+	})
+	go func() {
+		scanner := bufio.NewScanner(stderr)
+		for scanner.Scan() {
+			w.mu.Lock()
+			w.lines = append(w.lines, scanner.Text())
+			w.mu.Unlock()
+			select {
+			case w.added <- struct{}{}:
+			default:
+			}
+		}
+	}()
+	line := w.waitForLog(t, "worker listening")
+	var entry struct{ Addr string }
+	if err := json.Unmarshal([]byte(line), &entry); err != nil || entry.Addr == "" {
+		t.Fatalf("cannot read the listen address from %q: %v", line, err)
+	}
+	w.addr = entry.Addr
+	return w
+}
+
+func (w *capWorker) snapshot() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.lines)
+}
+
+// waitForLog waits for a log event; the deadline only guards against a
+// hung worker, it does not pace the test.
+func (w *capWorker) waitForLog(t *testing.T, message string) string {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for {
+		for _, line := range w.snapshot() {
+			if strings.Contains(line, `"msg":"`+message) {
+				return line
+			}
+		}
+		select {
+		case <-w.added:
+		case <-deadline:
+			t.Fatalf("worker did not log %q; log so far:\n%s", message, strings.Join(w.snapshot(), "\n"))
+		}
+	}
+}
+
+type capCurlResult struct {
+	exitCode int
+	status   string
+	headers  string
+	body     []byte
+	stderr   string
+}
+
+// capCurl runs the real curl; cert "" sends no client certificate.
+func capCurl(t *testing.T, curlPath, dir, cert, method, url string) capCurlResult {
+	t.Helper()
+	bodyFile, headerFile := filepath.Join(dir, "body.out"), filepath.Join(dir, "headers.out")
+	_ = os.Remove(bodyFile)
+	_ = os.Remove(headerFile)
+	args := []string{"-sS", "--max-time", "20", "--cacert", filepath.Join(dir, "root.pem"), "-X", method, "-o", bodyFile, "-D", headerFile, "-w", "%{http_code}"}
+	if cert != "" {
+		args = append(args, "--cert", filepath.Join(dir, cert+".pem"), "--key", filepath.Join(dir, cert+".key"))
+	}
+	cmd := exec.Command(curlPath, append(args, url)...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	result := capCurlResult{status: stdout.String(), stderr: stderr.String()}
+	var exitErr *exec.ExitError
+	if errors.As(err, &exitErr) {
+		result.exitCode = exitErr.ExitCode()
+	} else if err != nil {
+		t.Fatalf("run curl: %v", err)
+	}
+	result.body, _ = os.ReadFile(bodyFile)
+	headers, _ := os.ReadFile(headerFile)
+	result.headers = string(headers)
+	return result
+}
