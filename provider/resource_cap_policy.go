@@ -301,8 +301,7 @@ func runCapPolicyTest(i int, test capPolicyTest, evaluator *cap.Evaluator, trust
 	if !strings.HasPrefix(caller, "spiffe://") {
 		id, err := cap.ServiceID(trustDomain, caller)
 		if err != nil {
-			diags.AddAttributeError(path.Root("test").AtListIndex(i).AtName("caller"), "Invalid test caller",
-				err.Error()+". Give a SPIFFE ID such as spiffe://"+trustDomain+"/api-gateway, or a service name.")
+			diags.Append(diagBadTestCaller(i, trustDomain, err))
 			return diags
 		}
 		caller = id.String()
@@ -403,6 +402,16 @@ func diagTrustDomainOutsideIssuer(trustDomain string, err error) diag.Diagnostic
 		fmt.Sprintf("trust domain %q cannot be issued by the issuing CA: %s. No caller could present a matching SPIFFE ID; use the CA's trust domain or the issuer of this one. [%s]", trustDomain, err, cap.CodeTrustDomainMismatch))
 }
 
+func diagBadTestCaller(i int, trustDomain string, err error) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("test").AtListIndex(i).AtName("caller"), "Invalid test caller",
+		err.Error()+". Give a SPIFFE ID such as spiffe://"+trustDomain+"/api-gateway, or a service name.")
+}
+
+func diagNoTrustDomain() diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("trust_domain"), "No trust domain",
+		"Neither this policy nor the provider sets trust_domain, so caller service names cannot be resolved. Set trust_domain here or in the provider block, for example trust_domain = \"prod.example.org\".")
+}
+
 func diagCapTestFailed(i int, test capPolicyTest, d cap.Decision) diag.Diagnostic {
 	want := test.Expect.ValueString()
 	if r := test.Reason.ValueString(); r != "" {
@@ -447,8 +456,7 @@ func (r *capPolicyResource) resolveTrustDomain(m *capPolicyModel, configured typ
 		return diags
 	}
 	if r.data == nil || r.data.trustDomain == "" {
-		diags.AddAttributeError(path.Root("trust_domain"), "No trust domain",
-			"Neither this policy nor the provider sets trust_domain, so caller service names cannot be resolved. Set trust_domain here or in the provider block, for example trust_domain = \"prod.example.org\".")
+		diags.Append(diagNoTrustDomain())
 		return diags
 	}
 	m.TrustDomain = types.StringValue(r.data.trustDomain)
