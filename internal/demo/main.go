@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/crank-platform/terraform-provider-crank/cap"
 	"github.com/crank-platform/terraform-provider-crank/internal/pki"
 )
 
@@ -118,7 +119,52 @@ func run(dir string) error {
 			fmt.Println("  mutual TLS       api-gateway -> billing: handshake OK, both sides verified")
 		}
 	}
+	if o, ok := outs["cap_bundles"]; ok {
+		if err := showPolicies(o.Value, names, services); err != nil {
+			return err
+		}
+	}
 	fmt.Printf("\nFiles are in %s\n", dir)
+	return nil
+}
+
+// showPolicies loads each destination's bundle with the same cap evaluator
+// services run, and prints who may call what, with the reason.
+func showPolicies(raw json.RawMessage, callers []string, services map[string]service) error {
+	var bundles map[string]string
+	if err := json.Unmarshal(raw, &bundles); err != nil {
+		return fmt.Errorf("output cap_bundles: %w", err)
+	}
+	dests := make([]string, 0, len(bundles))
+	for d := range bundles {
+		dests = append(dests, d)
+	}
+	sort.Strings(dests)
+	fmt.Println("\nCapability Access Policies (decided by the cap evaluator services import)")
+	for _, dest := range dests {
+		b, err := cap.Load([]byte(bundles[dest]))
+		if err != nil {
+			return fmt.Errorf("bundle for %s: %w", dest, err)
+		}
+		ev, err := cap.Compile(b)
+		if err != nil {
+			return fmt.Errorf("bundle for %s: %w", dest, err)
+		}
+		fmt.Printf("  %s  (default %s, %s, %s)\n", dest, b.Policy.DefaultAction, b.Policy.Enforcement, b.Digest)
+		for _, c := range b.Policy.Capabilities {
+			for _, caller := range callers {
+				if caller == dest {
+					continue
+				}
+				d := ev.Decide(services[caller].SPIFFEID, c.Name)
+				why := string(d.Reason)
+				if len(d.RuleIDs) > 0 {
+					why += ": " + strings.Join(d.RuleIDs, ",")
+				}
+				fmt.Printf("    %-12s -> %-15s %-5s (%s)\n", caller, c.Name, d.Decision, why)
+			}
+		}
+	}
 	return nil
 }
 
