@@ -143,6 +143,10 @@ type Instruction struct {
 	// otherwise identical to Args.
 	Args     []string
 	Expanded []string
+	// Pairs are the NAME=value settings of ARG, ENV and LABEL, read from
+	// BuildKit's typed instruction (the raw Args hold ENV and LABEL as
+	// [key, value, "="] triples, which is easy to misread).
+	Pairs []KeyValue
 	// JSONForm is true for the exec form (["a", "b"]).
 	JSONForm bool
 	Heredocs []parser.Heredoc
@@ -163,6 +167,22 @@ type Instruction struct {
 	// Vars are the ARG/ENV names set at this point, for rules that ask
 	// whether a variable exists; values already applied to Expanded.
 	vars *scopeView
+}
+
+// KeyValue is one NAME=value of an ARG, ENV or LABEL instruction.
+type KeyValue struct {
+	// Key is the name as Docker uses it (unquoted, and for LABEL expanded).
+	Key string
+	// Raw is the value as written, quotes and variable references included.
+	Raw string
+	// Value is Raw the way Docker sees it: quotes removed and ARG/ENV
+	// references substituted with the values visible to the instruction.
+	Value string
+	// HasValue is false for "ARG NAME" without a default.
+	HasValue bool
+	// Unresolved is true when Value still depends on a variable with no
+	// known value.
+	Unresolved bool
 }
 
 // Flag returns the value of --name (and whether it was given). Repeated

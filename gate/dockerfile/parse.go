@@ -180,7 +180,9 @@ func (b *builder) errorf(n *parser.Node, format string, args ...any) {
 // variable without a value remained (so "FROM $BASE" is not mistaken for
 // an untagged image named "").
 func (b *builder) expand(word string, env shell.EnvGetter) (string, bool) {
-	if !strings.ContainsAny(word, "$") {
+	// Like Docker, quotes and escapes are processed even without a "$":
+	// ARG O="" sets O to the empty string, not to two quote characters.
+	if !strings.ContainsAny(word, "$\"'") && !strings.ContainsRune(word, b.f.EscapeToken) {
 		return word, false
 	}
 	res, err := b.lex.ProcessWordWithMatches(word, env)
@@ -232,10 +234,14 @@ func (b *builder) add(n *parser.Node) {
 	case KindArg:
 		b.stageArg(in)
 	case KindEnv:
-		for i := 0; i+1 < len(in.Expanded); i += 2 {
-			b.vars.set(in.Args[i], in.Expanded[i+1])
-			b.env.set(in.Args[i], in.Expanded[i+1])
+		// All pairs of one ENV see the values from before it, as in Docker.
+		b.envPairs(in)
+		for _, kv := range in.Pairs {
+			b.vars.set(kv.Key, kv.Value)
+			b.env.set(kv.Key, kv.Value)
 		}
+	case KindLabel:
+		b.labelPairs(in)
 	case KindShell:
 		if c, ok := in.Command.(*instructions.ShellCommand); ok && len(c.Shell) > 0 {
 			b.shell = c.Shell
@@ -286,11 +292,12 @@ func (b *builder) globalArg(in *Instruction) {
 		return
 	}
 	for _, kv := range c.Args {
+		p := argPair(b, kv, b.global)
+		in.Pairs = append(in.Pairs, p)
 		if v, ok := b.f.BuildArgs[kv.Key]; ok {
 			b.global.set(kv.Key, v)
-		} else if kv.Value != nil {
-			v, _ := b.expand(*kv.Value, b.global)
-			b.global.set(kv.Key, v)
+		} else if p.HasValue {
+			b.global.set(kv.Key, p.Value)
 		}
 	}
 }
@@ -301,17 +308,58 @@ func (b *builder) stageArg(in *Instruction) {
 		return
 	}
 	for _, kv := range c.Args {
+		p := argPair(b, kv, b.vars)
+		in.Pairs = append(in.Pairs, p)
 		switch v, fromGlobal := b.global.Get(kv.Key); {
 		case hasKey(b.f.BuildArgs, kv.Key):
 			b.vars.set(kv.Key, b.f.BuildArgs[kv.Key])
-		case kv.Value != nil:
-			ev, _ := b.expand(*kv.Value, b.vars)
-			b.vars.set(kv.Key, ev)
+		case p.HasValue:
+			b.vars.set(kv.Key, p.Value)
 		case fromGlobal:
 			// "ARG NAME" inside a stage re-imports the global default.
 			b.vars.set(kv.Key, v)
 		}
 	}
+}
+
+func (b *builder) envPairs(in *Instruction) {
+	c, ok := in.Command.(*instructions.EnvCommand)
+	if !ok {
+		return
+	}
+	for _, kv := range c.Env {
+		in.Pairs = append(in.Pairs, b.pair(kv.Key, kv.Value, true, b.vars))
+	}
+}
+
+func (b *builder) labelPairs(in *Instruction) {
+	c, ok := in.Command.(*instructions.LabelCommand)
+	if !ok {
+		return
+	}
+	for _, kv := range c.Labels {
+		in.Pairs = append(in.Pairs, b.pair(kv.Key, kv.Value, true, b.vars))
+	}
+}
+
+// pair expands one NAME=value the way BuildKit dispatches ENV, LABEL and
+// ARG: both sides go through word processing.
+func (b *builder) pair(key, raw string, hasValue bool, env shell.EnvGetter) KeyValue {
+	k, _ := b.expand(key, env)
+	kv := KeyValue{Key: k, Raw: raw, HasValue: hasValue}
+	if hasValue {
+		kv.Value, kv.Unresolved = b.expand(raw, env)
+	}
+	return kv
+}
+
+func argPair(b *builder, kv instructions.KeyValuePairOptional, env shell.EnvGetter) KeyValue {
+	if kv.Value == nil {
+		return KeyValue{Key: kv.Key}
+	}
+	p := b.pair(kv.Key, *kv.Value, true, env)
+	p.Key = kv.Key
+	return p
 }
 
 func hasKey(m map[string]string, k string) bool { _, ok := m[k]; return ok }

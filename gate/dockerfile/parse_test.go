@@ -134,3 +134,49 @@ func TestImageRef(t *testing.T) {
 		}
 	}
 }
+
+func TestEnvLabelPairs(t *testing.T) {
+	src := "FROM alpine\nENV A=1 B=2\nENV C \"x y\"\nLABEL k1=\"v 1\" \"k2\"='v2' k3=$B\nRUN true\n"
+	f := mustParse(t, src, Options{})
+	run := f.Stages[0].Instructions[3]
+	for name, want := range map[string]string{"A": "1", "B": "2", "C": "x y"} {
+		if v, ok := run.Var(name); !ok || v != want {
+			t.Errorf("Var(%s) = %q %v, want %q", name, v, ok, want)
+		}
+	}
+	if _, ok := run.Var("="); ok {
+		t.Errorf(`"=" must not be stored as a variable`)
+	}
+	env := f.Stages[0].Instructions[0]
+	if len(env.Pairs) != 2 || env.Pairs[1].Key != "B" || env.Pairs[1].Value != "2" {
+		t.Errorf("ENV pairs = %+v", env.Pairs)
+	}
+	label := f.Stages[0].Instructions[2]
+	var got []string
+	for _, kv := range label.Pairs {
+		got = append(got, kv.Key+"="+kv.Value)
+	}
+	if strings.Join(got, ",") != "k1=v 1,k2=v2,k3=2" {
+		t.Errorf("LABEL pairs = %q", got)
+	}
+	for _, e := range label.Expanded {
+		if strings.ContainsAny(e, `"'`) {
+			t.Errorf("LABEL Expanded keeps quotes: %q", label.Expanded)
+		}
+	}
+}
+
+func TestQuotedValuesAreUnquoted(t *testing.T) {
+	src := "ARG G='glob'\nFROM alpine\nARG O=\"\"\nARG P='a b'\nENV V \"x\"\nARG G\nRUN true\n"
+	f := mustParse(t, src, Options{})
+	run := f.Stages[0].Instructions[4]
+	for name, want := range map[string]string{"O": "", "P": "a b", "V": "x", "G": "glob"} {
+		if v, ok := run.Var(name); !ok || v != want {
+			t.Errorf("Var(%s) = %q %v, want %q", name, v, ok, want)
+		}
+	}
+	env := f.Stages[0].Instructions[2]
+	if env.Expanded[1] != "x" {
+		t.Errorf("ENV Expanded = %q", env.Expanded)
+	}
+}
