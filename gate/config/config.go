@@ -17,8 +17,9 @@ type Config struct {
 	Severity map[string]findings.Severity
 	// Ignores suppress rules for all files or a path glob.
 	Ignores []Ignore
-	// TrustedRegistries are registry patterns FROM may use; "*" matches
-	// one DNS label ("*.gcr.io"), "**" anything. Empty means every registry.
+	// TrustedRegistries are registry patterns FROM may use (MatchRegistry):
+	// "*" matches one DNS label ("*.gcr.io"), "**" any number of labels.
+	// Empty means every registry.
 	TrustedRegistries []string
 	// SlimAllowlist are image-name patterns counted as slim bases.
 	SlimAllowlist []string

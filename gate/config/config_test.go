@@ -94,3 +94,25 @@ func TestMatch(t *testing.T) {
 		}
 	}
 }
+
+func TestMatchRegistry(t *testing.T) {
+	for _, tc := range []struct {
+		p, s string
+		want bool
+	}{
+		{"*.gcr.io", "eu.gcr.io", true},
+		{"*.gcr.io", "a.b.gcr.io", false},
+		{"*.gcr.io", "gcr.io", false},
+		{"**.gcr.io", "a.b.gcr.io", true},
+		{"**.gcr.io", "evil.com/x.gcr.io", false},
+		{"*.gcr.io/org/**", "eu.gcr.io/org/a/b", true},
+		{"*.gcr.io/org/**", "a.eu.gcr.io/org/a", false},
+		{"registry.example.com/*", "registry.example.com/team.app", true},
+		{"docker.io", "docker.io", true},
+		{"**", "a.b.c", true},
+	} {
+		if got := MatchRegistry(tc.p, tc.s); got != tc.want {
+			t.Errorf("MatchRegistry(%q, %q) = %v", tc.p, tc.s, got)
+		}
+	}
+}

@@ -238,32 +238,62 @@ var (
 	globCache = map[string]*regexp.Regexp{}
 )
 
-// Match reports whether s matches pattern, where "**" matches anything and
-// "*" anything but "/". Registry patterns ("*.gcr.io"), image patterns
-// ("ghcr.io/org/**") and path ignores all use it.
+// Match reports whether s matches a path or image-name pattern: "**"
+// matches anything, "*" anything but "/" (one path segment, dots
+// included, so "**:*-slim*" matches "node:20.1-slim"). Path ignores and
+// image patterns use it; registry patterns use MatchRegistry.
 func Match(pattern, s string) bool {
-	globMu.Lock()
-	re, ok := globCache[pattern]
-	if !ok {
-		var b strings.Builder
-		b.WriteString("^")
-		for i := 0; i < len(pattern); i++ {
-			switch {
-			case strings.HasPrefix(pattern[i:], "**"):
-				b.WriteString(".*")
-				i++
-			case pattern[i] == '*':
-				b.WriteString("[^/]*")
-			default:
-				b.WriteString(regexp.QuoteMeta(pattern[i : i+1]))
-			}
-		}
-		b.WriteString("$")
-		re = regexp.MustCompile(b.String())
-		globCache[pattern] = re
+	return globRegexp(pattern, false).MatchString(s)
+}
+
+// MatchRegistry reports whether a registry host, or an image name starting
+// with one, matches a trusted-registry pattern. In the host part (up to the
+// first "/") "*" matches exactly one DNS label ("*.gcr.io" matches eu.gcr.io
+// but not a.b.gcr.io) and "**" any number of labels ("**.gcr.io"); after
+// the host, Match's rules apply.
+func MatchRegistry(pattern, s string) bool {
+	return globRegexp(pattern, true).MatchString(s)
+}
+
+func globRegexp(pattern string, hostLabels bool) *regexp.Regexp {
+	key := pattern
+	if hostLabels {
+		key = "host\x00" + pattern
 	}
-	globMu.Unlock()
-	return re.MatchString(s)
+	globMu.Lock()
+	defer globMu.Unlock()
+	if re, ok := globCache[key]; ok {
+		return re
+	}
+	var b strings.Builder
+	b.WriteString("^")
+	inHost := hostLabels
+	for i := 0; i < len(pattern); i++ {
+		switch {
+		case strings.HasPrefix(pattern[i:], "**"):
+			if inHost {
+				b.WriteString("[^/]*")
+			} else {
+				b.WriteString(".*")
+			}
+			i++
+		case pattern[i] == '*':
+			if inHost {
+				b.WriteString("[^./]*")
+			} else {
+				b.WriteString("[^/]*")
+			}
+		default:
+			if pattern[i] == '/' {
+				inHost = false
+			}
+			b.WriteString(regexp.QuoteMeta(pattern[i : i+1]))
+		}
+	}
+	b.WriteString("$")
+	re := regexp.MustCompile(b.String())
+	globCache[key] = re
+	return re
 }
 
 // Active reports whether the ignore still applies at now.

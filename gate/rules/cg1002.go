@@ -88,12 +88,12 @@ func cgTrusted(patterns []string, ref dockerfile.ImageRef) bool {
 	for _, p := range patterns {
 		p = strings.ToLower(strings.TrimSpace(p))
 		if !strings.Contains(p, "/") {
-			if config.Match(p, ref.Registry) || p == "hub.docker.com" && ref.Registry == "docker.io" {
+			if config.MatchRegistry(p, ref.Registry) || p == "hub.docker.com" && ref.Registry == "docker.io" {
 				return true
 			}
 			continue
 		}
-		if config.Match(p, ref.Name()) || config.Match(p, ref.Registry+"/"+ref.Repository) {
+		if config.MatchRegistry(p, ref.Name()) || config.MatchRegistry(p, ref.Registry+"/"+ref.Repository) {
 			return true
 		}
 	}

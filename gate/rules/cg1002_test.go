@@ -20,8 +20,10 @@ func TestCG1002(t *testing.T) {
 		// Configured.
 		{Name: "untrusted hub", Dockerfile: "FROM debian:12\n", Config: trust("ghcr.io"), Fire: true, Lines: []int{1}},
 		{Name: "trusted hub implicit", Dockerfile: "FROM debian:12\n", Config: trust("docker.io")},
-		{Name: "host wildcard", Dockerfile: "FROM registry.eu.example.com/app:1\n", Config: trust("*.example.com")},
+		{Name: "host wildcard", Dockerfile: "FROM registry.example.com/app:1\n", Config: trust("*.example.com")},
 		{Name: "host wildcard miss", Dockerfile: "FROM example.com.evil.io/app:1\n", Config: trust("*.example.com"), Fire: true},
+		{Name: "host wildcard is one label", Dockerfile: "FROM a.b.example.com/app:1\n", Config: trust("*.example.com"), Fire: true, Lines: []int{1}},
+		{Name: "host double wildcard any depth", Dockerfile: "FROM a.b.example.com/app:1\n", Config: trust("**.example.com")},
 		{Name: "org wildcard", Dockerfile: "FROM ghcr.io/crank/app:1\n", Config: trust("ghcr.io/crank/*")},
 		{Name: "org wildcard other org", Dockerfile: "FROM ghcr.io/evil/app:1\n", Config: trust("ghcr.io/crank/*"), Fire: true},
 		{Name: "org wildcard nested needs **", Dockerfile: "FROM ghcr.io/crank/team/app:1\n", Config: trust("ghcr.io/crank/*"), Fire: true},

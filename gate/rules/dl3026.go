@@ -50,7 +50,7 @@ var dockerHubAliases = map[string]bool{"docker.io": true, "index.docker.io": tru
 func registryTrusted(registry string, trusted []string) bool {
 	for _, pattern := range trusted {
 		pattern = strings.ToLower(strings.TrimSpace(pattern))
-		if config.Match(pattern, registry) || dockerHubAliases[pattern] && dockerHubAliases[registry] {
+		if config.MatchRegistry(pattern, registry) || dockerHubAliases[pattern] && dockerHubAliases[registry] {
 			return true
 		}
 	}

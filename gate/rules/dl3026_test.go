@@ -20,6 +20,8 @@ func TestDL3026(t *testing.T) {
 		{Name: "hub default", Dockerfile: "FROM debian:12\nFROM library/debian:12\n", Config: trust("docker.io")},
 		{Name: "hub alias", Dockerfile: "FROM index.docker.io/library/debian:12\n", Config: trust("docker.io")},
 		{Name: "wildcard", Dockerfile: "FROM eu.gcr.io/x:1\n", Config: trust("*.gcr.io")},
+		{Name: "wildcard is one label", Dockerfile: "FROM a.b.gcr.io/x:1\n", Config: trust("*.gcr.io"), Fire: true, Lines: []int{1}},
+		{Name: "double wildcard any depth", Dockerfile: "FROM a.b.gcr.io/x:1\n", Config: trust("**.gcr.io")},
 		{Name: "scratch and stages", Dockerfile: "FROM gcr.io/x:1 AS a\nFROM a\nFROM scratch\n", Config: trust("gcr.io")},
 		{Name: "unknown ARG", Dockerfile: "ARG IMG\nFROM $IMG\n", Config: trust("gcr.io")},
 	})
