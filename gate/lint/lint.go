@@ -89,7 +89,7 @@ func selectRules(opt Options) (selection, error) {
 			}
 		case overridden && sev == findings.None:
 			continue
-		case r.OffByDefault && !overridden:
+		case !r.DefaultOn(cfg) && !overridden:
 			continue
 		}
 		if overridden && sev != findings.None {

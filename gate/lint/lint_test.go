@@ -125,3 +125,46 @@ func TestParseErrorsAreFindings(t *testing.T) {
 		t.Errorf("errors: %v", errs)
 	}
 }
+
+func TestConfigEnablesRules(t *testing.T) {
+	const registryFile = "FROM quay.io/org/app:1\nUSER 1000\n"
+	const labelFile = "FROM alpine:3.20\nLABEL org.opencontainers.image.version=v1 maintainer=\"a\"\nUSER 1000\n"
+	has := func(res *Result, id string) bool {
+		for _, f := range res.Findings {
+			if f.RuleID == id {
+				return true
+			}
+		}
+		return false
+	}
+	if res := run(t, registryFile, Options{}); has(res, "DL3026") {
+		t.Errorf("DL3026 must stay off without trusted registries")
+	}
+	cfg := config.Default()
+	if err := cfg.ApplyHadolint([]byte("trustedRegistries: [docker.io]\n"), ".hadolint.yaml"); err != nil {
+		t.Fatal(err)
+	}
+	if res := run(t, registryFile, Options{Config: cfg}); !has(res, "DL3026") {
+		t.Errorf("trustedRegistries in .hadolint.yaml must enable DL3026: %v", ids(res))
+	}
+	cfg.Severity["DL3026"] = findings.None
+	if res := run(t, registryFile, Options{Config: cfg}); has(res, "DL3026") {
+		t.Errorf("a severity override of none must still disable DL3026")
+	}
+
+	labelRules := []string{"DL3049", "DL3050", "DL3056", "DL3058"}
+	for _, id := range labelRules {
+		if res := run(t, labelFile, Options{}); has(res, id) {
+			t.Errorf("%s must stay off without a label schema", id)
+		}
+	}
+	cfg = config.Default()
+	cfg.LabelSchema = map[string]string{"org.opencontainers.image.version": "semver", "maintainer": "email", "org.opencontainers.image.source": "url"}
+	cfg.StrictLabels = true
+	res := run(t, "FROM alpine:3.20\nLABEL org.opencontainers.image.version=v1 maintainer=\"a\" extra=x\nUSER 1000\n", Options{Config: cfg})
+	for _, id := range labelRules {
+		if !has(res, id) {
+			t.Errorf("a label schema must enable %s: %v", id, ids(res))
+		}
+	}
+}

@@ -18,14 +18,15 @@ var DL3026 = Rule{
 		"mirror anything else into one of them.",
 	Bad:  "FROM quay.io/example/app:1.0\nUSER 1000\n",
 	Good: "FROM docker.io/library/debian:12.7-slim\nUSER 1000\n",
-	Differences: "Off by default, because CG1002 makes the same check (on by default once `trusted-registries` is " +
-		"set, and also for `COPY --from` images) and one problem should not be reported twice. Enable DL3026 with " +
-		"`--only DL3026` or a severity override when findings must carry hadolint's id. Patterns take wildcards " +
+	Differences: "Off until `trusted-registries` (or hadolint's `trustedRegistries`) is configured; then it runs, as in " +
+		"hadolint, so findings carry hadolint's id (CG1002 makes the same check for `FROM` and also covers " +
+		"`COPY --from` images). `--only DL3026` or a severity override enables it without a list. Patterns take wildcards " +
 		"(`*.gcr.io`), as in CG1002; enabled without a list, only Docker Hub (`docker.io`) is trusted. Images without a registry are Docker Hub's; `docker.io`, `index.docker.io` and " +
 		"`registry-1.docker.io` are one registry. The image is ARG-expanded first, stage references and `scratch` " +
 		"never fire, and a base that depends on an ARG without a known value is skipped.",
 	Equivalents:  Equivalents{Hadolint: []string{"DL3026"}},
 	OffByDefault: true,
+	EnabledBy:    trustedRegistriesSet,
 	Check:        checkDL3026,
 }
 

@@ -17,11 +17,12 @@ var DL3049 = Rule{
 		"to the stage that becomes the image.",
 	Bad:  "FROM alpine:3.20\nUSER 1000\n",
 	Good: "FROM alpine:3.20\nLABEL org.opencontainers.image.source=https://github.com/example/app\nUSER 1000\n",
-	Differences: "Off by default: enable it with `--only` or a severity override. Only the image (the target and " +
+	Differences: "Off until a `label-schema` is configured (then on, as in hadolint); `--only` or a severity override enables it without one. Only the image (the target and " +
 		"the stages it is built `FROM`) must carry the labels, not every stage; labels inherited from an external " +
 		"base image cannot be seen. Without a configured schema it asks for `org.opencontainers.image.source`.",
 	Equivalents:  Equivalents{Hadolint: []string{"DL3049"}},
 	OffByDefault: true,
+	EnabledBy:    labelSchemaSet,
 	Check:        checkDL3049,
 }
 

@@ -13,11 +13,12 @@ var DL3050 = Rule{
 		"that read it. Fix the key or add it to the schema.",
 	Bad:  "FROM alpine:3.20\nLABEL org.opencontainers.image.sorce=https://github.com/example/app\n",
 	Good: "FROM alpine:3.20\nLABEL org.opencontainers.image.source=https://github.com/example/app\n",
-	Differences: "Off by default: enable it with `--only` or a severity override. With a configured schema it " +
+	Differences: "Off until a `label-schema` is configured (then on, as in hadolint); `--only` or a severity override enables it without one. With a configured schema it " +
 		"fires only under `strict-labels`, as in hadolint; without one the pre-defined keys of the OCI image spec, " +
 		"`org.label-schema.*` and `maintainer` are the schema. " + diffLabelStages,
 	Equivalents:  Equivalents{Hadolint: []string{"DL3050"}},
 	OffByDefault: true,
+	EnabledBy:    labelSchemaSet,
 	Check:        checkDL3050,
 }
 

@@ -12,11 +12,12 @@ var DL3056 = Rule{
 		"(`1.4.2`, `2.0.0-rc.1`). Use MAJOR.MINOR.PATCH without a `v` prefix.",
 	Bad:  "FROM alpine:3.20\nLABEL org.opencontainers.image.version=v1.4\n",
 	Good: "FROM alpine:3.20\nLABEL org.opencontainers.image.version=1.4.2\n",
-	Differences: "Off by default: enable it with `--only` or a severity override. Without a configured schema " +
+	Differences: "Off until a `label-schema` is configured (then on, as in hadolint); `--only` or a severity override enables it without one. Without a configured schema " +
 		"`org.opencontainers.image.version` and `org.label-schema.version` are checked (the OCI spec does not " +
 		"require semver, hence off by default). " + diffLabelStages,
 	Equivalents:  Equivalents{Hadolint: []string{"DL3056"}},
 	OffByDefault: true,
+	EnabledBy:    labelSchemaSet,
 	Check:        checkDL3056,
 }
 

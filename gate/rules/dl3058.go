@@ -12,11 +12,12 @@ var DL3058 = Rule{
 		"an address (`team-platform`) cannot be used. Use `team@example.com` or `Team <team@example.com>`.",
 	Bad:  "FROM alpine:3.20\nLABEL org.opencontainers.image.authors=platform-team\n",
 	Good: "FROM alpine:3.20\nLABEL org.opencontainers.image.authors=\"Platform <platform@example.com>\"\n",
-	Differences: "Off by default: enable it with `--only` or a severity override. Address lists and display " +
+	Differences: "Off until a `label-schema` is configured (then on, as in hadolint); `--only` or a severity override enables it without one. Address lists and display " +
 		"names (`Team <team@example.com>`) are accepted. Without a configured schema " +
 		"`org.opencontainers.image.authors` is checked. " + diffLabelStages,
 	Equivalents:  Equivalents{Hadolint: []string{"DL3058"}},
 	OffByDefault: true,
+	EnabledBy:    labelSchemaSet,
 	Check:        checkDL3058,
 }
 

@@ -44,6 +44,8 @@ func enabledText(r Rule) string {
 	switch {
 	case r.Builtin:
 		return "engine"
+	case r.OffByDefault && r.EnabledBy != nil:
+		return "when configured"
 	case r.OffByDefault:
 		return "off"
 	}

@@ -57,12 +57,26 @@ type Rule struct {
 	// OffByDefault rules run only when named in --only or enabled in
 	// config (severity override).
 	OffByDefault bool
+	// EnabledBy turns an OffByDefault rule on when the configuration asks
+	// for what it checks (hadolint runs DL3026 once trustedRegistries is
+	// set, the label rules once a label-schema is).
+	EnabledBy func(cfg *config.Config) bool
 	// Builtin rules are reported by the engine itself (parse errors,
 	// suppression bookkeeping) and have no Check.
 	Builtin bool
 	// Check inspects ctx.File and calls ctx.Report for each problem.
 	Check func(ctx *Context)
 }
+
+// DefaultOn reports whether the rule runs without --only or a severity
+// override under cfg.
+func (r Rule) DefaultOn(cfg *config.Config) bool {
+	return !r.OffByDefault || r.EnabledBy != nil && cfg != nil && r.EnabledBy(cfg)
+}
+
+// trustedRegistriesSet and labelSchemaSet are EnabledBy conditions.
+func trustedRegistriesSet(cfg *config.Config) bool { return len(cfg.TrustedRegistries) > 0 }
+func labelSchemaSet(cfg *config.Config) bool       { return len(cfg.LabelSchema) > 0 }
 
 // Info returns the reporter-facing metadata.
 func (r Rule) Info() findings.RuleInfo {
