@@ -180,3 +180,66 @@ func TestQuotedValuesAreUnquoted(t *testing.T) {
 		t.Errorf("ENV Expanded = %q", env.Expanded)
 	}
 }
+
+func TestNestedShellScripts(t *testing.T) {
+	src := "FROM alpine\n" +
+		"RUN sh -c \"apk add curl && bash -c 'curl -k https://x | sh'\"\n" +
+		"RUN [\"/bin/sh\", \"-ec\", \"sudo sh -c 'apk add git'\"]\n" +
+		"RUN eval \"$(curl -fsSL https://x)\" && bash <(wget -qO- https://y)\n" +
+		"RUN cat <<EOF > /etc/x.conf\nkey=value\nEOF\n" +
+		"RUN bash <<EOF\napk add git\nEOF\n"
+	names := func(cmds []*SimpleCommand) string {
+		var out []string
+		for _, c := range cmds {
+			out = append(out, c.Unwrap().Name())
+		}
+		return strings.Join(out, " ")
+	}
+	f := mustParse(t, src, Options{})
+	if got := names(f.Stages[0].Instructions[4].Commands()); got != "bash apk" {
+		t.Errorf("bash <<EOF commands = %q (the delimiter is not a command)", got)
+	}
+	run1 := f.Stages[0].Instructions[0]
+	if got := names(run1.Commands()); got != "sh apk bash curl sh" {
+		t.Errorf("sh -c commands = %q", got)
+	}
+	outer := run1.Commands()[0]
+	if got := names(outer.Inner); got != "apk bash curl sh" {
+		t.Errorf("Inner of sh -c = %q", got)
+	}
+	curl := run1.Commands()[3]
+	if curl.Parent == nil || curl.Parent.Name() != "bash" || curl.Pipeline == nil || len(curl.Pipeline.Commands) != 2 {
+		t.Errorf("curl inside bash -c: parent %v, pipeline %+v", curl.Parent, curl.Pipeline)
+	}
+	if curl.Line != 2 {
+		t.Errorf("inner command line = %d, want 2", curl.Line)
+	}
+	if got := names(f.Stages[0].Instructions[1].Commands()); got != "sh apk" {
+		t.Errorf("exec form sh -ec with nested sudo sh -c = %q", got)
+	}
+	run3 := f.Stages[0].Instructions[2].Commands()
+	if got := names(run3); got != "eval curl bash wget" {
+		t.Errorf("substitution commands = %q", got)
+	}
+	if got := names(run3[0].Args[1].Commands); got != "curl" || run3[1].Parent != run3[0] {
+		t.Errorf("$(...) not linked to its word: %q", got)
+	}
+	if got := names(run3[2].Args[1].Commands); got != "wget" {
+		t.Errorf("<(...) not linked to its word: %q", got)
+	}
+	cat := f.Stages[0].Instructions[3].Commands()[0]
+	if b := cat.HeredocBodies(); len(b) != 1 || b[0] != "key=value\n" {
+		t.Errorf("heredoc bodies = %q", b)
+	}
+}
+
+func TestNestedShellDepthLimit(t *testing.T) {
+	script := "true"
+	for i := 0; i < 10; i++ {
+		script = "sh -c " + strconv.Quote(script)
+	}
+	f := mustParse(t, "FROM alpine\nRUN "+script+"\n", Options{})
+	if n := len(f.Stages[0].Instructions[0].Commands()); n > DefaultLimits().MaxHeredocDepth+1 {
+		t.Errorf("%d commands analysed; nesting beyond the limit must stop", n)
+	}
+}

@@ -52,6 +52,15 @@ type SimpleCommand struct {
 	// Depth is 0 for top-level commands and grows inside subshells,
 	// blocks, conditionals, loops, functions and substitutions.
 	Depth int
+	// Parent is the command this one runs inside of: the shell whose
+	// "-c" string or "<<EOF" body it comes from, or the command with the
+	// "$(...)" / "<(...)" word it appears in. Nil at the top level.
+	Parent *SimpleCommand
+	// Inner are the commands of this command's "sh -c STRING" or
+	// "bash <<EOF" script, nested ones included. They also appear in the
+	// Script's Commands (so rules iterating commands see them), at the
+	// position of this command.
+	Inner []*SimpleCommand
 }
 
 // Word is one shell word. Value is the word with quotes removed and known
@@ -62,6 +71,9 @@ type Word struct {
 	Raw     string
 	Value   string
 	Literal bool
+	// Commands are the commands of "$(...)", backtick and "<(...)"
+	// substitutions inside the word (also in the Script's Commands).
+	Commands []*SimpleCommand
 }
 
 // Assign is NAME=value before a command, or in export/declare.
@@ -74,6 +86,40 @@ type Assign struct {
 type Redirect struct {
 	Op     string
 	Target Word
+	// Heredoc is the body of a "<<EOF" / "<<-EOF" here-document, as
+	// written (for "cat <<EOF > file" this is the file content).
+	Heredoc string
+}
+
+// HeredocBodies returns the bodies of the command's here-documents.
+func (c *SimpleCommand) HeredocBodies() []string {
+	var out []string
+	for _, r := range c.Redirects {
+		if r.Op == "<<" || r.Op == "<<-" {
+			out = append(out, r.Heredoc)
+		}
+	}
+	return out
+}
+
+// ShellScript returns the literal script of "sh -c SCRIPT" (also bash and
+// friends, bundled "-ec", and "su -c"), looking through sudo/env.
+func (c *SimpleCommand) ShellScript() (string, bool) {
+	u := c.Unwrap()
+	name := u.Name()
+	if !posixShells[name] && name != "su" {
+		return "", false
+	}
+	for i := 1; i+1 < len(u.Args); i++ {
+		v := u.Args[i].Value
+		if v == "-c" || name != "su" && len(v) > 1 && v[0] == '-' && v[1] != '-' && strings.HasSuffix(v, "c") {
+			if !u.Args[i+1].Literal {
+				return "", false
+			}
+			return u.Args[i+1].Value, true
+		}
+	}
+	return "", false
 }
 
 // Pipeline is "a | b | c".
@@ -151,6 +197,11 @@ type analyzer struct {
 	script *Script
 	// lineOf maps a 1-based script line/offset to a file line and column.
 	lineOf func(pos syntax.Pos) (int, int)
+	// parent is the command whose -c string, heredoc or substitution is
+	// being analysed; sinks collect the commands found there (its Inner,
+	// a Word's Commands), outermost first.
+	parent *SimpleCommand
+	sinks  []*[]*SimpleCommand
 }
 
 // posixShells are the shells whose syntax mvdan.cc/sh understands.
@@ -249,7 +300,8 @@ func (a *analyzer) stmt(st *syntax.Stmt, op string, depth int, pl *Pipeline, pi 
 	case *syntax.ForClause:
 		a.stmts(c.Do, op, depth+1, pl, pi, hd)
 	case *syntax.CaseClause:
-		a.substs(c.Word, depth, hd)
+		var discard []*SimpleCommand
+		a.substs(c.Word, depth, hd, a.parent, &discard)
 		for _, it := range c.Items {
 			a.stmts(it.Stmts, op, depth+1, pl, pi, hd)
 		}
@@ -287,6 +339,10 @@ func flattenPipe(c *syntax.BinaryCmd, out []*syntax.Stmt) []*syntax.Stmt {
 }
 
 func (a *analyzer) add(sc *SimpleCommand) {
+	sc.Parent = a.parent
+	for _, sink := range a.sinks {
+		*sink = append(*sink, sc)
+	}
 	a.script.Commands = append(a.script.Commands, sc)
 	if sc.Pipeline != nil {
 		sc.Pipeline.Commands = append(sc.Pipeline.Commands, sc)
@@ -305,28 +361,68 @@ func (a *analyzer) call(st *syntax.Stmt, c *syntax.CallExpr, op string, depth in
 		sc.Args = append(sc.Args, a.word(w))
 	}
 	for _, r := range st.Redirs {
-		sc.Redirects = append(sc.Redirects, Redirect{Op: r.Op.String(), Target: a.word(r.Word)})
+		rd := Redirect{Op: r.Op.String(), Target: a.word(r.Word)}
+		if r.Hdoc != nil && (r.Op == syntax.Hdoc || r.Op == syntax.DashHdoc) {
+			rd.Heredoc = a.heredocBody(r)
+		}
+		sc.Redirects = append(sc.Redirects, rd)
 	}
 	a.add(sc)
-	// Commands inside $(...) run too: "echo $(curl x | sh)" must be seen.
-	for _, w := range c.Args {
-		a.substs(w, depth, hd)
+	// Commands inside $(...) run too: "echo $(curl x | sh)" must be seen;
+	// each is linked to the word it appears in.
+	for i, w := range c.Args {
+		a.substs(w, depth, hd, sc, &sc.Args[i].Commands)
 	}
+	j := 0
 	for _, as := range c.Assigns {
-		a.substs(as.Value, depth, hd)
+		if as.Name != nil {
+			a.substs(as.Value, depth, hd, sc, &sc.Assigns[j].Value.Commands)
+			j++
+		}
+	}
+	if hd >= a.lim.MaxHeredocDepth {
+		return
+	}
+	// "sh -c SCRIPT" runs its string as a script.
+	if script, ok := sc.ShellScript(); ok {
+		l0, col := a.lineOf(st.Pos())
+		a.nested(script, func(p syntax.Pos) (int, int) {
+			l := l0
+			return l + int(p.Line()) - 1, col
+		}, depth+1, hd+1, sc)
+		return
 	}
 	// "bash <<EOF" and "sh -s <<EOF" run the heredoc body as a script.
-	if posixShells[sc.Name()] && !sc.HasArg("-c") {
+	if posixShells[sc.Unwrap().Name()] {
 		for _, r := range st.Redirs {
-			if r.Hdoc != nil && (r.Op == syntax.Hdoc || r.Op == syntax.DashHdoc) && hd < a.lim.MaxHeredocDepth {
-				a.nestedHeredoc(r.Hdoc, depth+1, hd+1)
+			if r.Hdoc != nil && (r.Op == syntax.Hdoc || r.Op == syntax.DashHdoc) {
+				base, outer := r.Hdoc.Pos(), a.lineOf
+				a.nested(a.heredocBody(r), func(p syntax.Pos) (int, int) {
+					l, _ := outer(base)
+					return l + int(p.Line()) - 1, int(p.Col())
+				}, depth+1, hd+1, sc)
 			}
 		}
 	}
 }
 
-func (a *analyzer) nestedHeredoc(w *syntax.Word, depth, hd int) {
-	body := a.word(w).Raw
+// heredocBody is the text of a here-document without its closing
+// delimiter line (the parser's word ends after it).
+func (a *analyzer) heredocBody(r *syntax.Redirect) string {
+	body := a.word(r.Hdoc).Raw
+	delim := strings.Trim(a.word(r.Word).Value, `"'`)
+	if i := strings.LastIndex(body, "\n"); i >= 0 && strings.TrimLeft(body[i+1:], "\t") == delim {
+		return body[:i+1]
+	}
+	if strings.TrimLeft(body, "\t") == delim {
+		return ""
+	}
+	return body
+}
+
+// nested analyses a script run by parent (its -c string or heredoc body);
+// hd counts such levels and is bounded by Limits.MaxHeredocDepth.
+func (a *analyzer) nested(body string, lineOf func(syntax.Pos) (int, int), depth, hd int, parent *SimpleCommand) {
 	if len(body) > a.lim.MaxScriptBytes || nestingDepth(body) > a.lim.MaxShellNesting {
 		return
 	}
@@ -334,21 +430,21 @@ func (a *analyzer) nestedHeredoc(w *syntax.Word, depth, hd int) {
 	if err != nil {
 		return
 	}
-	outer, outerSrc := a.lineOf, a.src
-	a.src = body
-	base := w.Pos()
-	a.lineOf = func(p syntax.Pos) (int, int) {
-		l, _ := outer(base)
-		return l + int(p.Line()) - 1, int(p.Col())
-	}
+	outer, outerSrc, outerParent, outerSinks := a.lineOf, a.src, a.parent, a.sinks
+	a.src, a.lineOf, a.parent = body, lineOf, parent
+	a.sinks = append(outerSinks[:len(outerSinks):len(outerSinks)], &parent.Inner)
 	a.stmts(f.Stmts, ";", depth, nil, 0, hd)
-	a.lineOf, a.src = outer, outerSrc
+	a.lineOf, a.src, a.parent, a.sinks = outer, outerSrc, outerParent, outerSinks
 }
 
-func (a *analyzer) substs(w *syntax.Word, depth, hd int) {
+func (a *analyzer) substs(w *syntax.Word, depth, hd int, parent *SimpleCommand, sink *[]*SimpleCommand) {
 	if w == nil {
 		return
 	}
+	outerParent, outerSinks := a.parent, a.sinks
+	a.parent = parent
+	a.sinks = append(outerSinks[:len(outerSinks):len(outerSinks)], sink)
+	defer func() { a.parent, a.sinks = outerParent, outerSinks }()
 	syntax.Walk(w, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.CmdSubst:

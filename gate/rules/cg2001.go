@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
-	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
 )
@@ -203,164 +202,20 @@ func cgAptOptions(args []dockerfile.Word) []string {
 }
 
 // cgShippedCommands yields every shell command of RUNs in stages that are
-// built for the target, including those of "sh -c '...'" strings.
+// built for the target; the model includes the commands of "sh -c '...'"
+// strings, "bash <<EOF" bodies and substitutions.
 func cgShippedCommands(ctx *Context) iter.Seq2[*dockerfile.Instruction, *dockerfile.SimpleCommand] {
-	return cgRunCommands(ctx, true)
-}
-
-// cgRunCommands yields the shell commands of every RUN (of shipped stages
-// only, when shippedOnly), adding the commands of "sh -c '...'" strings,
-// which the model keeps as one opaque argument.
-func cgRunCommands(ctx *Context, shippedOnly bool) iter.Seq2[*dockerfile.Instruction, *dockerfile.SimpleCommand] {
 	return func(yield func(*dockerfile.Instruction, *dockerfile.SimpleCommand) bool) {
 		for in, cmd := range ctx.Commands() {
-			if shippedOnly && (in.Stage == nil || !in.Stage.ReachesTarget) {
-				continue
-			}
-			if !yield(in, cmd) {
+			if in.Stage != nil && in.Stage.ReachesTarget && !yield(in, cmd) {
 				return
 			}
-			for _, inner := range cgInnerShellCommands(in, cmd, 0) {
-				if !yield(in, inner) {
-					return
-				}
-			}
 		}
 	}
-}
-
-// cgInnerShellCommands parses the script of "sh -c SCRIPT" (also bash, su
-// -c, and bundled "-ec"), returning its commands placed at the outer
-// command's position, with pipelines rebuilt. This is a rule-side helper
-// because the model treats the -c string as a plain word.
-func cgInnerShellCommands(in *dockerfile.Instruction, cmd *dockerfile.SimpleCommand, depth int) []*dockerfile.SimpleCommand {
-	script, ok := cgShellCScript(cmd.Unwrap())
-	if !ok || depth > 3 || len(script) > 64<<10 {
-		return nil
-	}
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(script), "")
-	if err != nil {
-		return nil
-	}
-	type pipePos struct {
-		p *dockerfile.Pipeline
-		i int
-	}
-	pipes := map[*syntax.Stmt]pipePos{}
-	var out []*dockerfile.SimpleCommand
-	syntax.Walk(f, func(n syntax.Node) bool {
-		switch n := n.(type) {
-		case *syntax.BinaryCmd:
-			if n.Op == syntax.Pipe || n.Op == syntax.PipeAll {
-				if _, nested := pipes[n.X]; nested {
-					break
-				}
-				p := &dockerfile.Pipeline{Line: cmd.Line}
-				for i, st := range cgFlattenPipeStmts(n) {
-					pipes[st] = pipePos{p, i}
-				}
-			}
-		case *syntax.Stmt:
-			call, ok := n.Cmd.(*syntax.CallExpr)
-			if !ok {
-				break
-			}
-			sc := &dockerfile.SimpleCommand{Line: cmd.Line, Column: cmd.Column, Depth: cmd.Depth + 1}
-			for _, a := range call.Assigns {
-				if a.Name != nil {
-					sc.Assigns = append(sc.Assigns, dockerfile.Assign{Name: a.Name.Value, Value: cgResolveWord(in, a.Value)})
-				}
-			}
-			for _, w := range call.Args {
-				sc.Args = append(sc.Args, cgResolveWord(in, w))
-			}
-			if pp, ok := pipes[n]; ok {
-				sc.Pipeline, sc.PipeIndex = pp.p, pp.i
-				pp.p.Commands = append(pp.p.Commands, sc)
-			}
-			out = append(out, sc)
-			out = append(out, cgInnerShellCommands(in, sc, depth+1)...)
-		}
-		return true
-	})
-	return out
-}
-
-func cgFlattenPipeStmts(c *syntax.BinaryCmd) []*syntax.Stmt {
-	var out []*syntax.Stmt
-	if x, ok := c.X.Cmd.(*syntax.BinaryCmd); ok && (x.Op == syntax.Pipe || x.Op == syntax.PipeAll) {
-		out = cgFlattenPipeStmts(x)
-	} else {
-		out = append(out, c.X)
-	}
-	return append(out, c.Y)
-}
-
-// cgShellCScript returns the literal script of "sh -c SCRIPT" / "su -c".
-func cgShellCScript(c *dockerfile.SimpleCommand) (string, bool) {
-	if !cgShellNames[c.Name()] && c.Name() != "su" {
-		return "", false
-	}
-	for i := 1; i+1 < len(c.Args); i++ {
-		v := c.Args[i].Value
-		if v == "-c" || len(v) > 1 && v[0] == '-' && v[1] != '-' && strings.HasSuffix(v, "c") && c.Name() != "su" {
-			if !c.Args[i+1].Literal {
-				return "", false
-			}
-			return c.Args[i+1].Value, true
-		}
-	}
-	return "", false
 }
 
 // cgShellNames are the POSIX shells whose -c strings and stdin we read.
 var cgShellNames = map[string]bool{"sh": true, "bash": true, "ash": true, "dash": true, "ksh": true, "mksh": true, "zsh": true}
-
-// cgResolveWord turns a shell word of an inner script into a model Word,
-// substituting the ARG/ENV values known at the instruction.
-func cgResolveWord(in *dockerfile.Instruction, w *syntax.Word) dockerfile.Word {
-	if w == nil {
-		return dockerfile.Word{Literal: true}
-	}
-	var raw strings.Builder
-	_ = syntax.NewPrinter().Print(&raw, w)
-	var val strings.Builder
-	lit := cgWordParts(in, w.Parts, &val)
-	if !lit {
-		return dockerfile.Word{Raw: raw.String(), Value: raw.String()}
-	}
-	return dockerfile.Word{Raw: raw.String(), Value: val.String(), Literal: true}
-}
-
-func cgWordParts(in *dockerfile.Instruction, parts []syntax.WordPart, b *strings.Builder) bool {
-	for _, p := range parts {
-		switch p := p.(type) {
-		case *syntax.Lit:
-			b.WriteString(strings.ReplaceAll(p.Value, `\`, ""))
-		case *syntax.SglQuoted:
-			b.WriteString(p.Value)
-		case *syntax.DblQuoted:
-			if !cgWordParts(in, p.Parts, b) {
-				return false
-			}
-		case *syntax.ParamExp:
-			if p.Param == nil || p.Exp != nil || p.Length || p.Index != nil || p.Slice != nil || p.Repl != nil {
-				return false
-			}
-			if in == nil {
-				return false
-			}
-			v, ok := in.Var(p.Param.Value)
-			if !ok {
-				return false
-			}
-			b.WriteString(v)
-		default:
-			return false
-		}
-	}
-	return true
-}
 
 // cgDataHeredocs yields the heredoc bodies of shipped RUN/COPY/ADD
 // instructions that are file content rather than the RUN script itself

@@ -3,8 +3,6 @@ package rules
 import (
 	"strings"
 
-	"mvdan.cc/sh/v3/syntax"
-
 	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
 )
 
@@ -156,10 +154,12 @@ func cgReadsProgramFromStdin(c *dockerfile.SimpleCommand) bool {
 func cgSubstitutedDownload(c *dockerfile.SimpleCommand) string {
 	name := c.Name()
 	code := func(w dockerfile.Word) string {
-		if !strings.Contains(w.Raw, "$(") && !strings.Contains(w.Raw, "<(") && !strings.Contains(w.Raw, "`") {
-			return ""
+		for _, sc := range w.Commands {
+			if d := sc.Unwrap(); cgDownloadsToStdout(d) {
+				return d.Name()
+			}
 		}
-		return cgDownloaderInWord(w.Raw)
+		return ""
 	}
 	switch {
 	case name == "eval":
@@ -190,41 +190,4 @@ func cgSubstitutedDownload(c *dockerfile.SimpleCommand) string {
 		}
 	}
 	return ""
-}
-
-// cgDownloaderInWord parses a shell word and returns the name of a
-// downloader that runs inside one of its $(...), `...` or <(...).
-func cgDownloaderInWord(raw string) string {
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader("x "+raw), "")
-	if err != nil {
-		return ""
-	}
-	found := ""
-	syntax.Walk(f, func(n syntax.Node) bool {
-		var stmts []*syntax.Stmt
-		switch n := n.(type) {
-		case *syntax.CmdSubst:
-			stmts = n.Stmts
-		case *syntax.ProcSubst:
-			stmts = n.Stmts
-		default:
-			return found == ""
-		}
-		syntax.Walk(&syntax.File{Stmts: stmts}, func(m syntax.Node) bool {
-			call, ok := m.(*syntax.CallExpr)
-			if !ok || found != "" {
-				return found == ""
-			}
-			var sc dockerfile.SimpleCommand
-			for _, w := range call.Args {
-				sc.Args = append(sc.Args, cgResolveWord(nil, w))
-			}
-			if len(sc.Args) > 0 && cgDownloadsToStdout(sc.Unwrap()) {
-				found = sc.Unwrap().Name()
-			}
-			return found == ""
-		})
-		return false
-	})
-	return found
 }

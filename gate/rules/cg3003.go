@@ -40,12 +40,7 @@ func checkCG3003(ctx *Context) {
 			if in.Kind != dockerfile.KindRun {
 				continue
 			}
-			var cmds []*dockerfile.SimpleCommand
-			for _, c := range in.Commands() {
-				cmds = append(cmds, c)
-				cmds = append(cmds, cgInnerShellCommands(in, c, 0)...)
-			}
-			for _, cmd := range cmds {
+			for _, cmd := range in.Commands() {
 				c := cmd.Unwrap()
 				if f := cgDownloadedFile(c); f != "" {
 					pending[f] = in
