@@ -1,0 +1,554 @@
+package image
+
+import (
+	"archive/tar"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"strings"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/crank-platform/terraform-provider-crank/gate/config"
+	"github.com/crank-platform/terraform-provider-crank/gate/findings"
+)
+
+// Limits bound what a hostile or broken image can make the scan do. Every
+// limit ends the scan with an error (exit 2), never with a silent pass.
+type Limits struct {
+	// MaxLayerBytes caps the uncompressed bytes of one layer, which is
+	// what stops a decompression bomb.
+	MaxLayerBytes int64
+	// MaxFileBytes caps how much of one file is read for content checks
+	// (secrets, /etc/passwd); the rest of a larger file is skipped, not
+	// buffered.
+	MaxFileBytes int64
+	// MaxEntries caps the filesystem entries tracked for whiteouts.
+	MaxEntries int
+	// MaxLayers caps the layer count (the layer budget check reports
+	// far lower counts; this only stops absurd manifests).
+	MaxLayers int
+}
+
+// DefaultLimits suit real service images with room to spare.
+func DefaultLimits() Limits {
+	return Limits{MaxLayerBytes: 8 << 30, MaxFileBytes: 4 << 20, MaxEntries: 2_000_000, MaxLayers: 1000}
+}
+
+// Policy is the image-specific configuration; the user and base policy
+// come from gate/config so lint and image never disagree.
+type Policy struct {
+	// MaxImageBytes is the uncompressed size budget (0: no budget).
+	MaxImageBytes int64
+	// MaxLayers is the layer count budget (0: no budget).
+	MaxLayers int
+	// SetuidAllowlist are path patterns (config.Match syntax) of setuid
+	// and setgid files that are accepted.
+	SetuidAllowlist []string
+	// AllowedPorts are exposed ports accepted even when privileged.
+	AllowedPorts []int
+	// SecretSkipPaths are path patterns whose file contents are not
+	// scanned for secrets (documentation, locale data, test fixtures of
+	// language runtimes); credential file names are still checked there.
+	SecretSkipPaths []string
+}
+
+// DefaultPolicy is the platform's image policy.
+func DefaultPolicy() Policy {
+	return Policy{
+		MaxImageBytes: 1 << 30,
+		MaxLayers:     40,
+		SecretSkipPaths: []string{
+			"/usr/share/doc/**", "/usr/share/man/**", "/usr/share/locale/**", "/usr/share/i18n/**",
+			"/usr/share/zoneinfo/**", "/usr/share/common-licenses/**", "/usr/include/**",
+			"/etc/ssl/certs/**", "/usr/share/ca-certificates/**",
+			"**/site-packages/**/tests/**", "**/node_modules/**/test/**",
+		},
+	}
+}
+
+// Options configure one scan.
+type Options struct {
+	// Ref is the image reference as the user wrote it, for messages and
+	// as the logical location when no Dockerfile is given.
+	Ref string
+	// Config is the shared gate configuration (required uid, slim
+	// allowlist, healthcheck); nil means config.Default().
+	Config *config.Config
+	Policy Policy
+	Limits Limits
+	// Content scans file contents, ENV values, labels and history for
+	// secrets; nil uses the built-in detector.
+	Content ContentScanner
+	// Vuln, when set, scans the image for vulnerable packages after the
+	// filesystem pass.
+	Vuln VulnScanner
+	// Annotations are descriptor annotations the source saw (an index
+	// entry's), merged under the manifest's own.
+	Annotations map[string]string
+	// Rules to run; nil runs All().
+	Rules []*Rule
+	// Progress, when set, is told about each layer as it starts.
+	Progress func(layer, total int, digest string)
+}
+
+// LayerInfo is what the scan learned about one layer.
+type LayerInfo struct {
+	Index  int
+	Digest string
+	DiffID string
+	// Size is the compressed size from the manifest; Uncompressed is
+	// what the pass actually read.
+	Size         int64
+	Uncompressed int64
+	// CreatedBy is the history entry that made the layer ("" when the
+	// image has no usable history).
+	CreatedBy string
+	// HistoryIndex is the position of that entry in the config history,
+	// or -1.
+	HistoryIndex int
+}
+
+// Number is the 1-based layer number shown to users.
+func (l LayerInfo) Number() int { return l.Index + 1 }
+
+// Scan is the state one pass over an image shares between all checks.
+type Scan struct {
+	Image       v1.Image
+	Ref         string
+	ConfigFile  *v1.ConfigFile
+	Manifest    *v1.Manifest
+	Annotations map[string]string
+	Config      *config.Config
+	Policy      Policy
+	Limits      Limits
+	Content     ContentScanner
+	FS          *Tree
+	Layers      []LayerInfo
+
+	rule     *Rule
+	serial   int
+	captured map[string]*CapturedFile
+	states   map[string]any
+	obs      []Observation
+	pending  []pendingFile
+}
+
+// AnchorKind says what part of the image (and so which Dockerfile line)
+// an observation is about.
+type AnchorKind int
+
+// Anchor kinds, mapped to Dockerfile lines by Link.
+const (
+	// AnchorImage is the image as a whole: the final FROM line.
+	AnchorImage AnchorKind = iota
+	// AnchorUser is the effective user: the last USER line.
+	AnchorUser
+	// AnchorEnv is an ENV key (Key): the ENV line that sets it.
+	AnchorEnv
+	// AnchorLabel is a LABEL key (Key).
+	AnchorLabel
+	// AnchorExpose is an exposed port (Key, "80/tcp").
+	AnchorExpose
+	// AnchorHistory is a history entry (Layer holds the history index,
+	// Key a build-arg name when the secret came from one).
+	AnchorHistory
+	// AnchorLayer is a layer (Layer): the COPY/ADD/RUN that created it.
+	AnchorLayer
+	// AnchorBase is the base image: the first FROM of the final chain.
+	AnchorBase
+)
+
+// Anchor locates an observation inside the image.
+type Anchor struct {
+	Kind  AnchorKind
+	Layer int
+	Key   string
+}
+
+// Observation is a finding before it is given a file location.
+type Observation struct {
+	Rule     *Rule
+	Severity findings.Severity
+	Message  string
+	// Subject identifies what the finding is about independent of the
+	// image digest (a path, an ENV key), for stable fingerprints.
+	Subject string
+	Anchor  Anchor
+}
+
+type pendingFile struct {
+	obs    Observation
+	path   string
+	serial int
+}
+
+// Report records an observation of the running rule.
+func (s *Scan) Report(a Anchor, subject, format string, args ...any) {
+	s.ReportSeverity(s.rule.Severity, a, subject, format, args...)
+}
+
+// ReportSeverity is Report with a severity other than the rule's default
+// (e.g. "cannot tell" cases reported as info).
+func (s *Scan) ReportSeverity(sev findings.Severity, a Anchor, subject, format string, args ...any) {
+	s.obs = append(s.obs, Observation{Rule: s.rule, Severity: sev, Message: fmt.Sprintf(format, args...), Subject: subject, Anchor: a})
+}
+
+// ReportFile records an observation about a tar entry. Whether the entry
+// is still in the final filesystem is only known after the last layer,
+// so the message is qualified then.
+func (s *Scan) ReportFile(e *Entry, format string, args ...any) {
+	s.pending = append(s.pending, pendingFile{
+		obs:    Observation{Rule: s.rule, Severity: s.rule.Severity, Message: fmt.Sprintf(format, args...), Subject: e.Path, Anchor: Anchor{Kind: AnchorLayer, Layer: e.Layer}},
+		path:   e.Path,
+		serial: e.serial,
+	})
+}
+
+// Entry is one tar entry of one layer, offered to every Visit check.
+type Entry struct {
+	// Path is absolute and clean ("/etc/passwd").
+	Path   string
+	Header *tar.Header
+	// Mode is the entry's mode; for a hard link, the mode of its target.
+	Mode  fs.FileMode
+	Layer int
+
+	serial    int
+	tr        io.Reader
+	limit     int64
+	read      bool
+	content   []byte
+	truncated bool
+	err       error
+}
+
+// IsRegular reports a regular file (hard links included: they share the
+// target's content, which was already visited).
+func (e *Entry) IsRegular() bool { return e.Header.Typeflag == tar.TypeReg }
+
+// Content returns up to Limits.MaxFileBytes of a regular file, read once
+// and shared by every check; truncated says the file is larger.
+func (e *Entry) Content() ([]byte, bool, error) {
+	if !e.IsRegular() {
+		return nil, false, nil
+	}
+	if !e.read {
+		e.read = true
+		buf, err := io.ReadAll(io.LimitReader(e.tr, e.limit))
+		e.content, e.err = buf, err
+		e.truncated = e.Header.Size > int64(len(buf))
+	}
+	return e.content, e.truncated, e.err
+}
+
+// Result is the outcome of a scan: observations to link to locations,
+// plus findings from external engines (vulnerabilities).
+type Result struct {
+	Ref          string
+	Digest       string
+	Observations []Observation
+	External     []findings.Finding
+	Layers       []LayerInfo
+	History      []v1.History
+	Rules        []*Rule
+}
+
+// Run reads img once: configuration checks first, then every layer as a
+// stream of tar entries offered to every filesystem check, then the
+// checks that need the final filesystem. Errors mean the image could not
+// be read safely (corrupt, hostile, over a limit) and no verdict exists.
+func Run(ctx context.Context, img v1.Image, opt Options) (*Result, error) {
+	if opt.Config == nil {
+		opt.Config = config.Default()
+	}
+	if opt.Limits == (Limits{}) {
+		opt.Limits = DefaultLimits()
+	}
+	if opt.Content == nil {
+		opt.Content = BuiltinDetector()
+	}
+	rules := opt.Rules
+	if rules == nil {
+		rules = All()
+	}
+	cf, err := img.ConfigFile()
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the image configuration: %w", err)
+	}
+	if cf == nil {
+		return nil, errors.New("the image has no configuration blob")
+	}
+	mf, err := img.Manifest()
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the image manifest: %w", err)
+	}
+	digest, err := img.Digest()
+	if err != nil {
+		return nil, fmt.Errorf("cannot compute the image digest: %w", err)
+	}
+	layers, err := img.Layers()
+	if err != nil {
+		return nil, fmt.Errorf("cannot list the image layers: %w", err)
+	}
+	if len(layers) > opt.Limits.MaxLayers {
+		return nil, fmt.Errorf("the image has %d layers, above the limit of %d; refusing to read it", len(layers), opt.Limits.MaxLayers)
+	}
+	if len(cf.RootFS.DiffIDs) != len(layers) {
+		return nil, fmt.Errorf("the image configuration lists %d layer diff ids but the manifest has %d layers: the image is corrupt", len(cf.RootFS.DiffIDs), len(layers))
+	}
+	s := &Scan{
+		Image: img, Ref: opt.Ref, ConfigFile: cf, Manifest: mf, Config: opt.Config, Policy: opt.Policy,
+		Limits: opt.Limits, Content: opt.Content, FS: newTree(opt.Limits.MaxEntries),
+		Annotations: map[string]string{}, captured: map[string]*CapturedFile{}, states: map[string]any{},
+	}
+	for k, v := range opt.Annotations {
+		s.Annotations[k] = v
+	}
+	for k, v := range mf.Annotations {
+		s.Annotations[k] = v
+	}
+	s.Layers = layerInfos(mf, cf)
+
+	for _, r := range rules {
+		if r.Config != nil {
+			s.rule = r
+			r.Config(s)
+		}
+	}
+	var visitors []*Rule
+	for _, r := range rules {
+		if r.Visit != nil {
+			visitors = append(visitors, r)
+		}
+	}
+	for i, l := range layers {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if opt.Progress != nil {
+			opt.Progress(i+1, len(layers), s.Layers[i].Digest)
+		}
+		if err := s.readLayer(ctx, i, l, visitors); err != nil {
+			return nil, fmt.Errorf("layer %d (%s): %w", i+1, shortDigest(s.Layers[i].Digest), err)
+		}
+	}
+	for _, p := range s.pending {
+		o := p.obs
+		if !s.FS.Survives(p.path, p.serial) {
+			o.Message = strings.TrimSuffix(o.Message, ".") + fmt.Sprintf("; present in layer %d, deleted later: still in the image history, so anyone who pulls the image can read it; remove it in the same RUN that creates it, or use a build secret (RUN --mount=type=secret) or a multi-stage build", o.Anchor.Layer+1)
+			o.Subject += " (history)"
+		}
+		s.obs = append(s.obs, o)
+	}
+	for _, r := range rules {
+		if r.Finish != nil {
+			s.rule = r
+			r.Finish(s)
+		}
+	}
+	res := &Result{Ref: opt.Ref, Digest: digest.String(), Observations: s.obs, Layers: s.Layers, History: cf.History, Rules: rules}
+	if opt.Vuln != nil {
+		ext, err := opt.Vuln.ScanImage(ctx, img, VulnOptions{Ref: opt.Ref})
+		if err != nil {
+			return nil, fmt.Errorf("vulnerability scan: %w", err)
+		}
+		res.External = ext
+	}
+	return res, nil
+}
+
+// layerInfos pairs layers with the history entries that created them:
+// history entries with empty_layer=false map to layers in order.
+func layerInfos(mf *v1.Manifest, cf *v1.ConfigFile) []LayerInfo {
+	out := make([]LayerInfo, len(mf.Layers))
+	var made []int
+	for i, h := range cf.History {
+		if !h.EmptyLayer {
+			made = append(made, i)
+		}
+	}
+	for i, d := range mf.Layers {
+		out[i] = LayerInfo{Index: i, Digest: d.Digest.String(), Size: d.Size, HistoryIndex: -1}
+		if i < len(cf.RootFS.DiffIDs) {
+			out[i].DiffID = cf.RootFS.DiffIDs[i].String()
+		}
+		if len(made) == len(mf.Layers) {
+			out[i].HistoryIndex = made[i]
+			out[i].CreatedBy = cf.History[made[i]].CreatedBy
+		}
+	}
+	return out
+}
+
+func shortDigest(d string) string {
+	if i := strings.IndexByte(d, ':'); i >= 0 && len(d) > i+13 {
+		return d[:i+13]
+	}
+	return d
+}
+
+// errLimit marks a size limit hit, so it is not reported as corruption.
+type errLimit struct{ msg string }
+
+func (e *errLimit) Error() string { return e.msg }
+
+// limitedReader fails, rather than stops, once more than limit bytes
+// have been read: a silent stop would pass a truncated layer.
+type limitedReader struct {
+	r     io.Reader
+	n     int64
+	limit int64
+}
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	l.n += int64(n)
+	if l.limit > 0 && l.n > l.limit {
+		return n, &errLimit{fmt.Sprintf("uncompressed layer is larger than the limit of %d bytes (a decompression bomb, or raise --max-layer-bytes)", l.limit)}
+	}
+	return n, err
+}
+
+func (s *Scan) readLayer(ctx context.Context, idx int, l v1.Layer, visitors []*Rule) (err error) {
+	rc, err := l.Uncompressed()
+	if err != nil {
+		return fmt.Errorf("cannot open the layer: %w", err)
+	}
+	defer func() {
+		if cerr := rc.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("reading the layer failed: %w", cerr)
+		}
+	}()
+	counted := &limitedReader{r: rc, limit: s.Limits.MaxLayerBytes}
+	hash := sha256.New()
+	stream := io.TeeReader(counted, hash)
+	tr := tar.NewReader(stream)
+	wrap := func(err error) error {
+		var lim *errLimit
+		if errors.As(err, &lim) {
+			return lim
+		}
+		return fmt.Errorf("the layer is corrupt or truncated: %w", err)
+	}
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return wrap(err)
+		}
+		if s.serial%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		s.serial++
+		if err := s.entry(idx, h, tr, visitors); err != nil {
+			return err
+		}
+	}
+	// Read to the end: digest verification (ours and the registry
+	// client's) only happens when the whole stream has been seen.
+	if _, err := io.Copy(io.Discard, stream); err != nil {
+		return wrap(err)
+	}
+	s.Layers[idx].Uncompressed = counted.n
+	want := s.Layers[idx].DiffID
+	if got := "sha256:" + hex.EncodeToString(hash.Sum(nil)); want != "" && got != want {
+		return fmt.Errorf("content digest %s does not match the diff id %s in the image configuration: the layer was altered or the source lies about digests", got, want)
+	}
+	return nil
+}
+
+func (s *Scan) entry(layer int, h *tar.Header, tr io.Reader, visitors []*Rule) error {
+	p, err := cleanEntryName(h.Name)
+	if err != nil {
+		return fmt.Errorf("hostile tar: %w", err)
+	}
+	if h.Typeflag == tar.TypeRegA {
+		h.Typeflag = tar.TypeReg
+	}
+	dir, base := path.Dir(p), path.Base(p)
+	switch {
+	case base == ".wh..wh..opq":
+		s.FS.opaque(dir, layer)
+		return nil
+	case strings.HasPrefix(base, ".wh."):
+		s.FS.remove(path.Join(dir, strings.TrimPrefix(base, ".wh.")), layer)
+		return nil
+	}
+	mode := tarMode(h.Typeflag, h.Mode)
+	if h.Typeflag == tar.TypeLink {
+		target, err := cleanEntryName(h.Linkname)
+		if err != nil {
+			return fmt.Errorf("hostile tar: hard link %s: target %w", p, err)
+		}
+		n := s.FS.lookup(target)
+		if n == nil || n.typeflag == tar.TypeDir {
+			return fmt.Errorf("hostile tar: hard link %s points to %s, which is not a file in this image (a link out of the layer)", p, target)
+		}
+		mode = tarMode(n.typeflag, n.mode)
+	}
+	if err := s.FS.put(p, h, layer, s.serial); err != nil {
+		return err
+	}
+	e := &Entry{Path: p, Header: h, Mode: mode, Layer: layer, serial: s.serial, tr: tr, limit: s.Limits.MaxFileBytes}
+	if capturePaths[p] && e.IsRegular() {
+		data, _, err := e.Content()
+		if err != nil {
+			return fmt.Errorf("the layer is corrupt or truncated: reading %s: %w", p, err)
+		}
+		s.captured[p] = &CapturedFile{Path: p, Layer: layer, Content: data, serial: s.serial}
+	}
+	for _, r := range visitors {
+		s.rule = r
+		r.Visit(s, e)
+		if e.err != nil {
+			var lim *errLimit
+			if errors.As(e.err, &lim) {
+				return lim
+			}
+			return fmt.Errorf("the layer is corrupt or truncated: reading %s: %w", p, e.err)
+		}
+	}
+	return nil
+}
+
+// capturePaths are small system files whose final content checks need
+// after the pass (account databases).
+var capturePaths = map[string]bool{"/etc/passwd": true, "/etc/shadow": true, "/etc/group": true, "/etc/os-release": true, "/usr/lib/os-release": true}
+
+// CapturedFile is the content of a captured system file.
+type CapturedFile struct {
+	Path    string
+	Layer   int
+	Content []byte
+	serial  int
+}
+
+// File returns the captured file as it is in the final image, or nil when
+// it is absent (or was deleted or replaced by something not captured).
+func (s *Scan) File(p string) *CapturedFile {
+	c := s.captured[p]
+	if c == nil || !s.FS.Survives(p, c.serial) {
+		return nil
+	}
+	return c
+}
+
+// state gives a check per-scan storage, created on first use.
+func state[T any](s *Scan, key string) *T {
+	if v, ok := s.states[key]; ok {
+		return v.(*T)
+	}
+	v := new(T)
+	s.states[key] = v
+	return v
+}
