@@ -11,7 +11,9 @@ import (
 // CA rotation, CRLs and PKCS#12.
 
 func lifecycleResources() []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{
+		NewCRLResource,
+	}
 }
 
 func lifecycleDataSources() []func() datasource.DataSource {

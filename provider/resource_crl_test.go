@@ -1,0 +1,173 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/crank-platform/terraform-provider-crank/internal/pki"
+)
+
+const crlOpenSSLConfig = `
+provider "crank" {
+  trust_domain = "example.org"
+}
+resource "crank_ca" "root" {
+  subject = { common_name = "CRL Root" }
+}
+resource "crank_ca" "inter" {
+  parent      = crank_ca.root.issuer
+  subject     = { common_name = "CRL Intermediate" }
+  validity    = "365d"
+  key_storage = "file"
+  key_file    = %q
+}
+resource "crank_certificate" "revoked" {
+  issuer  = crank_ca.inter.issuer
+  service = "compromised"
+}
+resource "crank_certificate" "good" {
+  issuer  = crank_ca.inter.issuer
+  service = "billing"
+}
+resource "crank_crl" "inter" {
+  issuer  = crank_ca.inter.issuer
+  revoked = [{ serial = crank_certificate.revoked.serial, reason = "keyCompromise" }]
+}
+resource "crank_crl" "root" {
+  issuer      = crank_ca.root.issuer
+  next_update = "24h"
+  revoked     = [{ serial = "4096", revoked_at = "2025-01-02T03:04:05Z" }]
+}
+`
+
+// crlFiles writes the hierarchy, the leaves and the CRLs for openssl.
+func crlFiles(s *terraform.State, dir string, files map[string][2]string) error {
+	for name, ref := range files {
+		v, err := stateAttr(s, ref[0], ref[1])
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(v), 0o600); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TestAccCRLOpenSSL: a CRL of a file-backed intermediate and one of an
+// in-state root; openssl accepts both signatures, rejects the revoked leaf
+// and accepts the other one.
+func TestAccCRLOpenSSL(t *testing.T) {
+	requireAcc(t)
+	t.Setenv(pki.KeyPassphraseEnv, "crl-test-passphrase")
+	keyFile := filepath.Join(t.TempDir(), "inter.key")
+	dir := t.TempDir()
+	check := func(s *terraform.State) error {
+		if err := crlFiles(s, dir, map[string][2]string{
+			"root.pem":     {"crank_ca.root", "cert_pem"},
+			"inter.pem":    {"crank_ca.inter", "cert_pem"},
+			"chain.pem":    {"crank_ca.inter", "chain_pem"},
+			"revoked.pem":  {"crank_certificate.revoked", "cert_pem"},
+			"good.pem":     {"crank_certificate.good", "cert_pem"},
+			"crl.pem":      {"crank_crl.inter", "crl_pem"},
+			"root-crl.pem": {"crank_crl.root", "crl_pem"},
+		}); err != nil {
+			return err
+		}
+		// chain_pem of an intermediate CA is the CA and its parents.
+		for _, c := range [][]string{
+			{"crl", "-in", "crl.pem", "-noout", "-verify", "-CAfile", "chain.pem"},
+			{"crl", "-in", "root-crl.pem", "-noout", "-verify", "-CAfile", "root.pem"},
+		} {
+			out, err := run(dir, "openssl", c...)
+			if err != nil || !strings.Contains(out, "verify OK") {
+				return fmt.Errorf("openssl %s: %v %s", strings.Join(c, " "), err, out)
+			}
+			t.Logf("openssl %s: %s", strings.Join(c, " "), strings.TrimSpace(out))
+		}
+		out, err := run(dir, "openssl", "verify", "-crl_check", "-CRLfile", "crl.pem", "-CAfile", "root.pem", "-untrusted", "inter.pem", "revoked.pem")
+		if err == nil || !strings.Contains(out, "certificate revoked") {
+			return fmt.Errorf("openssl accepted the revoked leaf: %v\n%s", err, out)
+		}
+		t.Logf("openssl verify -crl_check revoked.pem: %s", strings.TrimSpace(out))
+		out, err = run(dir, "openssl", "verify", "-crl_check", "-CRLfile", "crl.pem", "-CAfile", "root.pem", "-untrusted", "inter.pem", "good.pem")
+		if err != nil || !strings.Contains(out, "good.pem: OK") {
+			return fmt.Errorf("openssl rejected the good leaf: %v\n%s", err, out)
+		}
+		t.Logf("openssl verify -crl_check good.pem: %s", strings.TrimSpace(out))
+
+		text, err := run(dir, "openssl", "crl", "-in", "crl.pem", "-noout", "-text")
+		if err != nil {
+			return err
+		}
+		serial, _ := stateAttr(s, "crank_certificate.revoked", "serial")
+		for _, want := range []string{`Version 2`, `X509v3 CRL Number:\s+1\n`, `X509v3 Authority Key Identifier`, `Key Compromise`, `Serial Number: 0*` + strings.ReplaceAll(serial, ":", "")} {
+			if !regexp.MustCompile(want).MatchString(text) {
+				return fmt.Errorf("openssl crl -text lacks %s:\n%s", want, text)
+			}
+		}
+		rootText, err := run(dir, "openssl", "crl", "-in", "root-crl.pem", "-noout", "-text")
+		if err != nil {
+			return err
+		}
+		if !strings.Contains(rootText, "Serial Number: 1000") || !strings.Contains(rootText, "Jan  2 03:04:05 2025 GMT") || strings.Contains(rootText, "Reason Code") {
+			return fmt.Errorf("root CRL: want serial 1000 (4096), the given time and no reason code:\n%s", rootText)
+		}
+		return nil
+	}
+	config := fmt.Sprintf(crlOpenSSLConfig, keyFile)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("crank_crl.inter", "crl_number", "1"),
+					resource.TestCheckResourceAttr("crank_crl.inter", "revoked_serials.#", "1"),
+					resource.TestCheckResourceAttrPair("crank_crl.inter", "revoked_serials.0", "crank_certificate.revoked", "serial"),
+					resource.TestCheckResourceAttr("crank_crl.inter", "revocations.0.reason", "keyCompromise"),
+					resource.TestCheckResourceAttr("crank_crl.inter", "revocations.0.source", "revoked"),
+					resource.TestCheckResourceAttrPair("crank_crl.inter", "id", "crank_ca.inter", "subject_key_id"),
+					resource.TestCheckResourceAttr("crank_crl.root", "revoked_serials.0", "10:00"),
+					resource.TestCheckResourceAttr("crank_crl.root", "revocations.0.reason", "unspecified"),
+					resource.TestCheckResourceAttr("crank_crl.root", "revocations.0.revoked_at", "2025-01-02T03:04:05Z"),
+					checkCRLLifetime("crank_crl.root", 24*time.Hour),
+					checkCRLLifetime("crank_crl.inter", 7*24*time.Hour),
+					check,
+				),
+			},
+			{
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
+
+func checkCRLLifetime(addr string, want time.Duration) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		this, err := stateAttr(s, addr, "this_update")
+		if err != nil {
+			return err
+		}
+		next, err := stateAttr(s, addr, "next_update_at")
+		if err != nil {
+			return err
+		}
+		a, err1 := time.Parse(time.RFC3339, this)
+		b, err2 := time.Parse(time.RFC3339, next)
+		if err1 != nil || err2 != nil || b.Sub(a) != want {
+			return fmt.Errorf("%s: this_update %s, next_update_at %s, want %s apart", addr, this, next, want)
+		}
+		return nil
+	}
+}
