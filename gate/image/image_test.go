@@ -252,7 +252,7 @@ func TestDockerfileLinking(t *testing.T) {
 		id, contains string
 		line         int
 	}{
-		{"CGI1001", "", 1},           // no USER: the final FROM
+		{"CGI1001", "", 1},             // no USER: the final FROM
 		{"CGI1006", "GITHUB_TOKEN", 2}, // the ARG that declared it
 		{"CGI2005", "apt package archives", 3},
 		{"CGI2003", "id_rsa", 4}, // the COPY that added it, not the RUN that deleted it
