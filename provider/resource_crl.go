@@ -417,15 +417,27 @@ func diagCRLIssuer(err error) diag.Diagnostic {
 		err.Error()+". Sign the CRL with a crank_ca (every crank_ca carries cRLSign), or re-issue this CA with the cRLSign key usage.")
 }
 
-// refreshDue tells whether the signed CRL is in the last third of its
-// lifetime, when it must be signed again before relying parties see it expire.
-func refreshDue(state *crlModel, now time.Time) (due bool, thisUpdate, nextUpdate time.Time) {
+// refreshCheck tells whether the signed CRL is in the last third of its
+// lifetime, when it must be signed again before relying parties see it
+// expire, and warns in the plan when it is.
+func refreshCheck(state *crlModel, issuer string, now time.Time, diags *diag.Diagnostics) bool {
 	thisUpdate, err1 := time.Parse(time.RFC3339, state.ThisUpdate.ValueString())
 	nextUpdate, err2 := time.Parse(time.RFC3339, state.NextUpdateAt.ValueString())
 	if err1 != nil || err2 != nil {
-		return true, thisUpdate, nextUpdate
+		// A state we cannot read is signed again rather than trusted.
+		return true
 	}
-	return !now.Before(nextUpdate.Add(-nextUpdate.Sub(thisUpdate) / 3)), thisUpdate, nextUpdate
+	if now.Before(nextUpdate.Add(-nextUpdate.Sub(thisUpdate) / 3)) {
+		return false
+	}
+	number := state.CRLNumber.ValueInt64()
+	detail := fmt.Sprintf("CRL number %d of %s was signed at %s and expires at %s; it is in the last third of its lifetime, so this plan signs CRL number %d. Publish the new crl_pem where relying parties fetch it.",
+		number, issuer, rfc3339(thisUpdate), rfc3339(nextUpdate), number+1)
+	if !now.Before(nextUpdate) {
+		detail += " The current CRL has already expired: relying parties that check CRLs reject this CA's certificates until the new one is published. Apply at least every next_update / 3."
+	}
+	diags.AddAttributeWarning(path.Root("next_update_at"), "CRL will be regenerated", detail)
+	return true
 }
 
 func (r *crlResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -475,20 +487,9 @@ func (r *crlResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 
 	regenerate := state == nil
 	if state != nil {
-		due, thisUpdate, nextUpdate := refreshDue(state, now)
-		switch {
-		case state.ID.ValueString() != issuerID, state.NextUpdate.ValueString() != plan.NextUpdate.ValueString(),
-			!sameRevocations(entries, state.revocations(ctx)):
-			regenerate = true
-		case due:
-			regenerate = true
-			detail := fmt.Sprintf("CRL number %d of %q was signed at %s and expires at %s; it is in the last third of its lifetime, so this plan signs CRL number %d. Publish the new crl_pem where relying parties fetch it.",
-				state.CRLNumber.ValueInt64(), issuer.Subject, rfc3339(thisUpdate), rfc3339(nextUpdate), state.CRLNumber.ValueInt64()+1)
-			if !now.Before(nextUpdate) {
-				detail += " The current CRL has already expired: relying parties that check CRLs reject this CA's certificates until the new one is published. Apply at least every next_update / 3."
-			}
-			resp.Diagnostics.AddAttributeWarning(path.Root("next_update_at"), "CRL will be regenerated", detail)
-		}
+		regenerate = state.ID.ValueString() != issuerID || state.NextUpdate.ValueString() != plan.NextUpdate.ValueString() ||
+			!sameRevocations(entries, state.revocations(ctx)) ||
+			refreshCheck(state, fmt.Sprintf("%q", issuer.Subject), now, &resp.Diagnostics)
 	}
 	if !regenerate {
 		plan.ID, plan.CRLPEM, plan.CRLDERBase64, plan.CRLNumber = state.ID, state.CRLPEM, state.CRLDERBase64, state.CRLNumber

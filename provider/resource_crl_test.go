@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"crypto/x509"
+	"encoding/base64"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,8 +12,10 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/crank-platform/terraform-provider-crank/internal/pki"
 )
@@ -170,4 +174,147 @@ func checkCRLLifetime(addr string, want time.Duration) resource.TestCheckFunc {
 		}
 		return nil
 	}
+}
+
+const crlRegenConfig = `
+provider "crank" {
+  trust_domain = "example.org"
+}
+resource "crank_ca" "root" {
+  subject = { common_name = "CRL Regen Root" }
+}
+resource "crank_crl" "root" {
+  issuer      = crank_ca.root.issuer
+  next_update = "3d"
+  revoked     = [%s]
+}
+`
+
+// TestAccCRLRegeneration moves the provider clock: the CRL is kept in the
+// first two thirds of its lifetime and signed again with the next number in
+// the last third; a change of the revoked set signs it again at once, and
+// an entry keeps the time it was first listed.
+func TestAccCRLRegeneration(t *testing.T) {
+	requireAcc(t)
+	clock := newTestClock()
+	one := `{ serial = "01:F4", reason = "superseded" }`
+	two := one + `, { serial = "4096", reason = "cessationOfOperation" }`
+	var firstPEM, firstRevokedAt string
+	day := 24 * time.Hour
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(clock.Now),
+		Steps: []resource.TestStep{
+			{
+				Config: fmt.Sprintf(crlRegenConfig, one),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("crank_crl.root", "crl_number", "1"),
+					resource.TestCheckResourceAttr("crank_crl.root", "revoked_serials.0", "01:F4"),
+					captureAttr("crank_crl.root", "crl_pem", &firstPEM),
+					captureAttr("crank_crl.root", "revocations.0.revoked_at", &firstRevokedAt),
+					checkThisUpdateAt(clock, "crank_crl.root"),
+				),
+			},
+			{
+				// Day 1.9: before the last third (day 2), nothing to do.
+				PreConfig:        func() { clock.Advance(day + 21*time.Hour) },
+				Config:           fmt.Sprintf(crlRegenConfig, one),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("crank_crl.root", plancheck.ResourceActionNoop)}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("crank_crl.root", "crl_number", "1"),
+					resource.TestCheckResourceAttrPtr("crank_crl.root", "crl_pem", &firstPEM),
+				),
+			},
+			{
+				// Day 2.1: inside the last third, signed again in place.
+				PreConfig: func() { clock.Advance(5 * time.Hour) },
+				Config:    fmt.Sprintf(crlRegenConfig, one),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("crank_crl.root", plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue("crank_crl.root", tfjsonpath.New("crl_pem")),
+					plancheck.ExpectKnownValue("crank_crl.root", tfjsonpath.New("crl_number"), knownvalue.Int64Exact(2)),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("crank_crl.root", "crl_number", "2"),
+					attrChanged("crank_crl.root", "crl_pem", &firstPEM),
+					resource.TestCheckResourceAttrPtr("crank_crl.root", "revocations.0.revoked_at", &firstRevokedAt),
+					checkThisUpdateAt(clock, "crank_crl.root"),
+					checkCRLLifetime("crank_crl.root", 3*day),
+					checkCRLNumber("crank_crl.root", 2, 1),
+				),
+			},
+			{
+				// A second entry: a new CRL at once, the first entry keeps its time.
+				PreConfig: func() { clock.Advance(time.Hour) },
+				Config:    fmt.Sprintf(crlRegenConfig, two),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("crank_crl.root", plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue("crank_crl.root", tfjsonpath.New("crl_number"), knownvalue.Int64Exact(3)),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("crank_crl.root", "crl_number", "3"),
+					resource.TestCheckResourceAttr("crank_crl.root", "revoked_serials.#", "2"),
+					resource.TestCheckResourceAttr("crank_crl.root", "revoked_serials.1", "10:00"),
+					resource.TestCheckResourceAttrPtr("crank_crl.root", "revocations.0.revoked_at", &firstRevokedAt),
+					checkRevokedAtNow(clock, "crank_crl.root", "revocations.1.revoked_at"),
+					checkCRLNumber("crank_crl.root", 3, 2),
+				),
+			},
+			{
+				// Removing it again also signs a new CRL.
+				Config: fmt.Sprintf(crlRegenConfig, one),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("crank_crl.root", "crl_number", "4"),
+					resource.TestCheckResourceAttr("crank_crl.root", "revoked_serials.#", "1"),
+				),
+			},
+		},
+	})
+}
+
+func checkThisUpdateAt(clock *testClock, addr string) resource.TestCheckFunc {
+	return checkRevokedAtNow(clock, addr, "this_update")
+}
+
+// checkRevokedAtNow checks a time attribute is the (moved) provider clock.
+func checkRevokedAtNow(clock *testClock, addr, name string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		v, err := stateAttr(s, addr, name)
+		if err != nil {
+			return err
+		}
+		got, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return err
+		}
+		if d := got.Sub(clock.Now()); d > time.Minute || d < -time.Minute {
+			return fmt.Errorf("%s.%s = %s, want the provider clock %s", addr, name, v, rfc3339(clock.Now()))
+		}
+		return nil
+	}
+}
+
+// checkCRLNumber parses the signed CRL: its number and entry count.
+func checkCRLNumber(addr string, number int64, entries int) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		v, err := stateAttr(s, addr, "crl_der_base64")
+		if err != nil {
+			return err
+		}
+		crl, err := parseCRLBase64(v)
+		if err != nil {
+			return err
+		}
+		if crl.Number.Int64() != number || len(crl.RevokedCertificateEntries) != entries {
+			return fmt.Errorf("%s: CRL number %v with %d entries, want %d with %d", addr, crl.Number, len(crl.RevokedCertificateEntries), number, entries)
+		}
+		return nil
+	}
+}
+
+func parseCRLBase64(v string) (*x509.RevocationList, error) {
+	der, err := base64.StdEncoding.DecodeString(v)
+	if err != nil {
+		return nil, err
+	}
+	return x509.ParseRevocationList(der)
 }
