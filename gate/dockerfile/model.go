@@ -10,8 +10,11 @@
 package dockerfile
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
@@ -167,6 +170,11 @@ type Instruction struct {
 	// Vars are the ARG/ENV names set at this point, for rules that ask
 	// whether a variable exists; values already applied to Expanded.
 	vars *scopeView
+	// text and digest memoise Text and TextDigest: every finding on the
+	// instruction needs them, and recomputing per finding is quadratic.
+	textOnce sync.Once
+	text     string
+	digest   string
 }
 
 // KeyValue is one NAME=value of an ARG, ENV or LABEL instruction.
@@ -229,13 +237,27 @@ func (in *Instruction) Run() *instructions.RunCommand {
 // Text is the instruction text normalised for fingerprints: whitespace
 // collapsed, heredoc bodies included, line numbers absent.
 func (in *Instruction) Text() string {
+	in.textOnce.Do(in.computeText)
+	return in.text
+}
+
+// TextDigest is a hex SHA-256 of Text, a fixed-size stand-in for it in
+// fingerprints and map keys.
+func (in *Instruction) TextDigest() string {
+	in.textOnce.Do(in.computeText)
+	return in.digest
+}
+
+func (in *Instruction) computeText() {
 	var b strings.Builder
 	b.WriteString(strings.Join(strings.Fields(in.Original), " "))
 	for _, h := range in.Heredocs {
 		b.WriteString("\n")
 		b.WriteString(strings.Join(strings.Fields(h.Content), " "))
 	}
-	return b.String()
+	in.text = b.String()
+	sum := sha256.Sum256([]byte(in.text))
+	in.digest = hex.EncodeToString(sum[:])
 }
 
 // Commands returns every simple command of every script of the instruction.

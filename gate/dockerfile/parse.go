@@ -28,8 +28,12 @@ type Limits struct {
 	// MaxShellNesting bounds subshell/substitution nesting before a script
 	// is handed to the (recursive) shell parser.
 	MaxShellNesting int
-	// MaxHeredocDepth bounds "bash <<EOF" bodies analysed inside scripts.
+	// MaxHeredocDepth bounds the nesting of scripts analysed inside
+	// scripts: "bash <<EOF" bodies and "sh -c STRING" strings.
 	MaxHeredocDepth int
+	// MaxValueBytes bounds an ARG/ENV value after expansion; longer
+	// results count as unknown. Without it "ENV A=$A$A" doubles per line.
+	MaxValueBytes int
 }
 
 // DefaultLimits are far above any real Dockerfile (the largest in our
@@ -43,6 +47,7 @@ func DefaultLimits() Limits {
 		MaxScriptBytes:  256 << 10,
 		MaxShellNesting: 128,
 		MaxHeredocDepth: 4,
+		MaxValueBytes:   64 << 10,
 	}
 }
 
@@ -65,6 +70,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxHeredocDepth <= 0 {
 		l.MaxHeredocDepth = d.MaxHeredocDepth
+	}
+	if l.MaxValueBytes <= 0 {
+		l.MaxValueBytes = d.MaxValueBytes
 	}
 	return l
 }
@@ -186,7 +194,7 @@ func (b *builder) expand(word string, env shell.EnvGetter) (string, bool) {
 		return word, false
 	}
 	res, err := b.lex.ProcessWordWithMatches(word, env)
-	if err != nil {
+	if err != nil || len(res.Result) > b.lim.MaxValueBytes {
 		return word, true
 	}
 	return res.Result, len(res.Unmatched) > 0
@@ -273,6 +281,11 @@ var expandedKinds = map[string]bool{
 }
 
 func (b *builder) expandArgs(in *Instruction, env *scope) {
+	switch in.Command.(type) {
+	case *instructions.EnvCommand, *instructions.LabelCommand:
+		in.Expanded = in.Args // replaced from Pairs
+		return
+	}
 	if !expandedKinds[in.Kind] {
 		in.Expanded = in.Args
 		return
@@ -330,6 +343,7 @@ func (b *builder) envPairs(in *Instruction) {
 	for _, kv := range c.Env {
 		in.Pairs = append(in.Pairs, b.pair(kv.Key, kv.Value, true, b.vars))
 	}
+	in.Expanded = pairsExpanded(in)
 }
 
 func (b *builder) labelPairs(in *Instruction) {
@@ -340,6 +354,20 @@ func (b *builder) labelPairs(in *Instruction) {
 	for _, kv := range c.Labels {
 		in.Pairs = append(in.Pairs, b.pair(kv.Key, kv.Value, true, b.vars))
 	}
+	in.Expanded = pairsExpanded(in)
+}
+
+// pairsExpanded lays ENV/LABEL pairs out like their Args, [key, value, "="]
+// per pair, so each value is expanded once.
+func pairsExpanded(in *Instruction) []string {
+	if len(in.Args) != 3*len(in.Pairs) {
+		return in.Expanded
+	}
+	out := make([]string, 0, len(in.Args))
+	for i, kv := range in.Pairs {
+		out = append(out, kv.Key, kv.Value, in.Args[3*i+2])
+	}
+	return out
 }
 
 // pair expands one NAME=value the way BuildKit dispatches ENV, LABEL and

@@ -243,3 +243,20 @@ func TestNestedShellDepthLimit(t *testing.T) {
 		t.Errorf("%d commands analysed; nesting beyond the limit must stop", n)
 	}
 }
+
+func TestExpansionIsBounded(t *testing.T) {
+	src := "FROM alpine\nENV A=x\n" + strings.Repeat("ENV A=$A$A\n", 40) + "RUN echo $A\n"
+	f := mustParse(t, src, Options{})
+	run := f.Stages[0].Instructions[len(f.Stages[0].Instructions)-1]
+	if v, _ := run.Var("A"); len(v) > DefaultLimits().MaxValueBytes*2 {
+		t.Fatalf("A grew to %d bytes; expansion must stop at MaxValueBytes", len(v))
+	}
+}
+
+func TestTextIsMemoised(t *testing.T) {
+	f := mustParse(t, "FROM alpine\nRUN a  b\n", Options{})
+	in := f.Stages[0].Instructions[0]
+	if in.Text() != "RUN a b" || len(in.TextDigest()) != 64 || in.TextDigest() != in.TextDigest() {
+		t.Errorf("Text %q digest %q", in.Text(), in.TextDigest())
+	}
+}

@@ -132,7 +132,9 @@ func (c *Context) report(in *dockerfile.Instruction, line, col, end int, msg str
 	}
 	stage, text := "", fmt.Sprintf("line:%d", line)
 	if in != nil {
-		stage, text = in.Stage.Label(), in.Text()
+		// The digest, not the text: a large RUN with many findings would
+		// otherwise be hashed once per finding.
+		stage, text = in.Stage.Label(), in.TextDigest()
 	}
 	key := stage + "\x00" + text
 	occ := c.seen[key]
