@@ -1,0 +1,189 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/crank-platform/terraform-provider-crank/gate/config"
+	"github.com/crank-platform/terraform-provider-crank/gate/findings"
+	"github.com/crank-platform/terraform-provider-crank/gate/image"
+	"github.com/crank-platform/terraform-provider-crank/gate/report"
+)
+
+// ImageCommand is "crank-gate image". Content and Vuln plug in the
+// secrets (gitleaks) and vulnerability (Trivy) engines; nil means the
+// built-in secret detector and no vulnerability scan.
+type ImageCommand struct {
+	Content image.ContentScanner
+	Vuln    image.VulnScanner
+}
+
+const imageUsage = `Usage: crank-gate image [flags] REF
+
+REF is one of: ` + image.Transports + `.
+The image is read once; configuration, every layer's files (including files
+deleted by later layers) and the build history are checked in that pass.
+Exit codes: 0 pass, 1 findings at or above --fail-on, 2 usage error or an
+image that could not be read safely (corrupt, hostile, over a limit).
+
+Flags:
+`
+
+// Run executes the command and returns the exit code.
+func (c ImageCommand) Run(ctx context.Context, args []string, env Env) int {
+	fs := flag.NewFlagSet("crank-gate image", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	var formats, buildArgs, allowSetuid, allowPorts listFlag
+	platform := fs.String("platform", "", "OS/ARCH[/VARIANT] to pick from a multi-platform index (default linux and the host architecture)")
+	caFile := fs.String("ca-file", "", "PEM CA certificates to trust for registry TLS, in addition to the system roots")
+	insecure := fs.Bool("insecure-registry", false, "allow plain HTTP or an unverified certificate; loopback registries only")
+	dockerfilePath := fs.String("dockerfile", "", "Dockerfile that built the image; findings are linked to its lines")
+	fs.Var(&buildArgs, "build-arg", "K=V build argument used to read --dockerfile (repeatable)")
+	cfgPath := fs.String("config", "", "config file (.crank-gate.yaml); default: search the current directory")
+	failOn := fs.String("fail-on", "", "lowest severity that fails the run: "+strings.Join(findings.SeverityNames(), "|")+" (default from config, else warning)")
+	fs.Var(&formats, "format", "output NAME[=FILE], repeatable; NAME is one of "+strings.Join(report.Names(), ", ")+" (default tty on stdout)")
+	noColor := fs.Bool("no-color", false, "never colour the tty output")
+	progress := fs.Bool("progress", env.StdoutIsTerminal, "print a line per layer on stderr (default when stdout is a terminal)")
+	pol := image.DefaultPolicy()
+	lim := image.DefaultLimits()
+	maxSize := fs.String("max-image-size", "1GiB", "uncompressed size budget for CGI1009 (0 disables); B, KiB, MiB, GiB suffixes")
+	fs.IntVar(&pol.MaxLayers, "max-layers", pol.MaxLayers, "layer budget for CGI1010 (0 disables)")
+	fs.Var(&allowSetuid, "allow-setuid", "setuid/setgid path pattern accepted by CGI2001 (repeatable)")
+	fs.Var(&allowPorts, "allow-port", "exposed port accepted by CGI1003 (repeatable)")
+	maxLayer := fs.String("max-layer-bytes", "8GiB", "abort when one layer decompresses to more than this")
+	maxFile := fs.String("max-file-bytes", "4MiB", "read at most this much of one file for content checks")
+	fs.IntVar(&lim.MaxEntries, "max-entries", lim.MaxEntries, "abort above this many filesystem entries")
+	fs.Usage = func() {
+		fmt.Fprint(env.Stderr, imageUsage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitPass
+		}
+		return ExitError
+	}
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(env.Stderr, "crank-gate image: "+format+"\n", a...)
+		return ExitError
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return fail("expected exactly one image reference, got %d", fs.NArg())
+	}
+	ref := fs.Arg(0)
+	outs, err := parseFormats(formats)
+	if err != nil {
+		return fail("%v", err)
+	}
+	cfg, _, err := config.Load(*cfgPath, ".")
+	if err != nil {
+		return fail("%v", err)
+	}
+	if *failOn != "" {
+		s, err := findings.ParseSeverity(*failOn)
+		if err != nil {
+			return fail("--fail-on: %v", err)
+		}
+		cfg.FailOn = s
+	}
+	for _, sz := range []struct {
+		flag string
+		val  string
+		dst  *int64
+	}{{"--max-image-size", *maxSize, &pol.MaxImageBytes}, {"--max-layer-bytes", *maxLayer, &lim.MaxLayerBytes}, {"--max-file-bytes", *maxFile, &lim.MaxFileBytes}} {
+		n, err := parseBytes(sz.val)
+		if err != nil {
+			return fail("%s: %v", sz.flag, err)
+		}
+		*sz.dst = n
+	}
+	if lim.MaxLayerBytes <= 0 || lim.MaxFileBytes <= 0 || lim.MaxEntries <= 0 {
+		return fail("--max-layer-bytes, --max-file-bytes and --max-entries must be positive: they bound what a hostile image can make the gate do")
+	}
+	pol.SetuidAllowlist = append(pol.SetuidAllowlist, allowSetuid...)
+	for _, p := range allowPorts {
+		n, err := strconv.Atoi(p)
+		if err != nil || n <= 0 || n > 65535 {
+			return fail("--allow-port %q: expected a port number", p)
+		}
+		pol.AllowedPorts = append(pol.AllowedPorts, n)
+	}
+	bargs := map[string]string{}
+	for _, kv := range buildArgs {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return fail("--build-arg %q: expected KEY=VALUE", kv)
+		}
+		bargs[k] = v
+	}
+	opt := image.Options{Config: cfg, Policy: pol, Limits: lim, Content: c.Content, Vuln: c.Vuln}
+	if *progress {
+		opt.Progress = func(layer, total int, digest string) {
+			fmt.Fprintf(env.Stderr, "crank-gate image: layer %d/%d %s\n", layer, total, digest)
+		}
+	}
+	res, fsFindings, err := image.ScanRef(ctx, image.Request{
+		Ref:        ref,
+		Source:     image.SourceOptions{Platform: *platform, InsecureRegistry: *insecure, CAFile: *caFile},
+		Options:    opt,
+		Dockerfile: *dockerfilePath,
+		BuildArgs:  bargs,
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return fail("interrupted; no reports written")
+		}
+		return fail("%v", err)
+	}
+	kept, suppressed := image.ApplyConfig(fsFindings, cfg)
+	rep := &report.Report{
+		Tool:     report.Tool{Name: image.Engine, Version: env.Version, InformationURI: "https://github.com/crank-platform/terraform-provider-crank"},
+		Findings: kept,
+		Rules:    res.RuleInfos(),
+		Summary:  findings.Summarize(kept, 1, suppressed, cfg.FailOn),
+	}
+	color := env.StdoutIsTerminal && !*noColor && env.Getenv("NO_COLOR") == ""
+	for _, o := range outs {
+		r, _ := report.New(o.format, report.Options{Color: color && o.file == ""})
+		if o.file == "" {
+			if err := r.Write(env.Stdout, rep); err != nil {
+				return fail("writing %s output: %v", o.format, err)
+			}
+			continue
+		}
+		if err := writeAtomic(o.file, func(f *os.File) error { return r.Write(f, rep) }); err != nil {
+			return fail("%v", err)
+		}
+	}
+	if rep.Summary.Failed {
+		return ExitFindings
+	}
+	return ExitPass
+}
+
+// parseBytes reads "1GiB", "512MiB", "4096" (binary units; KB/MB/GB are
+// read as the same binary units, which is what people mean for budgets).
+func parseBytes(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		m      int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40}, {"KB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.m
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || n > (1<<62)/mult {
+		return 0, fmt.Errorf("%q is not a size (examples: 0, 4096, 512MiB, 1GiB)", s)
+	}
+	return n * mult, nil
+}
