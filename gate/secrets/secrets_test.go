@@ -1,0 +1,199 @@
+package secrets_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/crank-platform/terraform-provider-crank/gate/findings"
+	"github.com/crank-platform/terraform-provider-crank/gate/report"
+	"github.com/crank-platform/terraform-provider-crank/gate/secrets"
+	"github.com/crank-platform/terraform-provider-crank/gate/secrets/secretstest"
+)
+
+func write(t *testing.T, root, rel, content string) {
+	t.Helper()
+	p := filepath.Join(root, rel)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func scan(t *testing.T, opts secrets.Options) []secrets.Secret {
+	t.Helper()
+	res, err := secrets.Scan(context.Background(), opts)
+	if err != nil {
+		t.Fatalf("Scan: %v", err)
+	}
+	return res.Secrets
+}
+
+func byRule(ss []secrets.Secret) map[string][]secrets.Secret {
+	m := map[string][]secrets.Secret{}
+	for _, s := range ss {
+		m[s.RuleID] = append(m[s.RuleID], s)
+	}
+	return m
+}
+
+func TestScanDirectoryFindsSecretsAndRedactsEveryOutput(t *testing.T) {
+	root := t.TempDir()
+	pat := secretstest.GitHubPAT(1)
+	aws := secretstest.AWSAccessKeyID(2)
+	write(t, root, "app/config.go", "package app\n\nconst token = \""+pat+"\"\n")
+	write(t, root, "deploy/env.sh", "#!/bin/sh\nexport AWS_ACCESS_KEY_ID="+aws+"\n")
+	write(t, root, "README.md", "nothing to see\n")
+	res, err := secrets.Scan(context.Background(), secrets.Options{Path: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := byRule(res.Secrets)
+	if len(got["github-pat"]) != 1 || len(got["aws-access-token"]) != 1 || len(res.Secrets) != 2 {
+		t.Fatalf("want one github-pat and one aws-access-token, got %+v", res.Secrets)
+	}
+	gh := got["github-pat"][0]
+	if !strings.HasSuffix(gh.Path, "app/config.go") || gh.Line != 3 {
+		t.Errorf("github-pat at %s:%d, want app/config.go:3", gh.Path, gh.Line)
+	}
+	fs := secrets.ToFindings(res.Secrets)
+	rep := &report.Report{Tool: report.Tool{Name: "crank-gate", Version: "1.0.0"}, Findings: fs, Rules: res.Rules, Summary: findings.Summarize(fs, 3, 0, findings.Error)}
+	for _, name := range report.Names() {
+		r, err := report.New(name, report.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := r.Write(&buf, rep); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, secret := range []string{pat, aws, pat[4:20], aws[4:]} {
+			if strings.Contains(buf.String(), secret) {
+				t.Errorf("%s output contains (part of) a secret", name)
+			}
+		}
+	}
+	if !rep.Summary.Failed {
+		t.Error("a secret must fail at the error threshold")
+	}
+}
+
+// The fingerprint is content-based: moving the line keeps it, a different
+// secret on the very same line changes it.
+func TestFingerprintIgnoresLinesButNotContent(t *testing.T) {
+	root := t.TempDir()
+	pat := secretstest.GitHubPAT(3)
+	write(t, root, "a.txt", "token="+pat+"\n")
+	before := scan(t, secrets.Options{Path: root})
+	write(t, root, "a.txt", "\n\n\n# moved down\ntoken="+pat+"\n")
+	moved := scan(t, secrets.Options{Path: root})
+	write(t, root, "a.txt", "token="+secretstest.GitHubPAT(4)+"\n")
+	replaced := scan(t, secrets.Options{Path: root})
+	if len(before) != 1 || len(moved) != 1 || len(replaced) != 1 {
+		t.Fatalf("want one finding each, got %d, %d, %d", len(before), len(moved), len(replaced))
+	}
+	if before[0].Fingerprint != moved[0].Fingerprint {
+		t.Error("moving a line changed the fingerprint")
+	}
+	if moved[0].Line == before[0].Line {
+		t.Error("test setup: the line did not move")
+	}
+	if before[0].Fingerprint == replaced[0].Fingerprint {
+		t.Error("a new secret on the same line kept the old fingerprint (it would hide behind a baseline)")
+	}
+}
+
+func TestAllowCommentIgnoreFileAndCustomConfig(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, "allowed.txt", "token="+secretstest.GitHubPAT(5)+" # gitleaks:allow\n")
+	write(t, root, "ignored.txt", "x\ntoken="+secretstest.GitHubPAT(6)+"\n")
+	write(t, root, "custom.txt", "ref CRANK-0123456789abcdef\n")
+	rel := filepath.ToSlash(filepath.Join(root, "ignored.txt"))
+	write(t, root, ".gitleaksignore", "# reviewed\n"+rel+":github-pat:2\n")
+	got := byRule(scan(t, secrets.Options{Path: root}))
+	if len(got) != 0 {
+		t.Fatalf("gitleaks:allow and .gitleaksignore should silence everything with default rules, got %v", got)
+	}
+	write(t, root, ".gitleaks.toml", `[extend]
+useDefault = true
+
+[[rules]]
+id = "crank-internal-key"
+description = "Crank internal key"
+regex = '''CRANK-[0-9a-f]{16}'''
+keywords = ["crank-"]
+`)
+	got = byRule(scan(t, secrets.Options{Path: root}))
+	if len(got["crank-internal-key"]) != 1 || len(got) != 1 {
+		t.Fatalf(".gitleaks.toml custom rule not applied (or ignores lost): %v", got)
+	}
+}
+
+func TestGitHistoryFindsDeletedSecretOnce(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	root := t.TempDir()
+	run := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com", "GIT_CONFIG_GLOBAL=/dev/null")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	pat := secretstest.GitHubPAT(7)
+	run("init", "-q")
+	write(t, root, "cfg.txt", "token="+pat+"\n")
+	run("add", ".")
+	run("commit", "-qm", "add")
+	write(t, root, "cfg.txt", "\n\ntoken="+pat+"\n")
+	run("commit", "-qam", "move")
+	write(t, root, "cfg.txt", "token=from-env\n")
+	run("commit", "-qam", "remove")
+	if got := scan(t, secrets.Options{Path: root}); len(got) != 0 {
+		t.Fatalf("work tree is clean, got %v", got)
+	}
+	hist := scan(t, secrets.Options{Path: root, Git: true})
+	if len(hist) == 0 {
+		t.Fatal("history scan missed the deleted secret")
+	}
+	fps := map[string]bool{}
+	for _, s := range hist {
+		if s.Commit == "" {
+			t.Error("history finding without a commit")
+		}
+		fps[s.Fingerprint] = true
+	}
+	if len(fps) != 1 {
+		t.Errorf("the same secret in one file across commits should share one fingerprint, got %d", len(fps))
+	}
+}
+
+func TestScanContent(t *testing.T) {
+	cfg, err := secrets.LoadConfig("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := secrets.NewDetector(context.Background(), cfg)
+	got := d.ScanContent(context.Background(), "root/.npmrc", []byte("//registry/:_authToken="+secretstest.GitHubPAT(8)+"\n"))
+	if len(got) != 1 || got[0].Path != "root/.npmrc" || got[0].RuleID != "github-pat" || got[0].Line != 1 {
+		t.Fatalf("ScanContent: %+v", got)
+	}
+	if got := d.ScanContent(context.Background(), "bin/x", append([]byte{0, 1, 2}, secretstest.GitHubPAT(8)...)); len(got) != 0 {
+		t.Errorf("binary content should be skipped, got %v", got)
+	}
+}
+
+func TestScanMissingPathIsAnError(t *testing.T) {
+	if _, err := secrets.Scan(context.Background(), secrets.Options{Path: filepath.Join(t.TempDir(), "nope")}); err == nil {
+		t.Fatal("want an error for a missing path")
+	}
+}
