@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"math/big"
 	"slices"
@@ -75,6 +76,8 @@ type crlRevocation struct {
 	RevokedAt           string `tfsdk:"revoked_at"`
 	Source              string `tfsdk:"source"`
 	CertificateNotAfter string `tfsdk:"certificate_not_after"`
+	// fresh marks an entry whose time is "now": it is only known at apply.
+	fresh bool `tfsdk:"-"`
 }
 
 var crlRevocationType = types.ObjectType{AttrTypes: map[string]attr.Type{
@@ -172,6 +175,24 @@ type crlInputs struct {
 	priorTracked []types.String
 	prior        []crlRevocation
 	now          time.Time
+	// planned holds the serials the plan showed; apply keeps them even if a
+	// tracked certificate expired in between, so the result matches the plan.
+	planned map[string]bool
+}
+
+// policyDetail words a pki refusal with the full attribute path of the
+// entry at fault, for example revoked[2].serial.
+func policyDetail(err error, attribute string) string {
+	var pe *pki.PolicyError
+	if errors.As(err, &pe) {
+		named := *pe
+		named.Attribute = attribute
+		if named.Value == "" {
+			return attribute + ": " + named.Error() + "."
+		}
+		return named.Error() + "."
+	}
+	return attribute + ": " + err.Error() + "."
 }
 
 func diagCRLInput(attr path.Path, summary, detail string) diag.Diagnostic {
@@ -190,11 +211,11 @@ func effectiveRevocations(in crlInputs) ([]crlRevocation, diag.Diagnostics) {
 			priorAt[p.Serial] = p.RevokedAt
 		}
 	}
-	at := func(serial string) string {
+	at := func(serial string) (string, bool) {
 		if t, ok := priorAt[serial]; ok {
-			return t
+			return t, false
 		}
-		return rfc3339(in.now)
+		return rfc3339(in.now), true
 	}
 
 	var out []crlRevocation
@@ -211,7 +232,7 @@ func effectiveRevocations(in crlInputs) ([]crlRevocation, diag.Diagnostics) {
 				continue
 			}
 			if err := pki.CheckIssuedBy(cert, in.issuer); err != nil {
-				diags.Append(diagCRLInput(entry.AtName("certificate_pem"), "Revoked serial of another issuer", fmt.Sprintf("revoked[%d].%v.", i, err)))
+				diags.Append(diagCRLInput(entry.AtName("certificate_pem"), "Revoked serial of another issuer", policyDetail(err, fmt.Sprintf("revoked[%d].certificate_pem", i))))
 				continue
 			}
 			serial, notAfter = cert.SerialNumber, rfc3339(cert.NotAfter)
@@ -219,7 +240,7 @@ func effectiveRevocations(in crlInputs) ([]crlRevocation, diag.Diagnostics) {
 		if knownString(e.Serial) {
 			s, err := pki.ParseSerial(e.Serial.ValueString())
 			if err != nil {
-				diags.Append(diagCRLInput(entry.AtName("serial"), "Invalid serial number", fmt.Sprintf("revoked[%d].%v.", i, err)))
+				diags.Append(diagCRLInput(entry.AtName("serial"), "Invalid serial number", policyDetail(err, fmt.Sprintf("revoked[%d].serial", i))))
 				continue
 			}
 			if serial != nil && s.Cmp(serial) != 0 {
@@ -238,12 +259,12 @@ func effectiveRevocations(in crlInputs) ([]crlRevocation, diag.Diagnostics) {
 		if knownString(e.Reason) {
 			reason = e.Reason.ValueString()
 			if _, err := pki.ParseRevocationReason(reason); err != nil {
-				diags.Append(diagCRLInput(entry.AtName("reason"), "Unknown revocation reason", fmt.Sprintf("revoked[%d].%v.", i, err)))
+				diags.Append(diagCRLInput(entry.AtName("reason"), "Unknown revocation reason", policyDetail(err, fmt.Sprintf("revoked[%d].reason", i))))
 				continue
 			}
 		}
 		id := pki.FormatSerial(serial)
-		revokedAt := at(id)
+		revokedAt, fresh := at(id)
 		if knownString(e.RevokedAt) {
 			t, err := time.Parse(time.RFC3339, e.RevokedAt.ValueString())
 			if err != nil {
@@ -251,7 +272,7 @@ func effectiveRevocations(in crlInputs) ([]crlRevocation, diag.Diagnostics) {
 					fmt.Sprintf("revoked[%d].revoked_at = %q is not an RFC 3339 time. Write it like \"2025-06-01T12:00:00Z\", or remove it to use the time the entry is first listed.", i, e.RevokedAt.ValueString())))
 				continue
 			}
-			revokedAt = rfc3339(t)
+			revokedAt, fresh = rfc3339(t), false
 		}
 		if j, dup := listedIn[id]; dup {
 			diags.Append(diagCRLInput(entry, "Duplicate serial",
@@ -259,7 +280,7 @@ func effectiveRevocations(in crlInputs) ([]crlRevocation, diag.Diagnostics) {
 			continue
 		}
 		listedIn[id] = i
-		out = append(out, crlRevocation{Serial: id, Reason: reason, RevokedAt: revokedAt, Source: crlSourceRevoked, CertificateNotAfter: notAfter})
+		out = append(out, crlRevocation{Serial: id, Reason: reason, RevokedAt: revokedAt, Source: crlSourceRevoked, CertificateNotAfter: notAfter, fresh: fresh})
 	}
 
 	current := map[string]bool{}
@@ -276,7 +297,7 @@ func effectiveRevocations(in crlInputs) ([]crlRevocation, diag.Diagnostics) {
 			continue
 		}
 		if err := pki.CheckIssuedBy(cert, in.issuer); err != nil {
-			diags.Append(diagCRLInput(attrPath, "Tracked certificate of another issuer", fmt.Sprintf("tracked_certificates[%d]: %v.", i, err)))
+			diags.Append(diagCRLInput(attrPath, "Tracked certificate of another issuer", policyDetail(err, fmt.Sprintf("tracked_certificates[%d]", i))))
 			continue
 		}
 		current[pki.FormatSerial(cert.SerialNumber)] = true
@@ -288,12 +309,12 @@ func effectiveRevocations(in crlInputs) ([]crlRevocation, diag.Diagnostics) {
 
 	// A certificate that left the tracked set, or left it on an earlier
 	// run, stays listed until it would have expired.
-	keep := func(serial, reason, revokedAt string, notAfter time.Time) {
-		if _, explicit := listedIn[serial]; explicit || current[serial] || !in.now.Before(notAfter) {
+	keep := func(serial, reason, revokedAt string, fresh bool, notAfter time.Time) {
+		if _, explicit := listedIn[serial]; explicit || current[serial] || !in.now.Before(notAfter) && !in.planned[serial] {
 			return
 		}
 		listedIn[serial] = -1
-		out = append(out, crlRevocation{Serial: serial, Reason: reason, RevokedAt: revokedAt, Source: crlSourceTracked, CertificateNotAfter: rfc3339(notAfter)})
+		out = append(out, crlRevocation{Serial: serial, Reason: reason, RevokedAt: revokedAt, Source: crlSourceTracked, CertificateNotAfter: rfc3339(notAfter), fresh: fresh})
 	}
 	if sameIssuer {
 		for _, p := range in.prior {
@@ -301,7 +322,7 @@ func effectiveRevocations(in crlInputs) ([]crlRevocation, diag.Diagnostics) {
 				continue
 			}
 			if notAfter, err := time.Parse(time.RFC3339, p.CertificateNotAfter); err == nil {
-				keep(p.Serial, p.Reason, p.RevokedAt, notAfter)
+				keep(p.Serial, p.Reason, p.RevokedAt, false, notAfter)
 			}
 		}
 		for _, v := range in.priorTracked {
@@ -314,7 +335,8 @@ func effectiveRevocations(in crlInputs) ([]crlRevocation, diag.Diagnostics) {
 				reason = pki.ReasonSuperseded
 			}
 			serial := pki.FormatSerial(cert.SerialNumber)
-			keep(serial, reason, at(serial), cert.NotAfter)
+			revokedAt, fresh := at(serial)
+			keep(serial, reason, revokedAt, fresh, cert.NotAfter)
 		}
 	}
 	sortRevocations(out)
@@ -505,6 +527,11 @@ func (r *crlResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 	}
 	plan.ID = types.StringValue(issuerID)
 	resp.Diagnostics.Append(setRevocations(ctx, &plan, entries)...)
+	if slices.ContainsFunc(entries, func(e crlRevocation) bool { return e.fresh }) {
+		// Terraform plans again during apply, and "now" will have moved:
+		// the serials are decided, their times are not yet.
+		plan.Revocations = types.ListUnknown(crlRevocationType)
+	}
 	planRegeneration(&plan, state)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
@@ -571,8 +598,17 @@ func (r *crlResource) sign(ctx context.Context, m, state *crlModel) diag.Diagnos
 	now := r.data.now().Truncate(time.Second)
 	entries := m.revocations(ctx)
 	if m.Revocations.IsUnknown() {
+		in := m.inputs(ctx, iss.Cert, state, now)
+		if !m.RevokedSerials.IsUnknown() {
+			var planned []string
+			m.RevokedSerials.ElementsAs(ctx, &planned, false)
+			in.planned = map[string]bool{}
+			for _, s := range planned {
+				in.planned[s] = true
+			}
+		}
 		var d diag.Diagnostics
-		entries, d = effectiveRevocations(m.inputs(ctx, iss.Cert, state, now))
+		entries, d = effectiveRevocations(in)
 		diags.Append(d...)
 		if diags.HasError() {
 			return diags

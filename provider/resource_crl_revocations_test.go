@@ -75,7 +75,7 @@ func TestEffectiveRevocationsTracked(t *testing.T) {
 		t.Fatalf("got %+v, want billing superseded and ledger gone", got)
 	}
 	for _, r := range got {
-		if want[r.Serial] != r.Reason || r.Source != crlSourceTracked || r.RevokedAt != rfc3339(now) {
+		if want[r.Serial] != r.Reason || r.Source != crlSourceTracked || r.RevokedAt != rfc3339(now) || !r.fresh {
 			t.Errorf("entry %+v, want reason %q, source tracked, revoked at %s", r, want[r.Serial], rfc3339(now))
 		}
 	}
@@ -93,6 +93,11 @@ func TestEffectiveRevocationsTracked(t *testing.T) {
 	}
 	if kept := later(f.start.Add(11*day), caID, pemOf(renewed)); len(kept) != 1 || kept[0].Serial != serialOf(billing) {
 		t.Fatalf("day 11: %+v, want only billing (ledger expired on day 10)", kept)
+	}
+	// An apply keeps what its plan showed, even if the certificate expired since.
+	applied, _ := effectiveRevocations(crlInputs{issuer: f.ca.Cert, tracked: []types.String{pemOf(renewed)}, priorIssuer: caID, prior: got, now: f.start.Add(11 * day), planned: map[string]bool{serialOf(ledger): true, serialOf(billing): true}})
+	if !sameRevocations(applied, got) {
+		t.Fatalf("apply after the plan: %+v, want %+v", applied, got)
 	}
 	if kept := later(f.start.Add(5*day), "AA:BB", pemOf(renewed)); len(kept) != 0 {
 		t.Fatalf("after an issuer change: %+v, want the old issuer's entries dropped", kept)

@@ -318,3 +318,131 @@ func parseCRLBase64(v string) (*x509.RevocationList, error) {
 	}
 	return x509.ParseRevocationList(der)
 }
+
+const crlTrackedConfig = `
+provider "crank" {
+  trust_domain = "example.org"
+}
+resource "crank_ca" "root" {
+  subject = { common_name = "Tracked Root" }
+}
+resource "crank_certificate" "billing" {
+  issuer    = crank_ca.root.issuer
+  service   = "billing"
+  dns_names = [%q]
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+%s
+resource "crank_crl" "root" {
+  issuer               = crank_ca.root.issuer
+  tracked_certificates = [%s]
+}
+`
+
+const crlTrackedLedger = `
+resource "crank_certificate" "ledger" {
+  issuer  = crank_ca.root.issuer
+  service = "ledger"
+}
+`
+
+// TestAccCRLTracked: a tracked certificate that is destroyed is listed as
+// cessationOfOperation, one that is replaced as superseded, and openssl then
+// rejects both old certificates while the replacement verifies.
+func TestAccCRLTracked(t *testing.T) {
+	requireAcc(t)
+	dir := t.TempDir()
+	var ledgerSerial, billingSerial string
+	savePEM := func(addr, name string) resource.TestCheckFunc {
+		return func(s *terraform.State) error { return crlFiles(s, dir, map[string][2]string{name: {addr, "cert_pem"}}) }
+	}
+	verify := func(leaf, want string) resource.TestCheckFunc {
+		return func(s *terraform.State) error {
+			if err := crlFiles(s, dir, map[string][2]string{"root.pem": {"crank_ca.root", "cert_pem"}, "crl.pem": {"crank_crl.root", "crl_pem"}}); err != nil {
+				return err
+			}
+			out, err := run(dir, "openssl", "verify", "-crl_check", "-CRLfile", "crl.pem", "-CAfile", "root.pem", leaf)
+			if !strings.Contains(out, want) || (want == leaf+": OK") != (err == nil) {
+				return fmt.Errorf("openssl verify -crl_check %s: want %q, got %v\n%s", leaf, want, err, out)
+			}
+			t.Logf("openssl verify -crl_check %s: %s", leaf, strings.Join(strings.Fields(out), " "))
+			return nil
+		}
+	}
+	both := "crank_certificate.billing.cert_pem, crank_certificate.ledger.cert_pem"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: fmt.Sprintf(crlTrackedConfig, "billing.internal", crlTrackedLedger, both),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("crank_crl.root", "revoked_serials.#", "0"),
+					resource.TestCheckResourceAttr("crank_crl.root", "crl_number", "1"),
+					captureAttr("crank_certificate.ledger", "serial", &ledgerSerial),
+					captureAttr("crank_certificate.billing", "serial", &billingSerial),
+					savePEM("crank_certificate.ledger", "ledger.pem"),
+					savePEM("crank_certificate.billing", "billing-old.pem"),
+					verify("ledger.pem", "ledger.pem: OK"),
+				),
+			},
+			{
+				// ledger is destroyed: its serial is listed as gone.
+				Config: fmt.Sprintf(crlTrackedConfig, "billing.internal", "", "crank_certificate.billing.cert_pem"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("crank_certificate.ledger", plancheck.ResourceActionDestroy),
+					plancheck.ExpectResourceAction("crank_crl.root", plancheck.ResourceActionUpdate),
+					// The plan already shows which serial is revoked; its time is set by the apply.
+					plancheck.ExpectKnownValue("crank_crl.root", tfjsonpath.New("revoked_serials"), knownvalue.ListSizeExact(1)),
+					plancheck.ExpectUnknownValue("crank_crl.root", tfjsonpath.New("revocations")),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("crank_crl.root", "crl_number", "2"),
+					resource.TestCheckResourceAttr("crank_crl.root", "revoked_serials.#", "1"),
+					resource.TestCheckResourceAttrPtr("crank_crl.root", "revoked_serials.0", &ledgerSerial),
+					resource.TestCheckResourceAttr("crank_crl.root", "revocations.0.source", "tracked"),
+					resource.TestCheckResourceAttr("crank_crl.root", "revocations.0.reason", "cessationOfOperation"),
+					verify("ledger.pem", "certificate revoked"),
+					verify("billing-old.pem", "billing-old.pem: OK"),
+				),
+			},
+			{
+				// billing is replaced: the old one is superseded, ledger stays listed.
+				Config: fmt.Sprintf(crlTrackedConfig, "billing2.internal", "", "crank_certificate.billing.cert_pem"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("crank_certificate.billing", plancheck.ResourceActionCreateBeforeDestroy),
+					plancheck.ExpectResourceAction("crank_crl.root", plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("crank_crl.root", "crl_number", "3"),
+					resource.TestCheckResourceAttr("crank_crl.root", "revoked_serials.#", "2"),
+					checkRevocation("crank_crl.root", &billingSerial, "superseded"),
+					checkRevocation("crank_crl.root", &ledgerSerial, "cessationOfOperation"),
+					savePEM("crank_certificate.billing", "billing-new.pem"),
+					verify("billing-old.pem", "certificate revoked"),
+					verify("billing-new.pem", "billing-new.pem: OK"),
+				),
+			},
+		},
+	})
+}
+
+// checkRevocation finds the entry of a serial and checks its reason.
+func checkRevocation(addr string, serial *string, reason string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for i := 0; ; i++ {
+			got, err := stateAttr(s, addr, fmt.Sprintf("revocations.%d.serial", i))
+			if err != nil {
+				return fmt.Errorf("%s lists no serial %s", addr, *serial)
+			}
+			if got == *serial {
+				r, _ := stateAttr(s, addr, fmt.Sprintf("revocations.%d.reason", i))
+				if r != reason {
+					return fmt.Errorf("%s: serial %s has reason %s, want %s", addr, got, r, reason)
+				}
+				return nil
+			}
+		}
+	}
+}
