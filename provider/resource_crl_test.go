@@ -1,9 +1,12 @@
 package provider
 
 import (
+	"crypto/rand"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/base64"
 	"fmt"
+	"math/big"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -445,4 +448,113 @@ func checkRevocation(addr string, serial *string, reason string) resource.TestCh
 			}
 		}
 	}
+}
+
+const crlErrorsBase = `
+provider "crank" {
+  trust_domain = "example.org"
+}
+resource "crank_ca" "root" {
+  subject = { common_name = "CRL Errors Root" }
+}
+resource "crank_ca" "other" {
+  subject = { common_name = "CRL Errors Other" }
+}
+resource "crank_certificate" "mine" {
+  issuer  = crank_ca.root.issuer
+  service = "mine"
+}
+resource "crank_certificate" "foreign" {
+  issuer  = crank_ca.other.issuer
+  service = "foreign"
+}
+`
+
+func crlWith(body string) string {
+	return crlErrorsBase + "resource \"crank_crl\" \"root\" {\n" + body + "\n}\n"
+}
+
+// noCRLSignHandle is an issuer handle of a CA that may sign certificates but
+// not CRLs (keyCertSign without cRLSign).
+func noCRLSignHandle(t *testing.T) string {
+	t.Helper()
+	key, _ := pki.GenerateKey(pki.ECDSAP256)
+	ski, _ := pki.KeyID(key.Public())
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(9), Subject: pkix.Name{CommonName: "No CRL Sign CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		BasicConstraintsValid: true, IsCA: true, KeyUsage: x509.KeyUsageCertSign, SubjectKeyId: ski,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	h, err := pki.EncodeHandle(&pki.Issuer{Cert: cert, Key: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// TestAccCRLBadInput: every refusal fails the plan of an existing CRL with
+// a message naming the attribute, the value and the fix, and the CRL that
+// was there is left untouched.
+func TestAccCRLBadInput(t *testing.T) {
+	requireAcc(t)
+	good := crlWith(`issuer = crank_ca.root.issuer
+revoked = [{ serial = crank_certificate.mine.serial }]`)
+	cases := []struct {
+		name, config, want string
+	}{
+		{"certificate of another issuer", crlWith(`issuer = crank_ca.root.issuer
+revoked = [{ certificate_pem = crank_certificate.foreign.cert_pem }]`), `(?s)Revoked serial of another issuer.*revoked\[0\]\.certificate_pem = "CN=foreign \(serial [0-9A-F:]+\)": revoked serial of another issuer: the certificate's authority key identifier is [0-9A-F:]+, but this CRL's issuer "CN=CRL Errors Root" has subject key identifier [0-9A-F:]+\. List it in the crank_crl whose issuer signed it`},
+		{"tracked certificate of another issuer", crlWith(`issuer = crank_ca.root.issuer
+tracked_certificates = [crank_certificate.mine.cert_pem, crank_certificate.foreign.cert_pem]`), `(?s)Tracked certificate of another issuer.*tracked_certificates\[1\] = "CN=foreign`},
+		{"unparseable serial", crlWith(`issuer = crank_ca.root.issuer
+revoked = [{ serial = "12:XY" }]`), `(?s)Invalid serial number.*revoked\[0\]\.serial = "12:XY": not hexadecimal\. Write the serial as crank_certificate\.serial prints it`},
+		{"decimal that is not", crlWith(`issuer = crank_ca.root.issuer
+revoked = [{ serial = "12-34" }]`), `(?s)revoked\[0\]\.serial = "12-34": neither hexadecimal nor a decimal number`},
+		{"unknown reason", crlWith(`issuer = crank_ca.root.issuer
+revoked = [{ serial = crank_certificate.mine.serial, reason = "compromised" }]`), `(?s)Unknown revocation reason.*revoked\[0\]\.reason = "compromised": not an RFC 5280 revocation reason\. Use one of unspecified, keyCompromise, cACompromise`},
+		{"removeFromCRL", crlWith(`issuer = crank_ca.root.issuer
+revoked = [{ serial = crank_certificate.mine.serial, reason = "removeFromCRL" }]`), `(?s)revoked\[0\]\.reason = "removeFromCRL": removeFromCRL only has a meaning in delta CRLs.*delete the entry from revoked`},
+		{"issuer without cRLSign", crlWith(fmt.Sprintf(`issuer = %q`, noCRLSignHandle(t))), `(?s)Issuer cannot sign CRLs.*lacks the cRLSign key usage.*re-issue this CA with the cRLSign key usage`},
+		{"duplicate serial", crlWith(`issuer = crank_ca.root.issuer
+revoked = [{ serial = crank_certificate.mine.serial }, { certificate_pem = crank_certificate.mine.cert_pem, reason = "keyCompromise" }]`), `(?s)Duplicate serial.*Serial [0-9A-F:]+ is listed in both revoked\[0\] and revoked\[1\]\. A CRL lists each certificate once: remove one of the entries`},
+		{"serial differs from certificate", crlWith(`issuer = crank_ca.root.issuer
+revoked = [{ serial = "4096", certificate_pem = crank_certificate.mine.cert_pem }]`), `(?s)revoked\[0\]\.serial = "4096" but certificate_pem has serial [0-9A-F:]+\. Remove serial`},
+		{"entry without certificate", crlWith(`issuer = crank_ca.root.issuer
+revoked = [{ reason = "superseded" }]`), `(?s)revoked\[0\] sets neither serial nor certificate_pem\. Set serial`},
+		{"bad revoked_at", crlWith(`issuer = crank_ca.root.issuer
+revoked = [{ serial = "4096", revoked_at = "yesterday" }]`), `(?s)revoked\[0\]\.revoked_at = "yesterday" is not an RFC 3339 time`},
+		{"bad next_update", crlWith(`issuer = crank_ca.root.issuer
+next_update = "a week"`), `(?s)"a week" is not a valid duration`},
+		{"garbage issuer", crlWith(`issuer = "not a handle"`), `(?s)invalid issuer handle.*issuer = crank_ca\.intermediate\.issuer`},
+	}
+	var pemBefore string
+	steps := []resource.TestStep{{
+		Config: good,
+		Check: resource.ComposeAggregateTestCheckFunc(
+			resource.TestCheckResourceAttr("crank_crl.root", "crl_number", "1"),
+			captureAttr("crank_crl.root", "crl_pem", &pemBefore),
+		),
+	}}
+	for _, tc := range cases {
+		steps = append(steps, resource.TestStep{
+			Config: tc.config,
+			// The CLI wraps messages, so a space in a pattern matches any run of white space.
+			ExpectError: regexp.MustCompile(strings.ReplaceAll(tc.want, " ", `\s+`)),
+		})
+	}
+	// Nothing was written: the first CRL is still there, unchanged.
+	steps = append(steps, resource.TestStep{
+		Config:           good,
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		Check: resource.ComposeAggregateTestCheckFunc(
+			resource.TestCheckResourceAttr("crank_crl.root", "crl_number", "1"),
+			resource.TestCheckResourceAttrPtr("crank_crl.root", "crl_pem", &pemBefore),
+		),
+	})
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccFactories, Steps: steps})
 }
