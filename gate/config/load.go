@@ -164,15 +164,7 @@ func (c *Config) ApplyCrank(data []byte, source string) error {
 	if f.RequireHealthcheck != nil {
 		c.RequireHealthcheck = *f.RequireHealthcheck
 	}
-	for k, v := range f.LabelSchema {
-		c.LabelSchema[k] = v
-	}
-	if f.StrictLabels != nil {
-		c.StrictLabels = *f.StrictLabels
-	}
-	if f.DisableIgnorePragma != nil {
-		c.DisableIgnorePragma = *f.DisableIgnorePragma
-	}
+	c.applyShared(f.LabelSchema, f.StrictLabels, f.DisableIgnorePragma)
 	return nil
 }
 
@@ -207,16 +199,21 @@ func (c *Config) ApplyHadolint(data []byte, source string) error {
 	if f.NoFail != nil && *f.NoFail {
 		c.FailOn = findings.None
 	}
-	for k, v := range f.LabelSchema {
+	c.applyShared(f.LabelSchema, f.StrictLabels, f.DisableIgnorePragma)
+	return nil
+}
+
+// applyShared merges the settings both file formats spell the same way.
+func (c *Config) applyShared(labelSchema map[string]string, strictLabels, disableIgnorePragma *bool) {
+	for k, v := range labelSchema {
 		c.LabelSchema[k] = v
 	}
-	if f.StrictLabels != nil {
-		c.StrictLabels = *f.StrictLabels
+	if strictLabels != nil {
+		c.StrictLabels = *strictLabels
 	}
-	if f.DisableIgnorePragma != nil {
-		c.DisableIgnorePragma = *f.DisableIgnorePragma
+	if disableIgnorePragma != nil {
+		c.DisableIgnorePragma = *disableIgnorePragma
 	}
-	return nil
 }
 
 func numeric(s string) (int, bool) {

@@ -286,13 +286,14 @@ func lookupStage(stages []*Stage, name string, n int) *Stage {
 			return stages[i]
 		}
 	}
-	if idx, ok := atoi(name); ok && idx >= 0 && idx < n {
+	if idx, ok := StageIndex(name); ok && idx >= 0 && idx < n {
 		return stages[idx]
 	}
 	return nil
 }
 
-func atoi(s string) (int, bool) {
+// StageIndex parses a numeric stage reference ("COPY --from=0").
+func StageIndex(s string) (int, bool) {
 	if s == "" || len(s) > 9 {
 		return 0, false
 	}

@@ -444,7 +444,7 @@ func (b *builder) dependOn(name string) {
 	}
 	dep := b.stageNames[strings.ToLower(name)]
 	if dep == nil {
-		if i, ok := atoi(name); ok && i < st.Index {
+		if i, ok := StageIndex(name); ok && i < st.Index {
 			dep = b.f.Stages[i]
 		}
 	}

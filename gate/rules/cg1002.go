@@ -76,26 +76,8 @@ func cgRegistryProblem(cfg *config.Config, ref dockerfile.ImageRef) string {
 		}
 		return ""
 	}
-	if cgTrusted(cfg.TrustedRegistries, ref) {
+	if registryTrusted(cfg.TrustedRegistries, ref) {
 		return ""
 	}
 	return "comes from " + ref.Registry + ", which is not a trusted registry; use one of " + strings.Join(cfg.TrustedRegistries, ", ") + " or add it to trusted-registries"
-}
-
-// cgTrusted matches host patterns against the registry and name patterns
-// against registry/repository, with and without Docker Hub's "library/".
-func cgTrusted(patterns []string, ref dockerfile.ImageRef) bool {
-	for _, p := range patterns {
-		p = strings.ToLower(strings.TrimSpace(p))
-		if !strings.Contains(p, "/") {
-			if config.MatchRegistry(p, ref.Registry) || p == "hub.docker.com" && ref.Registry == "docker.io" {
-				return true
-			}
-			continue
-		}
-		if config.MatchRegistry(p, ref.Name()) || config.MatchRegistry(p, ref.Registry+"/"+ref.Repository) {
-			return true
-		}
-	}
-	return false
 }

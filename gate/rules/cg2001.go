@@ -5,8 +5,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/moby/buildkit/frontend/dockerfile/shell"
-
 	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
 )
 
@@ -35,7 +33,7 @@ var CG2001 = Rule{
 }
 
 func checkCG2001(ctx *Context) {
-	for in, cmd := range cgShippedCommands(ctx) {
+	for in, cmd := range ctx.ShippedCommands() {
 		if what := cgTlsBypass(cmd.Unwrap()); what != "" {
 			ctx.ReportCommand(in, cmd, "%s disables TLS certificate verification; trust the server's CA (ca-certificates or your own CA) instead", what)
 		}
@@ -201,19 +199,6 @@ func cgAptOptions(args []dockerfile.Word) []string {
 	return out
 }
 
-// cgShippedCommands yields every shell command of RUNs in stages that are
-// built for the target; the model includes the commands of "sh -c '...'"
-// strings, "bash <<EOF" bodies and substitutions.
-func cgShippedCommands(ctx *Context) iter.Seq2[*dockerfile.Instruction, *dockerfile.SimpleCommand] {
-	return func(yield func(*dockerfile.Instruction, *dockerfile.SimpleCommand) bool) {
-		for in, cmd := range ctx.Commands() {
-			if in.Stage != nil && in.Stage.ReachesTarget && !yield(in, cmd) {
-				return
-			}
-		}
-	}
-}
-
 // cgShellNames are the POSIX shells whose -c strings and stdin we read.
 var cgShellNames = map[string]bool{"sh": true, "bash": true, "ash": true, "dash": true, "ksh": true, "mksh": true, "zsh": true}
 
@@ -262,36 +247,3 @@ func cgIsShellHeredoc(in *dockerfile.Instruction, name string) bool {
 	}
 	return false
 }
-
-// cgExpandValue expands an ARG/ENV value as Docker does (quotes removed,
-// variables known at the instruction substituted); ok is false when the
-// result depends on a variable with no known value. "${V:-x}" with V
-// unknown is known: it is x unless a build argument says otherwise, like
-// any ARG default.
-func cgExpandValue(in *dockerfile.Instruction, raw string) (string, bool) {
-	res, err := shell.NewLex('\\').ProcessWordWithMatches(raw, cgInstrEnv{in})
-	if err != nil {
-		return raw, false
-	}
-	for name := range res.Unmatched {
-		re := regexp.MustCompile(`\$(\{)?` + regexp.QuoteMeta(name) + `\b(:?-)?`)
-		for _, m := range re.FindAllStringSubmatch(raw, -1) {
-			if m[1] == "" || m[2] == "" {
-				return res.Result, false
-			}
-		}
-	}
-	return res.Result, true
-}
-
-// cgInstrEnv adapts Instruction.Var to BuildKit's EnvGetter.
-type cgInstrEnv struct{ in *dockerfile.Instruction }
-
-func (e cgInstrEnv) Get(k string) (string, bool) {
-	if e.in == nil {
-		return "", false
-	}
-	return e.in.Var(k)
-}
-
-func (e cgInstrEnv) Keys() []string { return nil }

@@ -4,8 +4,6 @@ import (
 	"path"
 	"strings"
 
-	"github.com/moby/buildkit/frontend/dockerfile/instructions"
-
 	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
 )
 
@@ -41,7 +39,7 @@ func checkCG2002(ctx *Context) {
 			}
 		}
 	}
-	for in, cmd := range cgShippedCommands(ctx) {
+	for in, cmd := range ctx.ShippedCommands() {
 		for _, a := range cgInlineAssigns(cmd) {
 			if !a.Value.Literal {
 				continue
@@ -54,45 +52,18 @@ func checkCG2002(ctx *Context) {
 }
 
 func cgCheckVerifyEnvDecl(ctx *Context, in *dockerfile.Instruction) {
-	for _, kv := range cgDeclaredVars(in) {
-		if !kv.set {
+	for _, kv := range in.Pairs {
+		if !kv.HasValue {
 			continue
 		}
-		v, ok := cgExpandValue(in, kv.raw)
+		v, ok := ctx.Expand(in, kv.Raw)
 		if !ok {
 			continue
 		}
-		if why := cgVerifyOffVar(kv.name, v); why != "" {
-			ctx.Report(in, "%s %s=%s %s; remove it and trust the right CA instead", in.Kind, kv.name, v, why)
+		if why := cgVerifyOffVar(kv.Key, v); why != "" {
+			ctx.Report(in, "%s %s=%s %s; remove it and trust the right CA instead", in.Kind, kv.Key, v, why)
 		}
 	}
-}
-
-// cgDeclaredVar is one NAME[=value] of an ARG or ENV instruction.
-type cgDeclaredVar struct {
-	name, raw string
-	set       bool
-}
-
-// cgDeclaredVars reads ARG/ENV pairs from BuildKit's typed instruction; the
-// raw Args hold ENV as name/value/"=" triples, which is easy to misread.
-func cgDeclaredVars(in *dockerfile.Instruction) []cgDeclaredVar {
-	var out []cgDeclaredVar
-	switch c := in.Command.(type) {
-	case *instructions.ArgCommand:
-		for _, kv := range c.Args {
-			d := cgDeclaredVar{name: kv.Key}
-			if kv.Value != nil {
-				d.raw, d.set = *kv.Value, true
-			}
-			out = append(out, d)
-		}
-	case *instructions.EnvCommand:
-		for _, kv := range c.Env {
-			out = append(out, cgDeclaredVar{name: kv.Key, raw: kv.Value, set: true})
-		}
-	}
-	return out
 }
 
 // cgInlineAssigns returns "VAR=x cmd" assignments, "export VAR=x" and the

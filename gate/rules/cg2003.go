@@ -31,7 +31,7 @@ var CG2003 = Rule{
 }
 
 func checkCG2003(ctx *Context) {
-	for in, cmd := range cgShippedCommands(ctx) {
+	for in, cmd := range ctx.ShippedCommands() {
 		if what := cgSignatureBypass(cmd.Unwrap()); what != "" {
 			ctx.ReportCommand(in, cmd, "%s installs packages without checking their signatures; import the repository's signing key instead", what)
 		}

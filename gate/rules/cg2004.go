@@ -35,7 +35,7 @@ var cgPlainHTTPFetchers = map[string]bool{
 }
 
 func checkCG2004(ctx *Context) {
-	for in, cmd := range cgShippedCommands(ctx) {
+	for in, cmd := range ctx.ShippedCommands() {
 		c := cmd.Unwrap()
 		name := c.Name()
 		if !cgPlainHTTPFetchers[name] && !strings.HasPrefix(name, "pip") {

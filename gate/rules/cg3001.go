@@ -41,7 +41,7 @@ func cgIsInterpreter(name string) bool {
 }
 
 func checkCG3001(ctx *Context) {
-	for in, cmd := range cgShippedCommands(ctx) {
+	for in, cmd := range ctx.ShippedCommands() {
 		c := cmd.Unwrap()
 		if p := cmd.Pipeline; p != nil && cmd.PipeIndex > 0 && cgIsInterpreter(c.Name()) && cgReadsProgramFromStdin(c) {
 			for _, prev := range p.Commands[:cmd.PipeIndex] {

@@ -36,9 +36,9 @@ var CG4001 = Rule{
 
 func checkCG4001(ctx *Context) {
 	check := func(in *dockerfile.Instruction) {
-		for _, kv := range cgDeclaredVars(in) {
-			if cgSecretName(kv.name) {
-				ctx.Report(in, "%s %s looks like a secret and is kept in the image history or config; use RUN --mount=type=secret,id=...,env=%s instead", in.Kind, kv.name, kv.name)
+		for _, kv := range in.Pairs {
+			if cgSecretName(kv.Key) {
+				ctx.Report(in, "%s %s looks like a secret and is kept in the image history or config; use RUN --mount=type=secret,id=...,env=%s instead", in.Kind, kv.Key, kv.Key)
 			}
 		}
 	}

@@ -76,8 +76,8 @@ func checkCG4002(ctx *Context) {
 func cgInstructionSecret(in *dockerfile.Instruction) string {
 	switch in.Kind {
 	case dockerfile.KindArg, dockerfile.KindEnv:
-		for _, kv := range cgDeclaredVars(in) {
-			if w := cgFindSecret(kv.raw); w != "" {
+		for _, kv := range in.Pairs {
+			if w := cgFindSecret(kv.Raw); w != "" {
 				return w
 			}
 		}

@@ -43,7 +43,7 @@ func checkCG5001(ctx *Context) {
 	if len(last.Args) == 0 {
 		return
 	}
-	value, known := cgExpandValue(last, last.Args[0])
+	value, known := ctx.Expand(last, last.Args[0])
 	if !known {
 		ctx.Report(last, "USER %s depends on a variable with no known value, so the uid that ships cannot be checked; give it a default or use %s", last.Args[0], fix)
 		return

@@ -32,7 +32,7 @@ func checkCG5003(ctx *Context) {
 	if target == nil || last == nil || len(last.Args) == 0 {
 		return
 	}
-	user, known := cgExpandValue(last, last.Args[0])
+	user, known := ctx.Expand(last, last.Args[0])
 	if !known || IsRootUser([]string{user}) {
 		return
 	}

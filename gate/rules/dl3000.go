@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
-	"github.com/moby/buildkit/frontend/dockerfile/shell"
 )
 
 // DL3000: relative WORKDIR.
@@ -30,7 +29,7 @@ func checkDL3000(ctx *Context) {
 		if len(in.Args) == 0 {
 			continue
 		}
-		dir, known := expandWord(ctx, in, in.Args[0])
+		dir, known := ctx.Expand(in, in.Args[0])
 		if !known || dir == "" || isAbsolutePath(dir) {
 			continue
 		}
@@ -46,26 +45,3 @@ func isAbsolutePath(p string) bool {
 	return len(p) >= 3 && p[1] == ':' && (p[2] == '\\' || p[2] == '/') &&
 		(p[0] >= 'a' && p[0] <= 'z' || p[0] >= 'A' && p[0] <= 'Z')
 }
-
-// expandWord expands a Dockerfile word (quotes removed, ARG/ENV values
-// visible at the instruction substituted); known is false when a variable
-// has no value the linter can see, so rules can stay quiet instead of
-// judging an empty string.
-func expandWord(ctx *Context, in *dockerfile.Instruction, raw string) (value string, known bool) {
-	esc := ctx.File.EscapeToken
-	if esc == 0 {
-		esc = '\\'
-	}
-	res, err := shell.NewLex(esc).ProcessWordWithMatches(raw, varLookup{in})
-	if err != nil {
-		return raw, false
-	}
-	return res.Result, len(res.Unmatched) == 0
-}
-
-// varLookup adapts Instruction.Var to BuildKit's shell.EnvGetter.
-type varLookup struct{ in *dockerfile.Instruction }
-
-func (e varLookup) Get(k string) (string, bool) { return e.in.Var(k) }
-
-func (e varLookup) Keys() []string { return nil }

@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"iter"
-
 	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
 )
 
@@ -36,7 +34,7 @@ var pointlessCommands = map[string]bool{
 }
 
 func checkDL3001(ctx *Context) {
-	for in, cmd := range builtCommands(ctx) {
+	for in, cmd := range ctx.ShippedCommands() {
 		name := cmd.Unwrap().Name()
 		if !pointlessCommands[name] || name == "kill" && startsBackgroundJob(in, cmd) {
 			continue
@@ -58,19 +56,4 @@ func startsBackgroundJob(in *dockerfile.Instruction, cmd *dockerfile.SimpleComma
 		}
 	}
 	return false
-}
-
-// builtCommands yields the shell commands of RUNs in stages that are
-// built for the target.
-func builtCommands(ctx *Context) iter.Seq2[*dockerfile.Instruction, *dockerfile.SimpleCommand] {
-	return func(yield func(*dockerfile.Instruction, *dockerfile.SimpleCommand) bool) {
-		for in, cmd := range ctx.Commands() {
-			if in.Stage == nil || !in.Stage.ReachesTarget {
-				continue
-			}
-			if !yield(in, cmd) {
-				return
-			}
-		}
-	}
 }

@@ -20,7 +20,7 @@ var DL3004 = Rule{
 }
 
 func checkDL3004(ctx *Context) {
-	for in, cmd := range builtCommands(ctx) {
+	for in, cmd := range ctx.ShippedCommands() {
 		// Unwrap drops the wrapper words (sudo, env, nohup...): sudo is
 		// among the words it dropped, or argv[0] when nothing follows it.
 		prefix := len(cmd.Args) - len(cmd.Unwrap().Args)

@@ -27,7 +27,7 @@ var DL3008 = Rule{
 var aptGetValueOpts = takesValue("-o", "--option", "-c", "--config-file", "-t", "--target-release", "--default-release")
 
 func checkDL3008(ctx *Context) {
-	for in, cmd := range builtCommands(ctx) {
+	for in, cmd := range ctx.ShippedCommands() {
 		c := cmd.Unwrap()
 		if c.Name() != "apt-get" {
 			continue
@@ -72,27 +72,6 @@ func takesValue(opts ...string) map[string]bool {
 		m[o] = true
 	}
 	return m
-}
-
-// cliOperands returns the arguments after argv[0] that are not options,
-// skipping the values of the options in valueOpts; "--" ends the options.
-func cliOperands(c *dockerfile.SimpleCommand, valueOpts map[string]bool) []dockerfile.Word {
-	var out []dockerfile.Word
-	args := c.Args[min(1, len(c.Args)):]
-	for i := 0; i < len(args); i++ {
-		v := args[i].Value
-		switch {
-		case v == "--" && args[i].Literal:
-			return append(out, args[i+1:]...)
-		case strings.HasPrefix(v, "-") && len(v) > 1 && args[i].Literal:
-			if valueOpts[v] {
-				i++
-			}
-		default:
-			out = append(out, args[i])
-		}
-	}
-	return out
 }
 
 // cliSubcommand splits the operands into the subcommand ("install") and

@@ -1,11 +1,7 @@
 package rules
 
 import (
-	"path"
-	"strings"
-
 	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
-	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 )
 
 // DL3009: apt lists left in the layer.
@@ -31,7 +27,7 @@ const imageLayersDifference = "Only the stages whose layers become the image are
 
 func checkDL3009(ctx *Context) {
 	for _, in := range imageLayerRuns(ctx) {
-		if mountKeepsOut(in, "/var/lib/apt/lists") {
+		if cacheMountCovers(in, "/var/lib/apt/lists") {
 			continue
 		}
 		var update *dockerfile.SimpleCommand
@@ -49,69 +45,11 @@ func checkDL3009(ctx *Context) {
 					cleaned = true
 				}
 			case "rm":
-				cleaned = cleaned || rmUnder(c, "/var/lib/apt/lists")
+				cleaned = cleaned || rmDeletesUnder(c, "/var/lib/apt/lists")
 			}
 		}
 		if update != nil && !cleaned {
 			ctx.ReportCommand(in, update, "The apt lists stay in this layer; end the RUN with rm -rf /var/lib/apt/lists/*")
 		}
 	}
-}
-
-// imageLayerRuns returns the RUN instructions whose layers end up in the
-// image: those of the target and of the stages it is built FROM.
-func imageLayerRuns(ctx *Context) []*dockerfile.Instruction {
-	var out []*dockerfile.Instruction
-	for _, s := range imageLayerStages(ctx) {
-		for _, in := range s.Instructions {
-			if in.Kind == dockerfile.KindRun {
-				out = append(out, in)
-			}
-		}
-	}
-	return out
-}
-
-// imageLayerStages are the target and the stages it is built FROM, base
-// first; COPY --from sources are not among them, only their copied files.
-func imageLayerStages(ctx *Context) []*dockerfile.Stage {
-	var out []*dockerfile.Stage
-	for s := ctx.Target(); s != nil; s = s.BaseStage {
-		out = append([]*dockerfile.Stage{s}, out...)
-	}
-	return out
-}
-
-// mountKeepsOut reports whether the RUN mounts a cache or tmpfs at dir,
-// or at a directory containing it, so what is written there never reaches
-// the layer.
-func mountKeepsOut(in *dockerfile.Instruction, dirs ...string) bool {
-	run := in.Run()
-	if run == nil {
-		return false
-	}
-	for _, m := range instructions.GetMounts(run) {
-		if m.Type != instructions.MountTypeCache && m.Type != instructions.MountTypeTmpfs {
-			continue
-		}
-		t := path.Clean(m.Target)
-		for _, d := range dirs {
-			if t == d || strings.HasPrefix(d, t+"/") {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// rmUnder reports whether an rm command deletes dir, its contents or a
-// directory holding it ("rm -rf /var/lib/apt/lists/*", "rm -r /var/lib/apt").
-func rmUnder(c *dockerfile.SimpleCommand, dir string) bool {
-	for _, w := range c.Args[min(1, len(c.Args)):] {
-		p := path.Clean(strings.TrimSuffix(w.Value, "*"))
-		if p == dir || p != "/" && strings.HasPrefix(dir, p+"/") {
-			return true
-		}
-	}
-	return false
 }

@@ -26,7 +26,7 @@ var DL3010 = Rule{
 }
 
 func checkDL3010(ctx *Context) {
-	for _, s := range imageLayerStages(ctx) {
+	for _, s := range ctx.ImageStages() {
 		copied := map[string]*dockerfile.Instruction{}
 		for _, in := range s.Instructions {
 			switch in.Kind {

@@ -28,7 +28,7 @@ var DL3011 = Rule{
 func checkDL3011(ctx *Context) {
 	for in := range ctx.Instructions(dockerfile.KindExpose) {
 		for _, raw := range in.Args {
-			v, known := expandWord(ctx, in, raw)
+			v, known := ctx.Expand(in, raw)
 			if !known {
 				continue
 			}

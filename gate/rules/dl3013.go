@@ -32,7 +32,7 @@ var pipValueOpts = takesValue("-r", "--requirement", "-c", "--constraint", "-e",
 	"--report", "--use-feature", "--use-deprecated", "--root-user-action", "--keyring-provider", "--log-file")
 
 func checkDL3013(ctx *Context) {
-	for in, cmd := range builtCommands(ctx) {
+	for in, cmd := range ctx.ShippedCommands() {
 		c, ok := pipCommand(cmd.Unwrap())
 		if !ok || cliHasOption(c, "", "c", "--constraint") {
 			continue

@@ -25,7 +25,7 @@ var DL3014 = Rule{
 }
 
 func checkDL3014(ctx *Context) {
-	for in, cmd := range builtCommands(ctx) {
+	for in, cmd := range ctx.ShippedCommands() {
 		c := cmd.Unwrap()
 		if c.Name() != "apt-get" || cliHasUnknown(c) {
 			continue

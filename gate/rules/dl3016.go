@@ -24,7 +24,7 @@ var npmValueOpts = takesValue("--prefix", "--registry", "--cache", "-w", "--work
 	"--loglevel", "--userconfig", "--tag", "--before", "--install-strategy", "--location", "-C")
 
 func checkDL3016(ctx *Context) {
-	for in, cmd := range builtCommands(ctx) {
+	for in, cmd := range ctx.ShippedCommands() {
 		c := cmd.Unwrap()
 		if c.Name() != "npm" {
 			continue

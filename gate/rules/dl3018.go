@@ -24,7 +24,7 @@ var apkValueOpts = takesValue("-t", "--virtual", "-X", "--repository", "-p", "--
 	"--keys-dir", "--repositories-file", "--cache-max-age", "--wait", "--timeout")
 
 func checkDL3018(ctx *Context) {
-	for in, cmd := range builtCommands(ctx) {
+	for in, cmd := range ctx.ShippedCommands() {
 		c := cmd.Unwrap()
 		if c.Name() != "apk" {
 			continue

@@ -21,7 +21,7 @@ var DL3019 = Rule{
 
 func checkDL3019(ctx *Context) {
 	for _, in := range imageLayerRuns(ctx) {
-		if mountKeepsOut(in, "/var/cache/apk", "/etc/apk/cache") {
+		if cacheMountCovers(in, "/var/cache/apk", "/etc/apk/cache") {
 			continue
 		}
 		var adds []*dockerfile.SimpleCommand
@@ -34,7 +34,7 @@ func checkDL3019(ctx *Context) {
 					adds = append(adds, cmd)
 				}
 			case "rm":
-				cleaned = cleaned || rmUnder(c, "/var/cache/apk")
+				cleaned = cleaned || rmDeletesUnder(c, "/var/cache/apk")
 			}
 		}
 		if cleaned {

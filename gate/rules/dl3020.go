@@ -31,7 +31,7 @@ func checkDL3020(ctx *Context) {
 		}
 		plain := ""
 		for _, raw := range in.Args[:len(in.Args)-1] {
-			src, known := expandWord(ctx, in, raw)
+			src, known := ctx.Expand(in, raw)
 			if !known {
 				plain = ""
 				break

@@ -28,7 +28,7 @@ func checkDL3021(ctx *Context) {
 		if len(in.Args) < 3 {
 			continue
 		}
-		dest, known := expandWord(ctx, in, in.Args[len(in.Args)-1])
+		dest, known := ctx.Expand(in, in.Args[len(in.Args)-1])
 		if !known || dest == "" || dest == "." || strings.HasSuffix(dest, "/") || strings.HasSuffix(dest, `\`) {
 			continue
 		}

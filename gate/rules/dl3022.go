@@ -45,7 +45,7 @@ func copyFrom(ctx *Context, in *dockerfile.Instruction) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	v, known := expandWord(ctx, in, raw)
+	v, known := ctx.Expand(in, raw)
 	return v, known && v != ""
 }
 
@@ -56,7 +56,7 @@ func earlierStage(ctx *Context, s *dockerfile.Stage, ref string) *dockerfile.Sta
 			return st
 		}
 	}
-	if n, ok := stageIndex(ref); ok && n < s.Index {
+	if n, ok := dockerfile.StageIndex(ref); ok && n < s.Index {
 		return ctx.File.Stages[n]
 	}
 	return nil
@@ -66,20 +66,7 @@ func isOwnStage(s *dockerfile.Stage, ref string) bool {
 	if s.Name != "" && strings.EqualFold(s.Name, ref) {
 		return true
 	}
-	n, ok := stageIndex(ref)
+	n, ok := dockerfile.StageIndex(ref)
 	return ok && n == s.Index
 }
 
-func stageIndex(ref string) (int, bool) {
-	if ref == "" || len(ref) > 6 {
-		return 0, false
-	}
-	n := 0
-	for _, r := range ref {
-		if r < '0' || r > '9' {
-			return 0, false
-		}
-		n = n*10 + int(r-'0')
-	}
-	return n, true
-}

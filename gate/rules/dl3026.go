@@ -2,8 +2,6 @@ package rules
 
 import (
 	"strings"
-
-	"github.com/crank-platform/terraform-provider-crank/gate/config"
 )
 
 // DL3026: FROM an image outside the trusted registries.
@@ -40,20 +38,8 @@ func checkDL3026(ctx *Context) {
 		if s.BaseStage != nil || ref.Unresolved || ref.Scratch {
 			continue
 		}
-		if !registryTrusted(ref.Registry, trusted) {
+		if !registryTrusted(trusted, ref) {
 			ctx.Report(s.From, "Registry %s is not among the trusted registries (%s); use an image from a trusted registry", ref.Registry, strings.Join(trusted, ", "))
 		}
 	}
-}
-
-var dockerHubAliases = map[string]bool{"docker.io": true, "index.docker.io": true, "registry-1.docker.io": true, "registry.hub.docker.com": true}
-
-func registryTrusted(registry string, trusted []string) bool {
-	for _, pattern := range trusted {
-		pattern = strings.ToLower(strings.TrimSpace(pattern))
-		if config.MatchRegistry(pattern, registry) || dockerHubAliases[pattern] && dockerHubAliases[registry] {
-			return true
-		}
-	}
-	return false
 }

@@ -19,7 +19,7 @@ var DL3027 = Rule{
 }
 
 func checkDL3027(ctx *Context) {
-	for in, cmd := range builtCommands(ctx) {
+	for in, cmd := range ctx.ShippedCommands() {
 		if cmd.Unwrap().Name() == "apt" {
 			ctx.ReportCommand(in, cmd, "apt has no stable command-line interface for scripts; use apt-get or apt-cache")
 		}

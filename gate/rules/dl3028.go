@@ -24,7 +24,7 @@ var gemValueOpts = takesValue("-v", "--version", "-i", "--install-dir", "-n", "-
 	"-P", "--trust-policy", "--platform", "-g", "--file", "--build-root", "--document")
 
 func checkDL3028(ctx *Context) {
-	for in, cmd := range builtCommands(ctx) {
+	for in, cmd := range ctx.ShippedCommands() {
 		c := cmd.Unwrap()
 		if c.Name() != "gem" || cliHasOption(c, "", "v", "--version") {
 			continue

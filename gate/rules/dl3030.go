@@ -20,7 +20,7 @@ var yumCLIValueOpts = takesValue("-c", "--config", "-d", "--debuglevel", "-e", "
 	"-x", "--exclude", "--installroot", "--enablerepo", "--disablerepo", "--setopt", "--releasever", "--downloaddir")
 
 func checkDL3030(ctx *Context) {
-	for in, cmd := range builtCommands(ctx) {
+	for in, cmd := range ctx.ShippedCommands() {
 		c := cmd.Unwrap()
 		if c.Name() != "yum" || cliHasUnknown(c) || cliHasOption(c, "cdeRx", "y", "--assumeyes") {
 			continue

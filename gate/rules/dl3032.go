@@ -1,11 +1,7 @@
 package rules
 
 import (
-	"path"
-	"strings"
-
 	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
-	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 )
 
 // DL3032: yum install without yum clean all.
@@ -66,7 +62,7 @@ type cacheRule struct {
 // reportUncleanedCaches reports each RUN of the image stages that installs without
 // cleaning; cleaning in another RUN does not help, the layer is written.
 func reportUncleanedCaches(ctx *Context, spec cacheRule) {
-	for _, s := range layerStagesOfImage(ctx) {
+	for _, s := range ctx.ImageStages() {
 		for _, in := range s.Instructions {
 			if in.Kind != dockerfile.KindRun || cacheMountCovers(in, spec.cacheDirs...) {
 				continue
@@ -87,59 +83,6 @@ func reportUncleanedCaches(ctx *Context, spec cacheRule) {
 	}
 }
 
-// layerStagesOfImage are the stages whose layers make up the image: the target
-// and the stages it is built FROM, base first.
-func layerStagesOfImage(ctx *Context) []*dockerfile.Stage {
-	var out []*dockerfile.Stage
-	for s := ctx.Target(); s != nil; s = s.BaseStage {
-		out = append([]*dockerfile.Stage{s}, out...)
-	}
-	return out
-}
-
-// cacheMountCovers reports whether a RUN mounts a cache or tmpfs at or under
-// one of dirs, which keeps the package cache out of the layer.
-func cacheMountCovers(in *dockerfile.Instruction, dirs ...string) bool {
-	for _, t := range cacheMountTargets(in) {
-		t = path.Clean(t)
-		for _, d := range dirs {
-			if t == d || strings.HasPrefix(t, d+"/") || strings.HasPrefix(d, t+"/") {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// cacheMountTargets are the targets of a RUN's cache and tmpfs mounts.
-func cacheMountTargets(in *dockerfile.Instruction) []string {
-	run := in.Run()
-	if run == nil {
-		return nil
-	}
-	var out []string
-	for _, m := range instructions.GetMounts(run) {
-		if m.Type == instructions.MountTypeCache || m.Type == instructions.MountTypeTmpfs {
-			out = append(out, m.Target)
-		}
-	}
-	return out
-}
-
-// rmDeletesUnder reports whether an rm command deletes one of dirs or
-// something inside it ("rm -rf /var/cache/yum/*").
-func rmDeletesUnder(c *dockerfile.SimpleCommand, dirs ...string) bool {
-	for _, w := range c.Args[1:] {
-		p := strings.TrimRight(w.Value, "/*")
-		for _, d := range dirs {
-			if p == d || strings.HasPrefix(p, d+"/") || strings.HasPrefix(p, d) && strings.HasSuffix(w.Value, "*") {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 func flagSet(opts ...string) map[string]bool {
 	m := make(map[string]bool, len(opts))
 	for _, o := range opts {
@@ -148,31 +91,9 @@ func flagSet(opts ...string) map[string]bool {
 	return m
 }
 
-// nonOptionArgs returns the non-option arguments after argv[0], skipping the
-// values of options in valueOpts ("-c file") and everything that is an
-// option ("-y", "--setopt=x"). "--" ends the options.
-func nonOptionArgs(c *dockerfile.SimpleCommand, valueOpts map[string]bool) []dockerfile.Word {
-	var out []dockerfile.Word
-	args := c.Args[min(1, len(c.Args)):]
-	for i := 0; i < len(args); i++ {
-		v := args[i].Value
-		switch {
-		case v == "--":
-			return append(out, args[i+1:]...)
-		case strings.HasPrefix(v, "-") && len(v) > 1:
-			if valueOpts[v] {
-				i++
-			}
-		default:
-			out = append(out, args[i])
-		}
-	}
-	return out
-}
-
 // firstNonOptionIs reports whether the first operand is one of subs.
 func firstNonOptionIs(c *dockerfile.SimpleCommand, valueOpts map[string]bool, subs ...string) bool {
-	ops := nonOptionArgs(c, valueOpts)
+	ops := cliOperands(c, valueOpts)
 	if len(ops) == 0 {
 		return false
 	}
@@ -187,7 +108,7 @@ func firstNonOptionIs(c *dockerfile.SimpleCommand, valueOpts map[string]bool, su
 // argsAfterSubcommand returns the nonOptionArgs after the subcommand (the packages of
 // "yum install -y a b").
 func argsAfterSubcommand(c *dockerfile.SimpleCommand, valueOpts map[string]bool) []dockerfile.Word {
-	ops := nonOptionArgs(c, valueOpts)
+	ops := cliOperands(c, valueOpts)
 	if len(ops) < 2 {
 		return nil
 	}

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"iter"
 	"strings"
 
 	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
@@ -30,7 +29,7 @@ const diffShippedStagesOnly = "Only stages that take part in building the target
 	"`docker build` never runs for this target cannot affect the image."
 
 func checkDL3033(ctx *Context) {
-	for in, cmd := range runCmdsInShippedStages(ctx) {
+	for in, cmd := range ctx.ShippedCommands() {
 		c := cmd.Unwrap()
 		if c.Name() != "yum" {
 			continue
@@ -44,7 +43,7 @@ func checkDL3033(ctx *Context) {
 // rpmOperandsWithoutVersion returns the packages of "yum|dnf install" (or module
 // install) that name no version.
 func rpmOperandsWithoutVersion(c *dockerfile.SimpleCommand, valueOpts map[string]bool) []string {
-	ops := nonOptionArgs(c, valueOpts)
+	ops := cliOperands(c, valueOpts)
 	if len(ops) < 2 {
 		return nil
 	}
@@ -83,19 +82,4 @@ func rpmOperandHasVersion(pkg string) bool {
 		}
 	}
 	return false
-}
-
-// runCmdsInShippedStages yields the shell commands of the RUNs in stages that
-// take part in building the target.
-func runCmdsInShippedStages(ctx *Context) iter.Seq2[*dockerfile.Instruction, *dockerfile.SimpleCommand] {
-	return func(yield func(*dockerfile.Instruction, *dockerfile.SimpleCommand) bool) {
-		for in, cmd := range ctx.Commands() {
-			if in.Stage == nil || !in.Stage.ReachesTarget {
-				continue
-			}
-			if !yield(in, cmd) {
-				return
-			}
-		}
-	}
 }

@@ -25,7 +25,7 @@ var zypperOptsWithValue = flagSet("-c", "--config", "-R", "--root", "--installro
 	"-C", "--cache-dir", "--raw-cache-dir", "--solv-cache-dir", "--pkg-cache-dir", "-t", "--type", "-r", "--repo", "--from")
 
 func checkDL3034(ctx *Context) {
-	for in, cmd := range runCmdsInShippedStages(ctx) {
+	for in, cmd := range ctx.ShippedCommands() {
 		c := cmd.Unwrap()
 		if c.Name() != "zypper" || !firstNonOptionIs(c, zypperOptsWithValue, "install", "in", "remove", "rm", "source-install", "si", "patch") {
 			continue

@@ -17,7 +17,7 @@ var DL3035 = Rule{
 }
 
 func checkDL3035(ctx *Context) {
-	for in, cmd := range runCmdsInShippedStages(ctx) {
+	for in, cmd := range ctx.ShippedCommands() {
 		c := cmd.Unwrap()
 		if c.Name() == "zypper" && firstNonOptionIs(c, zypperOptsWithValue, "dist-upgrade", "dup") {
 			ctx.ReportCommand(in, cmd, "zypper dist-upgrade changes the base distribution; use a newer base image or install pinned packages")

@@ -24,7 +24,7 @@ var DL3037 = Rule{
 }
 
 func checkDL3037(ctx *Context) {
-	for in, cmd := range runCmdsInShippedStages(ctx) {
+	for in, cmd := range ctx.ShippedCommands() {
 		c := cmd.Unwrap()
 		if c.Name() != "zypper" || !firstNonOptionIs(c, zypperOptsWithValue, "install", "in") || zypperInstallsNonPackages(c) {
 			continue

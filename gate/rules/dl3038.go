@@ -18,7 +18,7 @@ var DL3038 = Rule{
 }
 
 func checkDL3038(ctx *Context) {
-	for in, cmd := range runCmdsInShippedStages(ctx) {
+	for in, cmd := range ctx.ShippedCommands() {
 		c := cmd.Unwrap()
 		if !isDNFCommand(c) || !(firstNonOptionIs(c, yumOptsWithValue, "install", "in", "groupinstall", "localinstall", "reinstall") || isDNFModuleInstall(c)) {
 			continue
@@ -38,6 +38,6 @@ func isDNFCommand(c *dockerfile.SimpleCommand) bool {
 }
 
 func isDNFModuleInstall(c *dockerfile.SimpleCommand) bool {
-	ops := nonOptionArgs(c, yumOptsWithValue)
+	ops := cliOperands(c, yumOptsWithValue)
 	return len(ops) > 1 && ops[0].Value == "module" && ops[1].Value == "install"
 }

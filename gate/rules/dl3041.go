@@ -21,7 +21,7 @@ var DL3041 = Rule{
 }
 
 func checkDL3041(ctx *Context) {
-	for in, cmd := range runCmdsInShippedStages(ctx) {
+	for in, cmd := range ctx.ShippedCommands() {
 		c := cmd.Unwrap()
 		if !isDNFCommand(c) {
 			continue

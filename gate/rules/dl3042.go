@@ -35,7 +35,7 @@ var pipOptsWithValue = flagSet("-r", "--requirement", "-c", "--constraint", "-e"
 	"--global-option", "--exists-action", "--python")
 
 func checkDL3042(ctx *Context) {
-	for _, s := range layerStagesOfImage(ctx) {
+	for _, s := range ctx.ImageStages() {
 		for _, in := range s.Instructions {
 			if in.Kind != dockerfile.KindRun || pipCacheOff(in.Var("PIP_NO_CACHE_DIR")) ||
 				cacheMountCovers(in, "/root/.cache/pip") || cacheMountEndsIn(in, ".cache/pip", ".cache") {

@@ -28,7 +28,7 @@ var DL3046 = Rule{
 const useraddOptsWithValue = "bcdefgGkKpPRsuZ"
 
 func checkDL3046(ctx *Context) {
-	for _, s := range layerStagesOfImage(ctx) {
+	for _, s := range ctx.ImageStages() {
 		for _, in := range s.Instructions {
 			for _, cmd := range in.Commands() {
 				if in.Kind != dockerfile.KindRun {

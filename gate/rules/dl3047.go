@@ -28,7 +28,7 @@ var DL3047 = Rule{
 const wgetOptsWithValue = "oaeiBtOTwQPUlADIXR"
 
 func checkDL3047(ctx *Context) {
-	for in, cmd := range runCmdsInShippedStages(ctx) {
+	for in, cmd := range ctx.ShippedCommands() {
 		c := cmd.Unwrap()
 		if c.Name() == "wget" && !wgetQuietOrProgress(c) {
 			ctx.ReportCommand(in, cmd, "wget prints a progress line every few kilobytes in build logs; add --progress=dot:giga or -q")

@@ -5,7 +5,6 @@ import (
 
 	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
-	"github.com/moby/buildkit/frontend/dockerfile/shell"
 )
 
 // DL3048: invalid label key.
@@ -91,7 +90,7 @@ type imageLabel struct {
 // the image, in order.
 func imageLabels(ctx *Context) []imageLabel {
 	var out []imageLabel
-	for _, s := range layerStagesOfImage(ctx) {
+	for _, s := range ctx.ImageStages() {
 		for _, in := range s.Instructions {
 			c, ok := in.Command.(*instructions.LabelCommand)
 			if !ok {
@@ -99,31 +98,11 @@ func imageLabels(ctx *Context) []imageLabel {
 			}
 			for _, kv := range c.Labels {
 				l := imageLabel{in: in}
-				l.key, l.keyKnown = expandDockerWord(in, kv.Key, ctx.File.EscapeToken)
-				l.value, l.valueKnown = expandDockerWord(in, kv.Value, ctx.File.EscapeToken)
+				l.key, l.keyKnown = ctx.Expand(in, kv.Key)
+				l.value, l.valueKnown = ctx.Expand(in, kv.Value)
 				out = append(out, l)
 			}
 		}
 	}
 	return out
 }
-
-// expandDockerWord processes a word as BuildKit does for LABEL (quotes
-// removed, ARG/ENV substituted); known is false if a variable had no value.
-func expandDockerWord(in *dockerfile.Instruction, word string, escape rune) (string, bool) {
-	if escape == 0 {
-		escape = '\\'
-	}
-	res, err := shell.NewLex(escape).ProcessWordWithMatches(word, instructionEnv{in})
-	if err != nil {
-		return word, false
-	}
-	return res.Result, len(res.Unmatched) == 0
-}
-
-// instructionEnv exposes the ARG/ENV values visible to an instruction to
-// BuildKit's word expansion.
-type instructionEnv struct{ in *dockerfile.Instruction }
-
-func (e instructionEnv) Get(k string) (string, bool) { return e.in.Var(k) }
-func (e instructionEnv) Keys() []string              { return nil }

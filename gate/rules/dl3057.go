@@ -27,7 +27,7 @@ func checkDL3057(ctx *Context) {
 	if t == nil {
 		return
 	}
-	for _, s := range layerStagesOfImage(ctx) {
+	for _, s := range ctx.ImageStages() {
 		if stageHasKind(s, dockerfile.KindHealthcheck) {
 			return
 		}

@@ -25,7 +25,7 @@ var DL3059 = Rule{
 }
 
 func checkDL3059(ctx *Context) {
-	for _, s := range layerStagesOfImage(ctx) {
+	for _, s := range ctx.ImageStages() {
 		var prev *dockerfile.Instruction
 		for _, in := range s.Instructions {
 			if in.Kind == dockerfile.KindRun && prev != nil && prev.Kind == dockerfile.KindRun && slices.Equal(prev.Flags, in.Flags) {

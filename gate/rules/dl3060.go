@@ -27,7 +27,7 @@ var DL3060 = Rule{
 var yarnCacheDirs = []string{"/usr/local/share/.cache/yarn", "/root/.cache/yarn", "/home/node/.cache/yarn", "~/.cache/yarn", "$HOME/.cache/yarn"}
 
 func checkDL3060(ctx *Context) {
-	for _, s := range layerStagesOfImage(ctx) {
+	for _, s := range ctx.ImageStages() {
 		for _, in := range s.Instructions {
 			if in.Kind != dockerfile.KindRun || yarnCacheMounted(in) {
 				continue

@@ -25,7 +25,7 @@ var goBuildOptsWithValue = flagSet("-tags", "-ldflags", "-gcflags", "-asmflags",
 	"-coverpkg", "-gccgoflags", "-o")
 
 func checkDL3062(ctx *Context) {
-	for in, cmd := range runCmdsInShippedStages(ctx) {
+	for in, cmd := range ctx.ShippedCommands() {
 		c := cmd.Unwrap()
 		if c.Name() != "go" || !firstNonOptionIs(c, goBuildOptsWithValue, "install") {
 			continue

@@ -17,12 +17,12 @@ var DL4005 = Rule{
 }
 
 func checkDL4005(ctx *Context) {
-	for in, cmd := range runCmdsInShippedStages(ctx) {
+	for in, cmd := range ctx.ShippedCommands() {
 		c := cmd.Unwrap()
 		if c.Name() != "ln" {
 			continue
 		}
-		ops := nonOptionArgs(c, flagSet("-t", "--target-directory", "-S", "--suffix"))
+		ops := cliOperands(c, flagSet("-t", "--target-directory", "-S", "--suffix"))
 		if len(ops) >= 2 && ops[len(ops)-1].Value == "/bin/sh" {
 			ctx.ReportCommand(in, cmd, "Replacing /bin/sh changes the shell for the whole image; use SHELL [\"/bin/bash\", \"-c\"] instead")
 		}
