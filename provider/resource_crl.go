@@ -122,7 +122,7 @@ func (r *crlResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				Optional:            true,
 				MarkdownDescription: "Certificates to revoke. Each entry names a certificate of this issuer by `serial`, `certificate_pem` or both.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"serial": optional("Serial number: colon-separated hex as `crank_certificate.serial` prints it (`4F:1A:...`), plain hex as `openssl x509 -serial` prints it (`4F1A...`, or `0x4f1a...`), or decimal. A string of digits only is read as decimal."),
+					"serial":          optional("Serial number: colon-separated hex as `crank_certificate.serial` prints it (`4F:1A:...`), plain hex as `openssl x509 -serial` prints it (`4F1A...`, or `0x4f1a...`), or decimal. A string of digits only is read as decimal."),
 					"certificate_pem": optional("The certificate itself, PEM. Its authority key identifier must be this issuer's subject key identifier, so a certificate of another CA is refused; its serial is used, and must equal `serial` when both are set."),
 					"reason": optional("RFC 5280 revocation reason. Accepted values: " + strings.Join(backticked(pki.RevocationReasons()), ", ") +
 						". Defaults to `unspecified`, which is written as no reason code, as RFC 5280 asks. `removeFromCRL` is refused: it only has a meaning in delta CRLs."),
@@ -139,10 +139,10 @@ func (r *crlResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				MarkdownDescription: "Certificates (PEM) of this issuer that are revoked once they leave this list, for example `[crank_certificate.billing.cert_pem]`. See \"Revoke on destroy\" above.",
 			},
 
-			"crl_pem":         computedString("The signed CRL, PEM (`X509 CRL`)."),
-			"crl_der_base64":  computedString("The signed CRL, base64 DER, the form usually served over HTTP (`application/pkix-crl`)."),
-			"this_update":     computedString("When the current CRL was signed, RFC 3339."),
-			"next_update_at":  computedString("When the current CRL expires, RFC 3339."),
+			"crl_pem":        computedString("The signed CRL, PEM (`X509 CRL`)."),
+			"crl_der_base64": computedString("The signed CRL, base64 DER, the form usually served over HTTP (`application/pkix-crl`)."),
+			"this_update":    computedString("When the current CRL was signed, RFC 3339."),
+			"next_update_at": computedString("When the current CRL expires, RFC 3339."),
 			"crl_number": schema.Int64Attribute{
 				Computed: true, MarkdownDescription: "CRL number, 1 for the first CRL and one more for every regeneration, so relying parties can tell the newest.",
 			},

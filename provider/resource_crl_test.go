@@ -359,7 +359,9 @@ func TestAccCRLTracked(t *testing.T) {
 	dir := t.TempDir()
 	var ledgerSerial, billingSerial string
 	savePEM := func(addr, name string) resource.TestCheckFunc {
-		return func(s *terraform.State) error { return crlFiles(s, dir, map[string][2]string{name: {addr, "cert_pem"}}) }
+		return func(s *terraform.State) error {
+			return crlFiles(s, dir, map[string][2]string{name: {addr, "cert_pem"}})
+		}
 	}
 	verify := func(leaf, want string) resource.TestCheckFunc {
 		return func(s *terraform.State) error {
