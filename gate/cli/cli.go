@@ -43,6 +43,9 @@ const usage = `crank-gate: a Dockerfile linter that understands the build.
 Usage:
   crank-gate lint [flags] [PATH|DIR|-]...   lint Dockerfiles (default: the current directory)
   crank-gate rules [--format table|json|markdown]
+  crank-gate secrets [flags] [PATH]          find leaked credentials (--git for history)
+  crank-gate check [--policy crank-gate.yaml] run the whole gate as one CI step
+  crank-gate baseline [--policy FILE]        record current findings for check --new-only
   crank-gate version
 
 Run "crank-gate lint -h" for the lint flags.
@@ -62,6 +65,12 @@ func Main(ctx context.Context, args []string, env Env) int {
 		return runLint(ctx, args[1:], env)
 	case "rules":
 		return runRules(args[1:], env)
+	case "secrets":
+		return runSecrets(ctx, args[1:], env)
+	case "check":
+		return runCheck(ctx, args[1:], env)
+	case "baseline":
+		return runBaseline(ctx, args[1:], env)
 	case "version", "--version", "-v":
 		fmt.Fprintf(env.Stdout, "crank-gate %s\n", env.Version)
 		return ExitPass

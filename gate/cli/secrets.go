@@ -1,0 +1,140 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/crank-platform/terraform-provider-crank/gate/findings"
+	"github.com/crank-platform/terraform-provider-crank/gate/report"
+	"github.com/crank-platform/terraform-provider-crank/gate/secrets"
+)
+
+func runSecrets(ctx context.Context, args []string, env Env) int {
+	fs := flag.NewFlagSet("crank-gate secrets", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	var formats, ignoreFiles listFlag
+	git := fs.Bool("git", false, "scan the git history of PATH (git log -p) instead of the files")
+	logOpts := fs.String("log-opts", "", "options for git log with --git, e.g. \"--all\" or \"origin/main..HEAD\"")
+	cfgPath := fs.String("config", "", "gitleaks config (default: PATH/.gitleaks.toml when present, else gitleaks' built-in rules)")
+	fs.Var(&ignoreFiles, "gitleaks-ignore", "extra .gitleaksignore file (repeatable); PATH/.gitleaksignore is always read")
+	maxMB := fs.Int("max-file-mb", 0, "skip files larger than this many MB (0: no limit)")
+	follow := fs.Bool("follow-symlinks", false, "scan files that are symlinks")
+	fs.Var(&formats, "format", "output NAME[=FILE], repeatable; NAME is one of "+strings.Join(report.Names(), ", ")+" (default tty on stdout)")
+	noColor := fs.Bool("no-color", false, "never colour the tty output")
+	fs.Usage = func() {
+		fmt.Fprintf(env.Stderr, "Usage: crank-gate secrets [flags] [PATH]\n\nFinds leaked credentials with gitleaks' rules; values are never printed.\nExit codes: 0 no secret, 1 secrets found, 2 usage or input error.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitPass
+		}
+		return ExitError
+	}
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(env.Stderr, "crank-gate secrets: "+format+"\n", a...)
+		return ExitError
+	}
+	if fs.NArg() > 1 {
+		return fail("one PATH at a time (got %d); run it once per tree or scan their common parent", fs.NArg())
+	}
+	path := "."
+	if fs.NArg() == 1 {
+		path = fs.Arg(0)
+	}
+	outs, err := parseFormats(formats)
+	if err != nil {
+		return fail("%v", err)
+	}
+	stop := startProgress(env, "scanning %s for secrets", path)
+	res, err := secrets.Scan(ctx, secrets.Options{Path: path, Git: *git, LogOpts: *logOpts, ConfigPath: *cfgPath, IgnoreFiles: ignoreFiles, MaxFileMB: *maxMB, FollowSymlinks: *follow})
+	stop()
+	if err != nil {
+		if ctx.Err() != nil {
+			return fail("interrupted; no reports written")
+		}
+		return fail("%v", err)
+	}
+	fsx := secrets.ToFindings(res.Secrets)
+	rep := &report.Report{
+		Tool:     gateTool(env),
+		Findings: fsx,
+		Rules:    secrets.Detected(res),
+		Summary:  findings.Summarize(fsx, 0, 0, findings.Error),
+	}
+	if code := writeReports(env, outs, rep, *noColor); code != ExitPass {
+		return code
+	}
+	if len(fsx) > 0 {
+		return ExitFindings
+	}
+	return ExitPass
+}
+
+func gateTool(env Env) report.Tool {
+	return report.Tool{Name: "crank-gate", Version: env.Version, InformationURI: "https://github.com/crank-platform/terraform-provider-crank"}
+}
+
+// writeReports renders rep in every requested format; same rules as lint:
+// one format on stdout, the others atomically to files.
+func writeReports(env Env, outs []output, rep *report.Report, noColor bool) int {
+	color := env.StdoutIsTerminal && !noColor && env.Getenv("NO_COLOR") == ""
+	for _, o := range outs {
+		r, _ := report.New(o.format, report.Options{Color: color && o.file == ""})
+		if o.file == "" {
+			if err := r.Write(env.Stdout, rep); err != nil {
+				fmt.Fprintf(env.Stderr, "crank-gate: writing %s output: %v\n", o.format, err)
+				return ExitError
+			}
+			continue
+		}
+		if err := writeAtomic(o.file, func(f *os.File) error { return r.Write(f, rep) }); err != nil {
+			fmt.Fprintf(env.Stderr, "crank-gate: %v\n", err)
+			return ExitError
+		}
+	}
+	return ExitPass
+}
+
+// stderrIsTerminal decides whether progress lines are shown: in CI logs
+// they would only be noise.
+func stderrIsTerminal(env Env) bool {
+	f, ok := env.Stderr.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// startProgress shows a step with elapsed seconds on a terminal, rewriting
+// one line; the returned func clears it.
+func startProgress(env Env, format string, a ...any) func() {
+	if !stderrIsTerminal(env) {
+		return func() {}
+	}
+	msg := fmt.Sprintf(format, a...)
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	start := time.Now()
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(500 * time.Millisecond)
+		defer t.Stop()
+		for {
+			fmt.Fprintf(env.Stderr, "\r\x1b[K%s … %ds", msg, int(time.Since(start).Seconds()))
+			select {
+			case <-done:
+				fmt.Fprint(env.Stderr, "\r\x1b[K")
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}
