@@ -25,7 +25,7 @@ var CG1002 = Rule{
 	Bad:  "FROM 10.0.4.12:5000/base/debian:12\nUSER 1000\n",
 	Good: "FROM registry.example.com/base/debian:12\nUSER 1000\n",
 	Differences: "Like hadolint's DL3026, the list check is off until registries are configured, but patterns " +
-		"take wildcards (`*.example.com`, `ghcr.io/org/*`), images used by `COPY --from` and `RUN --mount` " +
+		"take wildcards (`*.example.com` for one DNS label, `**.example.com` for any depth, `ghcr.io/org/*`), images used by `COPY --from` and `RUN --mount` " +
 		"are checked as well as FROM, and only stages that take part in building the target are checked. " +
 		"Docker Hub images without a registry count as `docker.io`. `scratch`, stage references and " +
 		"bases that depend on an ARG without a known value are skipped.",

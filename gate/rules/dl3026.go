@@ -19,7 +19,7 @@ var DL3026 = Rule{
 	Differences: "Off until `trusted-registries` (or hadolint's `trustedRegistries`) is configured; then it runs, as in " +
 		"hadolint, so findings carry hadolint's id (CG1002 makes the same check for `FROM` and also covers " +
 		"`COPY --from` images). `--only DL3026` or a severity override enables it without a list. Patterns take wildcards " +
-		"(`*.gcr.io`), as in CG1002; enabled without a list, only Docker Hub (`docker.io`) is trusted. Images without a registry are Docker Hub's; `docker.io`, `index.docker.io` and " +
+		"(`*.gcr.io` is one DNS label, `**.gcr.io` any depth), as in CG1002; enabled without a list, only Docker Hub (`docker.io`) is trusted. Images without a registry are Docker Hub's; `docker.io`, `index.docker.io` and " +
 		"`registry-1.docker.io` are one registry. The image is ARG-expanded first, stage references and `scratch` " +
 		"never fire, and a base that depends on an ARG without a known value is skipped.",
 	Equivalents:  Equivalents{Hadolint: []string{"DL3026"}},

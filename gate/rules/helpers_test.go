@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/crank-platform/terraform-provider-crank/gate/config"
@@ -50,5 +51,12 @@ func TestSharedHelpers(t *testing.T) {
 	}
 	if !registryTrusted([]string{"hub.docker.com"}, dockerfile.ParseImageRef("debian:12")) || registryTrusted([]string{"*.gcr.io"}, dockerfile.ParseImageRef("a.b.gcr.io/x")) {
 		t.Errorf("registryTrusted wrong")
+	}
+}
+
+func TestHelpURIPointsAtGeneratedReference(t *testing.T) {
+	// gendocs writes gate/docs/rules/<ID>.md (see GNUmakefile "docs").
+	if want := "/blob/main/gate/docs/rules/DL3008.md"; !strings.HasSuffix(HelpURI("DL3008"), want) {
+		t.Errorf("HelpURI = %s, want it to end in %s", HelpURI("DL3008"), want)
 	}
 }

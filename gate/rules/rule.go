@@ -83,8 +83,9 @@ func (r Rule) Info() findings.RuleInfo {
 	return findings.RuleInfo{ID: r.ID, Name: r.Name, Summary: r.Summary, Severity: r.Severity, HelpURI: HelpURI(r.ID), Engine: Engine, Equivalents: r.Equivalents}
 }
 
-// DocsBaseURL is where the rendered rule reference is published.
-const DocsBaseURL = "https://github.com/crank-platform/terraform-provider-crank/blob/main/docs/gate/rules/"
+// DocsBaseURL is where the rendered rule reference is published: the
+// directory gendocs writes by default (gate/docs/rules).
+const DocsBaseURL = "https://github.com/crank-platform/terraform-provider-crank/blob/main/gate/docs/rules/"
 
 // HelpURI is the doc page of a rule.
 func HelpURI(id string) string { return DocsBaseURL + id + ".md" }
