@@ -69,4 +69,3 @@ func isOwnStage(s *dockerfile.Stage, ref string) bool {
 	n, ok := dockerfile.StageIndex(ref)
 	return ok && n == s.Index
 }
-
