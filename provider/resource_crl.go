@@ -483,8 +483,11 @@ func (r *crlResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 	if !plan.inputsKnown(ctx) {
 		plan.Revocations = types.ListUnknown(crlRevocationType)
 		plan.RevokedSerials = types.ListUnknown(types.StringType)
-		if plan.Issuer.IsUnknown() {
-			plan.ID = types.StringUnknown()
+		plan.ID = types.StringUnknown()
+		if knownString(plan.Issuer) {
+			if cert, _, err := issuerCertificates(plan.Issuer.ValueString()); err == nil {
+				plan.ID = types.StringValue(pki.HexID(cert.SubjectKeyId))
+			}
 		}
 		planRegeneration(&plan, state)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)

@@ -560,3 +560,64 @@ next_update = "a week"`), `(?s)"a week" is not a valid duration`},
 	})
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccFactories, Steps: steps})
 }
+
+const crlIssuerChangeConfig = `
+resource "crank_ca" "a" {
+  subject = { common_name = "CRL Issuer A" }
+}
+resource "crank_ca" "b" {
+  subject = { common_name = "CRL Issuer B" }
+}
+resource "crank_crl" "ca" {
+  issuer  = crank_ca.%s.issuer
+  revoked = [{ serial = "4096" }]
+}
+`
+
+// TestAccCRLIssuerChange: pointing the CRL at another CA signs a new one in
+// place, under the new issuer, with the next number.
+func TestAccCRLIssuerChange(t *testing.T) {
+	requireAcc(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: fmt.Sprintf(crlIssuerChangeConfig, "a"),
+				Check:  resource.TestCheckResourceAttrPair("crank_crl.ca", "id", "crank_ca.a", "subject_key_id"),
+			},
+			{
+				Config: fmt.Sprintf(crlIssuerChangeConfig, "b"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("crank_crl.ca", plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttrPair("crank_crl.ca", "id", "crank_ca.b", "subject_key_id"),
+					resource.TestCheckResourceAttr("crank_crl.ca", "crl_number", "2"),
+					checkCRLSignedBy("crank_crl.ca", "crank_ca.b"),
+				),
+			},
+		},
+	})
+}
+
+func checkCRLSignedBy(crlAddr, caAddr string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		v, err := stateAttr(s, crlAddr, "crl_der_base64")
+		if err != nil {
+			return err
+		}
+		crl, err := parseCRLBase64(v)
+		if err != nil {
+			return err
+		}
+		caPEM, err := stateAttr(s, caAddr, "cert_pem")
+		if err != nil {
+			return err
+		}
+		ca, err := parseOne(caPEM)
+		if err != nil {
+			return err
+		}
+		return crl.CheckSignatureFrom(ca)
+	}
+}
