@@ -1,0 +1,194 @@
+// Command secrets-bench times `crank-gate secrets` against the gitleaks CLI
+// on the same tree and prints both side by side; the finding counts must
+// match (same rules, same engine), otherwise it exits 1.
+//
+//	go build -o /tmp/crank-gate ./gate/cmd/crank-gate
+//	go install github.com/zricethezav/gitleaks/v8@v8.30.1   # into GOBIN, e.g. /tmp/peers
+//	go run ./gate/bench/secrets -crank-gate /tmp/crank-gate -gitleaks /tmp/peers/gitleaks -tree DIR
+//
+// Without -tree it copies about 20 MB of Go source from the module cache
+// into a temp dir, so both tools see exactly the same files.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+func main() {
+	crank := flag.String("crank-gate", "crank-gate", "crank-gate binary")
+	gitleaks := flag.String("gitleaks", "gitleaks", "gitleaks v8.30.1 binary")
+	tree := flag.String("tree", "", "tree to scan (default: a ~20 MB copy of Go sources from the module cache)")
+	sizeMB := flag.Int("mb", 20, "size of the default tree in MB")
+	runs := flag.Int("runs", 3, "runs per tool; the median is reported")
+	flag.Parse()
+	if *tree == "" {
+		dir, err := os.MkdirTemp("", "secrets-bench-")
+		if err != nil {
+			fatal(err)
+		}
+		defer os.RemoveAll(dir)
+		n, files, err := copyGoSources(dir, int64(*sizeMB)<<20)
+		if err != nil {
+			fatal(err)
+		}
+		fmt.Printf("tree: %s (%d files, %.1f MB of Go source from the module cache)\n", dir, files, float64(n)/(1<<20))
+		*tree = dir
+	}
+	out, err := os.MkdirTemp("", "secrets-bench-out-")
+	if err != nil {
+		fatal(err)
+	}
+	defer os.RemoveAll(out)
+	type result struct {
+		name     string
+		times    []time.Duration
+		findings int
+	}
+	tools := []struct {
+		name string
+		cmd  func(report string) *exec.Cmd
+		read func(report string) (int, error)
+	}{
+		{"crank-gate secrets", func(r string) *exec.Cmd {
+			return exec.Command(*crank, "secrets", "--format", "json="+r, *tree)
+		}, countCrank},
+		{"gitleaks dir", func(r string) *exec.Cmd {
+			return exec.Command(*gitleaks, "dir", *tree, "--no-banner", "--log-level", "error", "-f", "json", "-r", r, "--exit-code", "0")
+		}, countGitleaks},
+	}
+	var results []result
+	for _, t := range tools {
+		res := result{name: t.name}
+		for i := 0; i < *runs; i++ {
+			report := filepath.Join(out, fmt.Sprintf("%d.json", i))
+			cmd := t.cmd(report)
+			cmd.Stderr = os.Stderr
+			start := time.Now()
+			err := cmd.Run()
+			el := time.Since(start)
+			if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 1 && strings.HasPrefix(t.name, "crank") {
+				err = nil // 1 means findings
+			}
+			if err != nil {
+				fatal(fmt.Errorf("%s: %w", t.name, err))
+			}
+			n, err := t.read(report)
+			if err != nil {
+				fatal(fmt.Errorf("%s report: %w", t.name, err))
+			}
+			res.findings = n
+			res.times = append(res.times, el)
+		}
+		results = append(results, res)
+	}
+	fmt.Printf("\n%-20s %10s %10s %12s %9s\n", "tool", "median", "min", "MB/s", "findings")
+	size := treeSize(*tree)
+	for _, r := range results {
+		sort.Slice(r.times, func(i, j int) bool { return r.times[i] < r.times[j] })
+		med := r.times[len(r.times)/2]
+		fmt.Printf("%-20s %10s %10s %12.1f %9d\n", r.name, med.Round(time.Millisecond), r.times[0].Round(time.Millisecond), float64(size)/(1<<20)/med.Seconds(), r.findings)
+	}
+	if results[0].findings != results[1].findings {
+		fmt.Printf("\nMISMATCH: crank-gate found %d, gitleaks %d\n", results[0].findings, results[1].findings)
+		os.Exit(1)
+	}
+	fmt.Println("\nfindings identical in count")
+}
+
+func countCrank(p string) (int, error) {
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return 0, err
+	}
+	var doc struct {
+		Findings []json.RawMessage `json:"findings"`
+	}
+	err = json.Unmarshal(data, &doc)
+	return len(doc.Findings), err
+}
+
+func countGitleaks(p string) (int, error) {
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return 0, err
+	}
+	var doc []json.RawMessage
+	err = json.Unmarshal(data, &doc)
+	return len(doc), err
+}
+
+func treeSize(dir string) int64 {
+	var n int64
+	_ = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if info, err := d.Info(); err == nil {
+				n += info.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+// copyGoSources copies *.go files from the module cache, in a stable order,
+// until limit bytes: a real-world tree with the odd test key in it.
+func copyGoSources(dst string, limit int64) (int64, int, error) {
+	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		return 0, 0, err
+	}
+	src := strings.TrimSpace(string(out))
+	var total int64
+	files := 0
+	stop := fmt.Errorf("enough")
+	err = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() {
+			if d.Name() == "cache" && filepath.Dir(p) == src {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(p, ".go") {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(target, data, 0o644); err != nil {
+			return err
+		}
+		total += int64(len(data))
+		files++
+		if total >= limit {
+			return stop
+		}
+		return nil
+	})
+	if err == stop {
+		err = nil
+	}
+	return total, files, err
+}
+
+func fatal(err error) {
+	fmt.Fprintln(os.Stderr, "secrets-bench:", err)
+	os.Exit(2)
+}
