@@ -197,3 +197,15 @@ func TestScanMissingPathIsAnError(t *testing.T) {
 		t.Fatal("want an error for a missing path")
 	}
 }
+
+func TestForImageRedactsToAHash(t *testing.T) {
+	cfg, err := secrets.LoadConfig("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pat := secretstest.GitHubPAT(9)
+	got := secrets.NewDetector(context.Background(), cfg).ForImage(context.Background()).ScanContent("app/.env", []byte("\nTOKEN="+pat+"\n"))
+	if len(got) != 1 || got[0].Line != 2 || strings.Contains(got[0].Redacted, pat[4:8]) || !strings.HasPrefix(got[0].Redacted, "sha256:") {
+		t.Fatalf("got %+v", got)
+	}
+}
