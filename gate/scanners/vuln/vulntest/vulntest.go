@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -230,4 +231,12 @@ func WriteOCI(t testing.TB, dir string, img v1.Image, tag string) {
 	if err := p.AppendImage(img, layout.WithAnnotations(map[string]string{"org.opencontainers.image.ref.name": tag})); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// PatchedDebianImage is DebianImage after an upgrade: openssl at the fixed
+// version, so only the no-fix and MEDIUM advisories remain.
+func PatchedDebianImage(t testing.TB) v1.Image {
+	t.Helper()
+	patched := strings.ReplaceAll(DpkgStatus, OpenSSLVulnerableVersion, OpenSSLFixedVersion)
+	return DebianImage(t, Layer(t, File{Path: "var/lib/dpkg/status", Body: patched}))
 }
