@@ -360,11 +360,16 @@ func (w Waiver) matches(f tagged) bool {
 			continue
 		}
 		cand = filepath.ToSlash(cand)
-		if cand == w.Target || strings.HasPrefix(cand, strings.TrimSuffix(w.Target, "/")+"/") {
-			return true
-		}
-		if ok, _ := path.Match(w.Target, cand); ok {
-			return true
+		for _, t := range []string{w.Target, w.resolved} {
+			if t == "" {
+				continue
+			}
+			if cand == t || strings.HasPrefix(cand, strings.TrimSuffix(t, "/")+"/") {
+				return true
+			}
+			if ok, _ := path.Match(t, cand); ok {
+				return true
+			}
 		}
 	}
 	return false
@@ -432,6 +437,9 @@ func expandDockerfiles(p *Policy) ([]string, error) {
 // package's hardened sources.
 func DefaultImageOpener(ctx context.Context, t ImageTarget) (v1.Image, func(), error) {
 	nop := func() {}
+	if t.Source != "" {
+		t.Ref = t.Source
+	}
 	switch {
 	case strings.HasPrefix(t.Ref, "oci:"):
 		dir, tag := strings.TrimPrefix(t.Ref, "oci:"), ""

@@ -53,6 +53,10 @@ type ImageTarget struct {
 	// (code scanning rejects results without a file location).
 	Dockerfile string `yaml:"dockerfile"`
 	Platform   string `yaml:"platform"`
+	// Source is Ref with a local path (oci:, docker-archive:) resolved
+	// against the policy's directory; Ref stays as written for messages,
+	// fingerprints and waivers, so they do not depend on the working directory.
+	Source string `yaml:"-"`
 }
 
 // UnmarshalYAML accepts a bare reference as shorthand for {ref: ...}.
@@ -103,6 +107,9 @@ type Waiver struct {
 	Reason  string
 	Expires time.Time
 	Line    int
+	// resolved is Target relative to the policy's directory, so a waiver
+	// written next to the policy matches when the gate runs elsewhere.
+	resolved string
 }
 
 type policyFile struct {
@@ -229,6 +236,12 @@ func ParsePolicy(data []byte, dir string) (*Policy, error) {
 		if strings.TrimSpace(im.Ref) == "" {
 			return nil, fmt.Errorf("targets.images[%d]: ref is empty: give an image reference such as oci:build/image or registry.example/app:1.2", i)
 		}
+		p.Targets.Images[i].Source = im.Ref
+		for _, tr := range []string{"oci:", "docker-archive:"} {
+			if rest, ok := strings.CutPrefix(im.Ref, tr); ok {
+				p.Targets.Images[i].Source = tr + resolve(dir, rest)
+			}
+		}
 	}
 	t := pf.Thresholds
 	var err error
@@ -274,7 +287,7 @@ func ParsePolicy(data []byte, dir string) (*Policy, error) {
 	}
 	lines := waiverLines(&root)
 	for i, w := range pf.Waivers {
-		wv := Waiver{ID: strings.TrimSpace(w.ID), Target: w.Target, Reason: strings.TrimSpace(w.Reason)}
+		wv := Waiver{ID: strings.TrimSpace(w.ID), Target: w.Target, Reason: strings.TrimSpace(w.Reason), resolved: filepath.ToSlash(resolve(dir, w.Target))}
 		if i < len(lines) {
 			wv.Line = lines[i]
 		}
