@@ -38,11 +38,12 @@ type Env struct {
 	Version          string
 }
 
-const usage = `crank-gate: a Dockerfile linter that understands the build.
+const usage = `crank-gate: the CI quality gate for Dockerfiles, images and source trees.
 
 Usage:
   crank-gate lint [flags] [PATH|DIR|-]...   lint Dockerfiles (default: the current directory)
   crank-gate rules [--format table|json|markdown]
+  crank-gate image [flags] REF               check a built image: user, base, secrets, files, CVEs
   crank-gate secrets [flags] [PATH]          find leaked credentials (--git for history)
   crank-gate check [--policy crank-gate.yaml] run the whole gate as one CI step
   crank-gate baseline [--policy FILE]        record current findings for check --new-only
@@ -65,6 +66,8 @@ func Main(ctx context.Context, args []string, env Env) int {
 		return runLint(ctx, args[1:], env)
 	case "rules":
 		return runRules(args[1:], env)
+	case "image":
+		return ImageCommand{}.Run(ctx, args[1:], env)
 	case "secrets":
 		return runSecrets(ctx, args[1:], env)
 	case "check":
@@ -290,6 +293,8 @@ func enabled(r rules.Rule) string {
 	switch {
 	case r.Builtin:
 		return "engine"
+	case r.OffByDefault && r.EnabledBy != nil:
+		return "when configured"
 	case r.OffByDefault:
 		return "off"
 	}

@@ -58,6 +58,7 @@ func (c ImageCommand) Run(ctx context.Context, args []string, env Env) int {
 	maxLayer := fs.String("max-layer-bytes", "8GiB", "abort when one layer decompresses to more than this")
 	maxFile := fs.String("max-file-bytes", "4MiB", "read at most this much of one file for content checks")
 	fs.IntVar(&lim.MaxEntries, "max-entries", lim.MaxEntries, "abort above this many filesystem entries")
+	eng := imageEngineFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprint(env.Stderr, imageUsage)
 		fs.PrintDefaults()
@@ -121,6 +122,14 @@ func (c ImageCommand) Run(ctx context.Context, args []string, env Env) int {
 			return fail("--build-arg %q: expected KEY=VALUE", kv)
 		}
 		bargs[k] = v
+	}
+	if c.Content == nil && c.Vuln == nil {
+		closeEngines, code, err := eng.open(ctx, &c, env)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "crank-gate image: %v\n", err)
+			return code
+		}
+		defer closeEngines()
 	}
 	opt := image.Options{Config: cfg, Policy: pol, Limits: lim, Content: c.Content, Vuln: c.Vuln}
 	if *progress {

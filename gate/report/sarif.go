@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/url"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 
@@ -137,16 +138,16 @@ func sarifRunFor(engine string, fs []findings.Finding, r *Report) sarifRun {
 	d := &run.Tool.Driver
 	d.Name = engine
 	d.Rules = []sarifRule{}
-	if engine == r.Tool.Name {
-		// The validator (SARIF2005) wants a numeric version; an unreleased
-		// build ("dev") becomes the semver pre-release 0.0.0-dev.
-		d.Version = strings.TrimPrefix(r.Tool.Version, "v")
-		if !isSemver(d.Version) {
-			d.Version = "0.0.0-" + prerelease(r.Tool.Version)
-		}
-		d.SemanticVersion = d.Version
-		d.InformationURI = r.Tool.InformationURI
+	// The validator (SARIF2005) wants every run's tool to say its version
+	// and where to read about it; an unreleased build ("dev") becomes the
+	// semver pre-release 0.0.0-dev.
+	tool := engineTool(engine, r)
+	d.Version = strings.TrimPrefix(tool.Version, "v")
+	if !isSemver(d.Version) {
+		d.Version = "0.0.0-" + prerelease(tool.Version)
 	}
+	d.SemanticVersion = d.Version
+	d.InformationURI = tool.InformationURI
 	index := map[string]int{}
 	addRule := func(ri findings.RuleInfo) int {
 		if i, ok := index[ri.ID]; ok {
@@ -261,4 +262,33 @@ func prerelease(v string) string {
 		return "dev"
 	}
 	return b.String()
+}
+
+// thirdPartyEngines maps the engines crank-gate embeds to their Go module
+// and home page; the version comes from the build, so it cannot drift from
+// go.mod.
+var thirdPartyEngines = map[string]struct{ module, uri string }{
+	"gitleaks": {"github.com/zricethezav/gitleaks/v8", "https://github.com/gitleaks/gitleaks"},
+	"trivy":    {"github.com/aquasecurity/trivy", "https://trivy.dev"},
+}
+
+// engineTool describes the tool behind one SARIF run: crank-gate's own
+// engines share the report's tool version, embedded engines report theirs.
+func engineTool(engine string, r *Report) Tool {
+	tp, ok := thirdPartyEngines[engine]
+	if !ok {
+		return Tool{Name: engine, Version: r.Tool.Version, InformationURI: r.Tool.InformationURI}
+	}
+	version := "unknown"
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, dep := range info.Deps {
+			if dep.Path == tp.module {
+				version = dep.Version
+				if dep.Replace != nil {
+					version = dep.Replace.Version
+				}
+			}
+		}
+	}
+	return Tool{Name: engine, Version: version, InformationURI: tp.uri}
 }

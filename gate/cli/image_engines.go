@@ -1,0 +1,71 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/crank-platform/terraform-provider-crank/gate/check"
+	"github.com/crank-platform/terraform-provider-crank/gate/scanners/vuln"
+	"github.com/crank-platform/terraform-provider-crank/gate/secrets"
+)
+
+// imageEngines holds the flags of the engines "crank-gate image" shares its
+// single read with: gitleaks for file contents, ENV, labels and history, and
+// Trivy for vulnerabilities.
+type imageEngines struct {
+	noVulns     *bool
+	dbDir       *string
+	maxDBAge    *time.Duration
+	severity    *string
+	fixableOnly *bool
+	gitleaks    *string
+}
+
+func imageEngineFlags(fs *flag.FlagSet) *imageEngines {
+	return &imageEngines{
+		noVulns:     fs.Bool("no-vulns", false, "skip the vulnerability scan (no DB needed)"),
+		dbDir:       fs.String("db-dir", "", "Trivy DB directory (holding trivy.db) or cache dir (default $TRIVY_CACHE_DIR, else Trivy's cache dir); never downloaded"),
+		maxDBAge:    fs.Duration("max-db-age", 0, "fail with exit 3 when the DB is older than this (e.g. 72h; 0 accepts any age)"),
+		severity:    fs.String("severity", "LOW", "lowest CVE severity reported: UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL"),
+		fixableOnly: fs.Bool("fixable-only", false, "report only vulnerabilities with a fixed version"),
+		gitleaks:    fs.String("gitleaks-config", "", "gitleaks TOML config for secret detection (default: gitleaks' built-in rules)"),
+	}
+}
+
+// open builds the engines into c and returns what releases them. The exit
+// code is ExitDB when the vulnerability DB is missing or stale.
+func (e *imageEngines) open(ctx context.Context, c *ImageCommand, env Env) (func(), int, error) {
+	cfg, err := secrets.LoadConfig(*e.gitleaks)
+	if err != nil {
+		return nil, ExitError, fmt.Errorf("--gitleaks-config: %w", err)
+	}
+	c.Content = secrets.NewDetector(ctx, cfg).ForImage(ctx)
+	if *e.noVulns {
+		return func() {}, ExitPass, nil
+	}
+	sev, err := vuln.ParseSeverity(*e.severity)
+	if err != nil {
+		return nil, ExitError, fmt.Errorf("--severity: %w", err)
+	}
+	opener := vulnOpener(env)
+	if opener == nil {
+		return nil, ExitError, errors.New("this build has no vulnerability scanning (build with GOEXPERIMENT=jsonv2, as `make build` does), or pass --no-vulns")
+	}
+	dir := *e.dbDir
+	if dir == "" {
+		dir = vuln.DefaultCacheDir(env.Getenv)
+	}
+	scanner, closeScanner, err := opener(check.VulnDB{Dir: dir, MaxAge: *e.maxDBAge, Offline: true})
+	if err != nil {
+		code := ExitError
+		if errors.Is(err, vuln.ErrDB) {
+			code = ExitDB
+		}
+		return nil, code, fmt.Errorf("%w (pass --no-vulns to check the image without CVEs)", err)
+	}
+	c.Vuln = vuln.ImageScanner{Scanner: scanner, Filter: vuln.Filter{MinSeverity: sev, FixableOnly: *e.fixableOnly}}
+	return func() { _ = closeScanner() }, ExitPass, nil
+}

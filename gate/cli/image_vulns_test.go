@@ -1,0 +1,51 @@
+//go:build goexperiment.jsonv2
+
+package cli
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/crank-platform/terraform-provider-crank/gate/scanners/vuln/vulntest"
+)
+
+// TestImageCommandVulns runs "crank-gate image" with every engine: the
+// fixture CVEs come through the same single read as the image checks, and a
+// missing or stale DB is exit 3, never a silent pass.
+func TestImageCommandVulns(t *testing.T) {
+	dir := t.TempDir()
+	vulntest.WriteOCI(t, filepath.Join(dir, "debian"), vulntest.DebianImage(t), "v1")
+	cache := filepath.Join(dir, "cache")
+	vulntest.WriteDB(t, cache, time.Now())
+	run := func(args ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		code := ImageCommand{}.Run(context.Background(), args, Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, Version: "1.2.3"})
+		return code, out.String(), errb.String()
+	}
+	ref := "oci:" + filepath.Join(dir, "debian") + ":v1"
+
+	code, out, errs := run("--db-dir", cache, "--format", "json", "--fail-on", "error", ref)
+	if code != ExitFindings {
+		t.Fatalf("exit %d, want %d\n%s", code, ExitFindings, errs)
+	}
+	for _, id := range []string{vulntest.OpenSSLFixed, vulntest.OpenSSLNoFix, "CGI1002"} {
+		if !strings.Contains(out, id) {
+			t.Errorf("report lacks %s:\n%s", id, out)
+		}
+	}
+	if _, out, _ := run("--db-dir", cache, "--fixable-only", "--format", "json", ref); strings.Contains(out, vulntest.OpenSSLNoFix) {
+		t.Errorf("--fixable-only kept a CVE without a fix")
+	}
+	if code, _, errs := run("--db-dir", filepath.Join(dir, "nowhere"), ref); code != ExitDB || !strings.Contains(errs, "--no-vulns") {
+		t.Errorf("missing DB: exit %d, want %d with a hint\n%s", code, ExitDB, errs)
+	}
+	stale := filepath.Join(dir, "stale")
+	vulntest.WriteDB(t, stale, time.Now().Add(-30*24*time.Hour))
+	if code, _, errs := run("--db-dir", stale, "--max-db-age", "72h", ref); code != ExitDB {
+		t.Errorf("stale DB: exit %d, want %d\n%s", code, ExitDB, errs)
+	}
+}
