@@ -52,8 +52,20 @@ type VulnOpener func(db VulnDB) (vuln.Scanner, func() error, error)
 // ImageOpener resolves a reference to an image; release frees what it spooled.
 type ImageOpener func(ctx context.Context, t ImageTarget) (img v1.Image, release func(), err error)
 
-// ImageChecker runs image configuration and filesystem checks; nil skips them.
-type ImageChecker func(ctx context.Context, img v1.Image, t ImageTarget) ([]findings.Finding, []findings.RuleInfo, error)
+// ImageChecker runs image configuration and filesystem checks (secrets in
+// files, ENV, labels and history included) on the image ImageOpener
+// returned; nil skips them. t.Dockerfile is resolved against the policy's
+// directory; cfg is the policy's lint config (severity overrides, ignores).
+type ImageChecker func(ctx context.Context, img v1.Image, t ImageTarget, cfg *config.Config) (ImageCheck, error)
+
+// ImageCheck is what an ImageChecker found. Findings without a Path get
+// the image's location (its Dockerfile, else the policy file).
+type ImageCheck struct {
+	Findings []findings.Finding
+	Rules    []findings.RuleInfo
+	// Suppressed counts findings silenced by the lint config.
+	Suppressed int
+}
 
 // Options configure one gate run.
 type Options struct {
@@ -61,11 +73,11 @@ type Options struct {
 	// NewOnly drops findings whose fingerprint is in the baseline.
 	NewOnly bool
 	// Vuln and the image hooks; see their types.
-	Vuln        VulnOpener
-	OpenImage   ImageOpener
-	CheckImage  ImageChecker
-	Now         func() time.Time
-	Progress    func(format string, args ...any)
+	Vuln       VulnOpener
+	OpenImage  ImageOpener
+	CheckImage ImageChecker
+	Now        func() time.Time
+	Progress   func(format string, args ...any)
 	// VulnDB overrides the policy's DB settings field by field (CLI flags).
 	VulnDBOverride *VulnDB
 }
@@ -144,12 +156,14 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(dfs) > 0 {
-		progress("linting %d Dockerfile(s)", len(dfs))
-		cfg, _, err := config.Load(p.LintConfig, p.Dir)
-		if err != nil {
+	var cfg *config.Config
+	if len(dfs) > 0 || (len(p.Targets.Images) > 0 && opt.CheckImage != nil) {
+		if cfg, _, err = config.Load(p.LintConfig, p.Dir); err != nil {
 			return nil, inputErr("lint config: %v", err)
 		}
+	}
+	if len(dfs) > 0 {
+		progress("linting %d Dockerfile(s)", len(dfs))
 		inputs := make([]lint.Input, 0, len(dfs))
 		for _, f := range dfs {
 			data, err := os.ReadFile(f)
@@ -233,13 +247,22 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 			}
 			loc := imageLocation(p, t)
 			if opt.CheckImage != nil {
-				fs, rs, err := opt.CheckImage(ctx, img, t)
+				progress("checking image %s (configuration, layers, secrets)", t.Ref)
+				rt := t
+				if rt.Dockerfile != "" {
+					rt.Dockerfile = resolve(p.Dir, rt.Dockerfile)
+				}
+				ic, err := opt.CheckImage(ctx, img, rt, cfg)
 				if err != nil {
 					release()
+					if ctx.Err() != nil {
+						return nil, ctx.Err()
+					}
 					return nil, inputErr("image %s: %v", t.Ref, err)
 				}
-				addRules(rs)
-				for _, f := range fs {
+				addRules(ic.Rules)
+				res.Suppressed += ic.Suppressed
+				for _, f := range ic.Findings {
 					if f.Path == "" {
 						f.Path = loc
 					}
