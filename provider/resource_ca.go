@@ -429,15 +429,10 @@ func setCAOutputs(m *caModel, iss *pki.Issuer, handle string) {
 	m.Issuer = types.StringValue(handle)
 }
 
-// Read has nothing remote to refresh: the CA lives entirely in state.
-func (r *caResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var m caModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
+// Read has nothing remote to refresh: the CA lives entirely in state. The framework hands the
+// prior state back unchanged when Read sets nothing, which keeps refreshes of
+// large configurations cheap.
+func (r *caResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
 
 // Update only moves the key: into a file (key_storage "state" -> "file") or
 // to a new key_file path. Every other input forces replacement.

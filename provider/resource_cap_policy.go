@@ -525,15 +525,10 @@ func (r *capPolicyResource) Create(ctx context.Context, req resource.CreateReque
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// Read has nothing remote to refresh: the bundle is derived from state.
-func (r *capPolicyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var m capPolicyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
+// Read has nothing remote to refresh: the bundle is derived from state. The framework hands the
+// prior state back unchanged when Read sets nothing, which keeps refreshes of
+// large configurations cheap.
+func (r *capPolicyResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
 
 func (r *capPolicyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var m capPolicyModel

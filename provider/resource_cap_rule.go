@@ -189,15 +189,10 @@ func (r *capRuleResource) Create(ctx context.Context, req resource.CreateRequest
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// Read has nothing remote to refresh: the rule lives in state only.
-func (r *capRuleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var m capRuleModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
+// Read has nothing remote to refresh: the rule lives in state only. The framework hands the
+// prior state back unchanged when Read sets nothing, which keeps refreshes of
+// large configurations cheap.
+func (r *capRuleResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
 
 func (r *capRuleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var m capRuleModel

@@ -133,15 +133,10 @@ func (r *capabilityResource) Create(ctx context.Context, req resource.CreateRequ
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// Read has nothing remote to refresh: the capability lives in state only.
-func (r *capabilityResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var m capabilityModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
+// Read has nothing remote to refresh: the capability lives in state only. The framework hands the
+// prior state back unchanged when Read sets nothing, which keeps refreshes of
+// large configurations cheap.
+func (r *capabilityResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
 
 func (r *capabilityResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var m capabilityModel
