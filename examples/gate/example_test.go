@@ -3,7 +3,9 @@ package gateexample_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -11,6 +13,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
 
 	"github.com/crank-platform/terraform-provider-crank/gate/cli"
 	"github.com/crank-platform/terraform-provider-crank/gate/scanners/vuln/vulntest"
@@ -58,11 +63,32 @@ func workspace(t *testing.T, plantSecret, vulnerableImage bool, dbBuilt time.Tim
 	if !vulnerableImage {
 		img = vulntest.PatchedDebianImage(t)
 	}
-	vulntest.WriteOCI(t, filepath.Join(dst, "build/image"), img, "latest")
+	vulntest.WriteOCI(t, filepath.Join(dst, "build/image"), asBuiltFromDockerfile(t, img), "latest")
 	if !dbBuilt.IsZero() {
 		vulntest.WriteDB(t, filepath.Join(dst, "build/trivy-cache"), dbBuilt)
 	}
 	return dst
+}
+
+// asBuiltFromDockerfile gives the fixture image what building this
+// directory's Dockerfile records: its HEALTHCHECK, and the base image it
+// resolved (name and digest) as the OCI base annotations BuildKit writes.
+func asBuiltFromDockerfile(t *testing.T, img v1.Image) v1.Image {
+	t.Helper()
+	cf, err := img.ConfigFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cf = cf.DeepCopy()
+	cf.Config.Healthcheck = &v1.HealthConfig{Test: []string{"CMD", "/app", "-healthcheck"}, Interval: 30 * time.Second}
+	if img, err = mutate.ConfigFile(img, cf); err != nil {
+		t.Fatal(err)
+	}
+	const base = "gcr.io/distroless/static-debian12:nonroot"
+	return mutate.Annotations(img, map[string]string{
+		"org.opencontainers.image.base.name":   base,
+		"org.opencontainers.image.base.digest": fmt.Sprintf("sha256:%x", sha256.Sum256([]byte(base))),
+	}).(v1.Image)
 }
 
 func gate(t *testing.T, dir string, args ...string) (int, string, string) {
@@ -140,8 +166,8 @@ func TestCheckFailsOnSecretAndFixableCVE(t *testing.T) {
 	for _, r := range log.Runs {
 		engines = append(engines, r.Tool.Driver.Name)
 	}
-	if strings.Join(engines, ",") != "crank-gate,gitleaks,trivy" {
-		t.Errorf("SARIF runs %v, want one per engine: crank-gate, gitleaks, trivy", engines)
+	if strings.Join(engines, ",") != "crank-gate,crank-gate-image,gitleaks,trivy" {
+		t.Errorf("SARIF runs %v, want one per engine: crank-gate, crank-gate-image, gitleaks, trivy", engines)
 	}
 	validateSARIF(t, sarif)
 }
