@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/crank-platform/terraform-provider-crank/gate/check"
+	"github.com/crank-platform/terraform-provider-crank/gate/image"
 	"github.com/crank-platform/terraform-provider-crank/gate/scanners/vuln"
 	"github.com/crank-platform/terraform-provider-crank/gate/secrets"
 )
@@ -38,11 +39,11 @@ func imageEngineFlags(fs *flag.FlagSet) *imageEngines {
 // open builds the engines into c and returns what releases them. The exit
 // code is ExitDB when the vulnerability DB is missing or stale.
 func (e *imageEngines) open(ctx context.Context, c *ImageCommand, env Env) (func(), int, error) {
-	cfg, err := secrets.LoadConfig(*e.gitleaks)
+	content, err := e.contentScanner(ctx)
 	if err != nil {
-		return nil, ExitError, fmt.Errorf("--gitleaks-config: %w", err)
+		return nil, ExitError, err
 	}
-	c.Content = secrets.NewDetector(ctx, cfg).ForImage(ctx)
+	c.Content = content
 	if *e.noVulns {
 		return func() {}, ExitPass, nil
 	}
@@ -68,4 +69,40 @@ func (e *imageEngines) open(ctx context.Context, c *ImageCommand, env Env) (func
 	}
 	c.Vuln = vuln.ImageScanner{Scanner: scanner, Filter: vuln.Filter{MinSeverity: sev, FixableOnly: *e.fixableOnly}}
 	return func() { _ = closeScanner() }, ExitPass, nil
+}
+
+// contentScanner builds the gitleaks detector. A user's config is loaded
+// before anything else so its errors stop the run at once; the built-in
+// rules cannot fail to load, so they compile in the background (about 50 ms
+// of regular expressions) while the image is opened and its first layers
+// are read, and the first file to scan waits for them.
+func (e *imageEngines) contentScanner(ctx context.Context) (image.ContentScanner, error) {
+	if *e.gitleaks != "" {
+		cfg, err := secrets.LoadConfig(*e.gitleaks)
+		if err != nil {
+			return nil, fmt.Errorf("--gitleaks-config: %w", err)
+		}
+		return secrets.NewDetector(ctx, cfg).ForImage(ctx), nil
+	}
+	l := &lazyContent{ready: make(chan struct{})}
+	go func() {
+		defer close(l.ready)
+		cfg, err := secrets.LoadConfig("")
+		if err != nil {
+			panic("crank-gate: gitleaks' built-in rules do not load: " + err.Error())
+		}
+		l.scanner = secrets.NewDetector(ctx, cfg).ForImage(ctx)
+	}()
+	return l, nil
+}
+
+// lazyContent is a ContentScanner whose detector is still being built.
+type lazyContent struct {
+	ready   chan struct{}
+	scanner image.ContentScanner
+}
+
+func (l *lazyContent) ScanContent(path string, content []byte) []image.Secret {
+	<-l.ready
+	return l.scanner.ScanContent(path, content)
 }

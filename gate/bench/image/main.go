@@ -45,6 +45,7 @@ func main() {
 	cg := flag.String("crank-gate", "", "crank-gate binary (GOEXPERIMENT=jsonv2 build)")
 	trivy := flag.String("trivy", "", "trivy binary (v0.74.0)")
 	runs := flag.Int("runs", 5, "timed runs per tool (after one warm-up run each)")
+	keep := flag.Bool("keep", false, "keep the generated OCI layout and DB fixture (for profiling)")
 	flag.Parse()
 	log.SetFlags(0)
 	if *cg == "" || *trivy == "" || *runs < 1 {
@@ -59,7 +60,11 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer os.RemoveAll(root)
+	if *keep {
+		fmt.Printf("fixtures kept in %s\n", root)
+	} else {
+		defer os.RemoveAll(root)
+	}
 	t := tb{root: root}
 	oci := filepath.Join(root, "oci")
 	imagetest.WriteOCI(t, oci, imagetest.VulnerableDebian(t), "v1")
