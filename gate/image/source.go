@@ -17,6 +17,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/cache"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
@@ -330,7 +331,7 @@ func openRemote(ctx context.Context, ref string, plat *v1.Platform, opt SourceOp
 		if err != nil {
 			return nil, registryError(ref, reg, err)
 		}
-		return src, nil
+		return readOnce(src, opt)
 	}
 	if desc.MediaType != types.DockerManifestSchema2 && desc.MediaType != types.OCIManifestSchema1 {
 		return nil, fmt.Errorf("%s is a %s, which the gate cannot scan (expected an image manifest or index)", ref, desc.MediaType)
@@ -339,7 +340,27 @@ func openRemote(ctx context.Context, ref string, plat *v1.Platform, opt SourceOp
 	if err != nil {
 		return nil, registryError(ref, reg, err)
 	}
-	return &Source{Image: img, Annotations: desc.Annotations}, nil
+	return readOnce(&Source{Image: img, Annotations: desc.Annotations}, opt)
+}
+
+// readOnce keeps each layer of a registry image, as it is first fetched, in
+// a private temporary directory, so the engines that read the image after
+// the checks' pass (Trivy) read it from disk instead of downloading it
+// again. The blobs are stored compressed and removed by Close.
+func readOnce(src *Source, opt SourceOptions) (*Source, error) {
+	dir, err := os.MkdirTemp(opt.TempDir, "crank-gate-layers-")
+	if err != nil {
+		return nil, fmt.Errorf("creating a private directory for layers: %w", err)
+	}
+	src.Image = cache.Image(src.Image, cache.NewFilesystemCache(dir))
+	previous := src.cleanup
+	src.cleanup = func() {
+		if previous != nil {
+			previous()
+		}
+		_ = os.RemoveAll(dir)
+	}
+	return src, nil
 }
 
 // registryTransport verifies TLS (system roots plus --ca-file) and
