@@ -3,7 +3,11 @@
 // "trivy image --scanners vuln,secret" on the same OCI layout and the same
 // offline Trivy DB fixture, and prints both side by side.
 //
-//	GOEXPERIMENT=jsonv2 go run ./gate/bench/image -crank-gate /tmp/cg -trivy bin/peers/trivy -runs 5
+//	GOEXPERIMENT=jsonv2 go run ./gate/bench/image -crank-gate /tmp/cg -trivy bin/peers/trivy -runs 5 [-app-mb 20]
+//
+// Trivy caches layer analysis in --cache-dir, so after the warm-up it
+// re-analyses nothing; -app-mb adds an application layer whose contents
+// every secret scanner must read.
 package main
 
 import (
@@ -12,13 +16,18 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"log"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 	"time"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
 
 	"github.com/crank-platform/terraform-provider-crank/gate/image/imagetest"
 	"github.com/crank-platform/terraform-provider-crank/gate/scanners/vuln/vulntest"
@@ -46,6 +55,7 @@ func main() {
 	trivy := flag.String("trivy", "", "trivy binary (v0.74.0)")
 	runs := flag.Int("runs", 5, "timed runs per tool (after one warm-up run each)")
 	keep := flag.Bool("keep", false, "keep the generated OCI layout and DB fixture (for profiling)")
+	appMB := flag.Int("app-mb", 0, "add a layer with about this many MB of Go source from the module cache, like an application layer (0: the bare fixture)")
 	flag.Parse()
 	log.SetFlags(0)
 	if *cg == "" || *trivy == "" || *runs < 1 {
@@ -67,7 +77,15 @@ func main() {
 	}
 	t := tb{root: root}
 	oci := filepath.Join(root, "oci")
-	imagetest.WriteOCI(t, oci, imagetest.VulnerableDebian(t), "v1")
+	img := imagetest.VulnerableDebian(t)
+	if *appMB > 0 {
+		app, n := appLayer(t, *appMB)
+		if img, err = mutate.AppendLayers(img, app); err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("application layer: %d files, %.1f MB\n", n, float64(*appMB))
+	}
+	imagetest.WriteOCI(t, oci, img, "v1")
 	cache := filepath.Join(root, "trivy-cache")
 	vulntest.WriteDB(t, cache, time.Now())
 
@@ -111,6 +129,35 @@ func main() {
 		sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
 		fmt.Printf("%-44s %10s %10s %10s %9d\n", tool.name, ms(times[len(times)/2]), ms(times[0]), ms(times[len(times)-1]), n)
 	}
+}
+
+// appLayer copies Go sources from the module cache into one layer under
+// /app, the way an application image carries its code.
+func appLayer(t tb, mb int) (v1.Layer, int) {
+	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		log.Fatal(err)
+	}
+	root := filepath.Join(strings.TrimSpace(string(out)), "github.com")
+	var files []imagetest.File
+	total, limit := 0, mb<<20
+	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || total >= limit {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".go") {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, p)
+		files = append(files, imagetest.File{Path: "app/src/" + rel, Body: string(b)})
+		total += len(b)
+		return nil
+	})
+	return imagetest.Layer(t, files...), len(files)
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.0fms", float64(d)/float64(time.Millisecond)) }
