@@ -1,23 +1,20 @@
 package provider
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/crank-platform/terraform-provider-crank/examples/worker/workertest"
 )
 
 // capE2EConfig issues the hierarchy and billing's policy with the provider.
@@ -181,10 +178,7 @@ func writeStateFiles(s *terraform.State, addr, name string, write func(name, con
 // provider, runs examples/worker on them and calls it with the real curl.
 func TestAccCapEndToEnd(t *testing.T) {
 	requireAcc(t)
-	curlPath, err := exec.LookPath("curl")
-	if err != nil {
-		t.Fatal("curl is required for the CAP end-to-end test and was not found on PATH; install the Debian package curl (apt-get install curl)")
-	}
+	workertest.RequireTool(t, "curl")
 	dir := t.TempDir()
 	var digest string
 	resource.Test(t, resource.TestCase{
@@ -195,34 +189,37 @@ func TestAccCapEndToEnd(t *testing.T) {
 		return
 	}
 
-	worker := startCapWorker(t, dir)
-	base := "https://" + worker.addr
-	call := func(t *testing.T, cert, method, path string) capCurlResult {
+	worker := workertest.Start(t, "-listen", "127.0.0.1:0",
+		"-cert", filepath.Join(dir, "billing.pem"), "-key", filepath.Join(dir, "billing.key"),
+		"-ca", filepath.Join(dir, "trust.pem"), "-bundle", filepath.Join(dir, "bundle.json"),
+		"-reload-interval", "1h") // reloads come from SIGHUP only, so the test controls them
+	base := "https://" + worker.Addr
+	call := func(t *testing.T, cert, method, path string) workertest.CurlResult {
 		t.Helper()
-		return capCurl(t, curlPath, dir, cert, method, base+path)
+		return workertest.Curl(t, dir, filepath.Join(dir, "root.pem"), cert, method, base+path)
 	}
-	expectDenial := func(t *testing.T, r capCurlResult, status, reason string, ruleIDs []string) {
+	expectDenial := func(t *testing.T, r workertest.CurlResult, status, reason string, ruleIDs []string) {
 		t.Helper()
-		if r.exitCode != 0 || r.status != status {
-			t.Fatalf("curl exit %d, HTTP %s (%s), want HTTP %s; body %s", r.exitCode, r.status, r.stderr, status, r.body)
+		if r.ExitCode != 0 || r.Status != status {
+			t.Fatalf("curl exit %d, HTTP %s (%s), want HTTP %s; body %s", r.ExitCode, r.Status, r.Stderr, status, r.Body)
 		}
 		var body struct {
 			Error, Decision, Reason string
 			RuleIDs                 []string `json:"rule_ids"`
 			Digest                  string   `json:"bundle_digest"`
 		}
-		if err := json.Unmarshal(r.body, &body); err != nil {
-			t.Fatalf("denial body is not JSON: %q", r.body)
+		if err := json.Unmarshal(r.Body, &body); err != nil {
+			t.Fatalf("denial body is not JSON: %q", r.Body)
 		}
 		if body.Decision != "deny" || body.Reason != reason || !slices.Equal(body.RuleIDs, ruleIDs) || body.Digest != digest || body.Error == "" {
-			t.Fatalf("denial body %s, want reason %s, rule_ids %v, digest %s", r.body, reason, ruleIDs, digest)
+			t.Fatalf("denial body %s, want reason %s, rule_ids %v, digest %s", r.Body, reason, ruleIDs, digest)
 		}
 	}
 
 	t.Run("allowed caller gets 200", func(t *testing.T) {
 		r := call(t, "worker", "GET", "/v1/invoices/42")
-		if r.exitCode != 0 || r.status != "200" || !strings.Contains(string(r.body), "spiffe://example.org/worker") {
-			t.Fatalf("curl exit %d, HTTP %s, body %s, stderr %s", r.exitCode, r.status, r.body, r.stderr)
+		if r.ExitCode != 0 || r.Status != "200" || !strings.Contains(string(r.Body), "spiffe://example.org/worker") {
+			t.Fatalf("curl exit %d, HTTP %s, body %s, stderr %s", r.ExitCode, r.Status, r.Body, r.Stderr)
 		}
 	})
 	t.Run("denied caller gets 403 with reason and rule ID", func(t *testing.T) {
@@ -233,154 +230,35 @@ func TestAccCapEndToEnd(t *testing.T) {
 	})
 	t.Run("caller over its rate gets 429", func(t *testing.T) {
 		for i := range 2 {
-			if r := call(t, "api-gateway", "GET", "/v1/invoices/7"); r.status != "200" {
-				t.Fatalf("request %d within the burst: HTTP %s, body %s", i+1, r.status, r.body)
+			if r := call(t, "api-gateway", "GET", "/v1/invoices/7"); r.Status != "200" {
+				t.Fatalf("request %d within the burst: HTTP %s, body %s", i+1, r.Status, r.Body)
 			}
 		}
 		r := call(t, "api-gateway", "GET", "/v1/invoices/7")
 		expectDenial(t, r, "429", "rate_limited", []string{"gateway-read"})
-		if !regexp.MustCompile(`(?im)^retry-after: \d+`).MatchString(r.headers) {
-			t.Fatalf("429 without Retry-After; headers:\n%s", r.headers)
+		if !regexp.MustCompile(`(?im)^retry-after: \d+`).MatchString(r.Headers) {
+			t.Fatalf("429 without Retry-After; headers:\n%s", r.Headers)
 		}
 	})
 	t.Run("no client certificate is refused in the handshake", func(t *testing.T) {
-		if r := call(t, "", "GET", "/v1/invoices/42"); r.exitCode == 0 || r.status != "000" {
-			t.Fatalf("curl without a client certificate: exit %d, HTTP %s; want a TLS failure", r.exitCode, r.status)
+		if r := call(t, "", "GET", "/v1/invoices/42"); r.ExitCode == 0 || r.Status != "000" {
+			t.Fatalf("curl without a client certificate: exit %d, HTTP %s; want a TLS failure", r.ExitCode, r.Status)
 		}
 	})
 	t.Run("certificate from another CA is refused in the handshake", func(t *testing.T) {
-		if r := call(t, "forged-gateway", "GET", "/v1/invoices/42"); r.exitCode == 0 || r.status != "000" {
-			t.Fatalf("curl with a certificate of another CA: exit %d, HTTP %s; want a TLS failure", r.exitCode, r.status)
+		if r := call(t, "forged-gateway", "GET", "/v1/invoices/42"); r.ExitCode == 0 || r.Status != "000" {
+			t.Fatalf("curl with a certificate of another CA: exit %d, HTTP %s; want a TLS failure", r.ExitCode, r.Status)
 		}
 	})
 	t.Run("invalid bundle keeps the last good one", func(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, "bundle.json"), []byte(`{"schema":"crank.cap.bundle/v1","service":"billing","surprise":true}`), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if err := worker.cmd.Process.Signal(syscall.SIGHUP); err != nil {
-			t.Fatal(err)
-		}
-		worker.waitForLog(t, "cap bundle reload failed")
-		if r := call(t, "worker", "GET", "/v1/invoices/42"); r.status != "200" {
-			t.Fatalf("the worker must keep serving with the old bundle: HTTP %s, body %s", r.status, r.body)
+		worker.Signal(t, syscall.SIGHUP)
+		worker.WaitForLog(t, "cap bundle reload failed")
+		if r := call(t, "worker", "GET", "/v1/invoices/42"); r.Status != "200" {
+			t.Fatalf("the worker must keep serving with the old bundle: HTTP %s, body %s", r.Status, r.Body)
 		}
 		expectDenial(t, call(t, "worker", "POST", "/v1/invoices"), "403", "matched_deny", []string{"worker-never-creates"})
 	})
-}
-
-// capWorker is examples/worker running as a child process, with its log.
-type capWorker struct {
-	cmd   *exec.Cmd
-	addr  string
-	mu    sync.Mutex
-	lines []string
-	added chan struct{}
-}
-
-func startCapWorker(t *testing.T, dir string) *capWorker {
-	t.Helper()
-	binary := filepath.Join(t.TempDir(), "worker")
-	build := exec.Command("go", "build", "-o", binary, "./examples/worker")
-	build.Dir = ".."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./examples/worker: %v\n%s", err, out)
-	}
-	cmd := exec.Command(binary, "-listen", "127.0.0.1:0",
-		"-cert", filepath.Join(dir, "billing.pem"), "-key", filepath.Join(dir, "billing.key"),
-		"-ca", filepath.Join(dir, "trust.pem"), "-bundle", filepath.Join(dir, "bundle.json"),
-		"-reload-interval", "1h") // reloads come from SIGHUP only, so the test controls them
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	w := &capWorker{cmd: cmd, added: make(chan struct{}, 1)}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		_ = cmd.Wait()
-		if t.Failed() {
-			t.Logf("worker log:\n%s", strings.Join(w.snapshot(), "\n"))
-		}
-	})
-	go func() {
-		scanner := bufio.NewScanner(stderr)
-		for scanner.Scan() {
-			w.mu.Lock()
-			w.lines = append(w.lines, scanner.Text())
-			w.mu.Unlock()
-			select {
-			case w.added <- struct{}{}:
-			default:
-			}
-		}
-	}()
-	line := w.waitForLog(t, "worker listening")
-	var entry struct{ Addr string }
-	if err := json.Unmarshal([]byte(line), &entry); err != nil || entry.Addr == "" {
-		t.Fatalf("cannot read the listen address from %q: %v", line, err)
-	}
-	w.addr = entry.Addr
-	return w
-}
-
-func (w *capWorker) snapshot() []string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return slices.Clone(w.lines)
-}
-
-// waitForLog waits for a log event; the deadline only guards against a
-// hung worker, it does not pace the test.
-func (w *capWorker) waitForLog(t *testing.T, message string) string {
-	t.Helper()
-	deadline := time.After(30 * time.Second)
-	for {
-		for _, line := range w.snapshot() {
-			if strings.Contains(line, `"msg":"`+message) {
-				return line
-			}
-		}
-		select {
-		case <-w.added:
-		case <-deadline:
-			t.Fatalf("worker did not log %q; log so far:\n%s", message, strings.Join(w.snapshot(), "\n"))
-		}
-	}
-}
-
-type capCurlResult struct {
-	exitCode int
-	status   string
-	headers  string
-	body     []byte
-	stderr   string
-}
-
-// capCurl runs the real curl; cert "" sends no client certificate.
-func capCurl(t *testing.T, curlPath, dir, cert, method, url string) capCurlResult {
-	t.Helper()
-	bodyFile, headerFile := filepath.Join(dir, "body.out"), filepath.Join(dir, "headers.out")
-	_ = os.Remove(bodyFile)
-	_ = os.Remove(headerFile)
-	args := []string{"-sS", "--max-time", "20", "--cacert", filepath.Join(dir, "root.pem"), "-X", method, "-o", bodyFile, "-D", headerFile, "-w", "%{http_code}"}
-	if cert != "" {
-		args = append(args, "--cert", filepath.Join(dir, cert+".pem"), "--key", filepath.Join(dir, cert+".key"))
-	}
-	cmd := exec.Command(curlPath, append(args, url)...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	result := capCurlResult{status: stdout.String(), stderr: stderr.String()}
-	var exitErr *exec.ExitError
-	if errors.As(err, &exitErr) {
-		result.exitCode = exitErr.ExitCode()
-	} else if err != nil {
-		t.Fatalf("run curl: %v", err)
-	}
-	result.body, _ = os.ReadFile(bodyFile)
-	headers, _ := os.ReadFile(headerFile)
-	result.headers = string(headers)
-	return result
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/ecdsa"
@@ -21,12 +20,12 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/crank-platform/terraform-provider-crank/cap"
+	"github.com/crank-platform/terraform-provider-crank/examples/worker/workertest"
 )
 
 const trustDomain = "example.org"
@@ -135,150 +134,6 @@ func billingBundle(t *testing.T, extra ...cap.Rule) ([]byte, string) {
 }
 
 // buildWorker compiles this command once per test binary run.
-var buildWorker = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "worker-bin-")
-	if err != nil {
-		return "", err
-	}
-	binary := filepath.Join(dir, "worker")
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		return "", errors.New("the go command is not on PATH; it is needed to build examples/worker for the end-to-end test")
-	}
-	out, err := exec.Command(goTool, "build", "-o", binary, ".").CombinedOutput()
-	if err != nil {
-		return "", errors.New("go build ./examples/worker: " + string(out))
-	}
-	return binary, nil
-})
-
-func workerBinary(t *testing.T) string {
-	t.Helper()
-	binary, err := buildWorker()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return binary
-}
-
-func requireTool(t *testing.T, name string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		t.Fatalf("%s is required for the end-to-end test and was not found on PATH (install the Debian package %q)", name, name)
-	}
-	return path
-}
-
-// runningWorker is the worker process plus its log, read line by line.
-type runningWorker struct {
-	cmd   *exec.Cmd
-	addr  string
-	mu    sync.Mutex
-	lines []string
-	added chan struct{}
-}
-
-func startWorker(t *testing.T, args ...string) *runningWorker {
-	t.Helper()
-	cmd := exec.Command(workerBinary(t), args...)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	w := &runningWorker{cmd: cmd, added: make(chan struct{}, 1)}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		_ = cmd.Wait()
-		if t.Failed() {
-			t.Logf("worker log:\n%s", strings.Join(w.snapshot(), "\n"))
-		}
-	})
-	go func() {
-		scanner := bufio.NewScanner(stderr)
-		for scanner.Scan() {
-			w.mu.Lock()
-			w.lines = append(w.lines, scanner.Text())
-			w.mu.Unlock()
-			select {
-			case w.added <- struct{}{}:
-			default:
-			}
-		}
-	}()
-	line := w.waitForLog(t, "worker listening")
-	var entry struct{ Addr string }
-	if err := json.Unmarshal([]byte(line), &entry); err != nil || entry.Addr == "" {
-		t.Fatalf("cannot read the listen address from %q: %v", line, err)
-	}
-	w.addr = entry.Addr
-	return w
-}
-
-func (w *runningWorker) snapshot() []string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return slices.Clone(w.lines)
-}
-
-// waitForLog waits for the worker to log an event; the deadline only
-// guards against a hung process, it does not pace the test.
-func (w *runningWorker) waitForLog(t *testing.T, message string) string {
-	t.Helper()
-	deadline := time.After(30 * time.Second)
-	for {
-		for _, line := range w.snapshot() {
-			if strings.Contains(line, `"msg":"`+message) {
-				return line
-			}
-		}
-		select {
-		case <-w.added:
-		case <-deadline:
-			t.Fatalf("worker did not log %q; log so far:\n%s", message, strings.Join(w.snapshot(), "\n"))
-		}
-	}
-}
-
-type curlResult struct {
-	exitCode int
-	status   string
-	headers  string
-	body     []byte
-	stderr   string
-}
-
-// curl runs the real curl binary; certName "" sends no client certificate.
-func curl(t *testing.T, dir, caFile, certName, method, url string) curlResult {
-	t.Helper()
-	bodyFile, headerFile := filepath.Join(dir, "body.out"), filepath.Join(dir, "headers.out")
-	_ = os.Remove(bodyFile)
-	_ = os.Remove(headerFile)
-	args := []string{"-sS", "--max-time", "20", "--cacert", caFile, "-X", method, "-o", bodyFile, "-D", headerFile, "-w", "%{http_code}"}
-	if certName != "" {
-		args = append(args, "--cert", filepath.Join(dir, certName+".pem"), "--key", filepath.Join(dir, certName+".key"))
-	}
-	args = append(args, url)
-	cmd := exec.Command(requireTool(t, "curl"), args...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	result := curlResult{status: stdout.String(), stderr: stderr.String()}
-	var exitErr *exec.ExitError
-	if errors.As(err, &exitErr) {
-		result.exitCode = exitErr.ExitCode()
-	} else if err != nil {
-		t.Fatalf("run curl: %v", err)
-	}
-	result.body, _ = os.ReadFile(bodyFile)
-	headers, _ := os.ReadFile(headerFile)
-	result.headers = string(headers)
-	return result
-}
-
 type denial struct {
 	Error      string   `json:"error"`
 	Decision   string   `json:"decision"`
@@ -290,7 +145,7 @@ type denial struct {
 }
 
 func TestWorkerEndToEndWithCurl(t *testing.T) {
-	requireTool(t, "curl")
+	workertest.RequireTool(t, "curl")
 	dir := t.TempDir()
 	ca := newTestCA(t, "crank test CA")
 	caFile := filepath.Join(dir, "ca.pem")
@@ -306,17 +161,17 @@ func TestWorkerEndToEndWithCurl(t *testing.T) {
 	bundlePath := filepath.Join(dir, "bundle.json")
 	writeFile(t, bundlePath, bundleData)
 
-	w := startWorker(t, "-listen", "127.0.0.1:0", "-cert", serverCert, "-key", serverKey, "-ca", caFile, "-bundle", bundlePath, "-reload-interval", "1h")
-	base := "https://" + w.addr
+	w := workertest.Start(t, "-listen", "127.0.0.1:0", "-cert", serverCert, "-key", serverKey, "-ca", caFile, "-bundle", bundlePath, "-reload-interval", "1h")
+	base := "https://" + w.Addr
 
-	expectDenial := func(t *testing.T, r curlResult, status, reason string, ruleIDs []string) denial {
+	expectDenial := func(t *testing.T, r workertest.CurlResult, status, reason string, ruleIDs []string) denial {
 		t.Helper()
-		if r.exitCode != 0 || r.status != status {
-			t.Fatalf("got exit %d status %s (%s), want HTTP %s", r.exitCode, r.status, r.stderr, status)
+		if r.ExitCode != 0 || r.Status != status {
+			t.Fatalf("got exit %d status %s (%s), want HTTP %s", r.ExitCode, r.Status, r.Stderr, status)
 		}
 		var body denial
-		if err := json.Unmarshal(r.body, &body); err != nil {
-			t.Fatalf("denial body is not JSON: %q", r.body)
+		if err := json.Unmarshal(r.Body, &body); err != nil {
+			t.Fatalf("denial body is not JSON: %q", r.Body)
 		}
 		if body.Decision != "deny" || body.Reason != reason || !slices.Equal(body.RuleIDs, ruleIDs) || body.Digest != digest || body.Error == "" {
 			t.Fatalf("denial body %+v, want reason %s rule_ids %v digest %s", body, reason, ruleIDs, digest)
@@ -325,77 +180,73 @@ func TestWorkerEndToEndWithCurl(t *testing.T) {
 	}
 
 	t.Run("allowed caller gets 200", func(t *testing.T) {
-		r := curl(t, dir, caFile, "worker", "GET", base+"/v1/invoices/42")
-		if r.exitCode != 0 || r.status != "200" || !strings.Contains(string(r.body), `"id":"42"`) {
-			t.Fatalf("exit %d status %s body %s stderr %s", r.exitCode, r.status, r.body, r.stderr)
+		r := workertest.Curl(t, dir, caFile, "worker", "GET", base+"/v1/invoices/42")
+		if r.ExitCode != 0 || r.Status != "200" || !strings.Contains(string(r.Body), `"id":"42"`) {
+			t.Fatalf("exit %d status %s body %s stderr %s", r.ExitCode, r.Status, r.Body, r.Stderr)
 		}
-		if !strings.Contains(string(r.body), "spiffe://example.org/worker") {
-			t.Fatalf("handler should see the caller identity: %s", r.body)
+		if !strings.Contains(string(r.Body), "spiffe://example.org/worker") {
+			t.Fatalf("handler should see the caller identity: %s", r.Body)
 		}
 	})
 	t.Run("explicit deny gets 403 naming the rule", func(t *testing.T) {
-		r := curl(t, dir, caFile, "worker", "POST", base+"/v1/invoices")
+		r := workertest.Curl(t, dir, caFile, "worker", "POST", base+"/v1/invoices")
 		body := expectDenial(t, r, "403", "matched_deny", []string{"worker-never-creates"})
 		if body.Caller != "spiffe://example.org/worker" || body.Capability != "invoice.create" {
 			t.Fatalf("denial names caller %q capability %q", body.Caller, body.Capability)
 		}
 	})
 	t.Run("unlisted caller gets 403 default", func(t *testing.T) {
-		expectDenial(t, curl(t, dir, caFile, "stranger", "GET", base+"/v1/invoices/42"), "403", "default", []string{})
+		expectDenial(t, workertest.Curl(t, dir, caFile, "stranger", "GET", base+"/v1/invoices/42"), "403", "default", []string{})
 	})
 	t.Run("unmapped route gets 403 unknown_capability", func(t *testing.T) {
-		expectDenial(t, curl(t, dir, caFile, "api-gateway", "DELETE", base+"/v1/invoices/42"), "403", "unknown_capability", []string{})
+		expectDenial(t, workertest.Curl(t, dir, caFile, "api-gateway", "DELETE", base+"/v1/invoices/42"), "403", "unknown_capability", []string{})
 	})
 	t.Run("caller over its rate gets 429", func(t *testing.T) {
 		for i := range 2 {
-			if r := curl(t, dir, caFile, "api-gateway", "GET", base+"/v1/invoices/7"); r.status != "200" {
-				t.Fatalf("request %d within burst: status %s body %s", i+1, r.status, r.body)
+			if r := workertest.Curl(t, dir, caFile, "api-gateway", "GET", base+"/v1/invoices/7"); r.Status != "200" {
+				t.Fatalf("request %d within burst: status %s body %s", i+1, r.Status, r.Body)
 			}
 		}
-		r := curl(t, dir, caFile, "api-gateway", "GET", base+"/v1/invoices/7")
+		r := workertest.Curl(t, dir, caFile, "api-gateway", "GET", base+"/v1/invoices/7")
 		expectDenial(t, r, "429", "rate_limited", []string{"gateway-read"})
-		if !regexp.MustCompile(`(?im)^retry-after: \d+`).MatchString(r.headers) {
-			t.Fatalf("429 without Retry-After; headers:\n%s", r.headers)
+		if !regexp.MustCompile(`(?im)^retry-after: \d+`).MatchString(r.Headers) {
+			t.Fatalf("429 without Retry-After; headers:\n%s", r.Headers)
 		}
-		if r := curl(t, dir, caFile, "api-gateway", "POST", base+"/v1/invoices"); r.status != "201" {
-			t.Fatalf("the limit is per rule: create must still pass, got %s", r.status)
+		if r := workertest.Curl(t, dir, caFile, "api-gateway", "POST", base+"/v1/invoices"); r.Status != "201" {
+			t.Fatalf("the limit is per rule: create must still pass, got %s", r.Status)
 		}
 	})
 	t.Run("no client certificate is refused in the handshake", func(t *testing.T) {
-		r := curl(t, dir, caFile, "", "GET", base+"/v1/invoices/42")
-		if r.exitCode == 0 || r.status != "000" {
-			t.Fatalf("curl without a client certificate got exit %d status %s; want a TLS failure", r.exitCode, r.status)
+		r := workertest.Curl(t, dir, caFile, "", "GET", base+"/v1/invoices/42")
+		if r.ExitCode == 0 || r.Status != "000" {
+			t.Fatalf("curl without a client certificate got exit %d status %s; want a TLS failure", r.ExitCode, r.Status)
 		}
 	})
 	t.Run("certificate from another CA is refused in the handshake", func(t *testing.T) {
-		r := curl(t, dir, caFile, "forged-gateway", "GET", base+"/v1/invoices/42")
-		if r.exitCode == 0 || r.status != "000" {
-			t.Fatalf("curl with a foreign certificate got exit %d status %s; want a TLS failure", r.exitCode, r.status)
+		r := workertest.Curl(t, dir, caFile, "forged-gateway", "GET", base+"/v1/invoices/42")
+		if r.ExitCode == 0 || r.Status != "000" {
+			t.Fatalf("curl with a foreign certificate got exit %d status %s; want a TLS failure", r.ExitCode, r.Status)
 		}
 	})
 	t.Run("invalid bundle keeps the last good one", func(t *testing.T) {
 		writeFile(t, bundlePath, []byte(`{"schema":"crank.cap.bundle/v1","service":"billing","surprise":true}`))
-		if err := w.cmd.Process.Signal(syscall.SIGHUP); err != nil {
-			t.Fatal(err)
-		}
-		line := w.waitForLog(t, "cap bundle reload failed")
+		w.Signal(t, syscall.SIGHUP)
+		line := w.WaitForLog(t, "cap bundle reload failed")
 		if !strings.Contains(line, "surprise") {
 			t.Fatalf("reload failure should say what is wrong: %s", line)
 		}
-		if r := curl(t, dir, caFile, "worker", "GET", base+"/v1/invoices/42"); r.status != "200" {
-			t.Fatalf("worker must keep serving with the old bundle, got %s %s", r.status, r.body)
+		if r := workertest.Curl(t, dir, caFile, "worker", "GET", base+"/v1/invoices/42"); r.Status != "200" {
+			t.Fatalf("worker must keep serving with the old bundle, got %s %s", r.Status, r.Body)
 		}
-		expectDenial(t, curl(t, dir, caFile, "worker", "POST", base+"/v1/invoices"), "403", "matched_deny", []string{"worker-never-creates"})
+		expectDenial(t, workertest.Curl(t, dir, caFile, "worker", "POST", base+"/v1/invoices"), "403", "matched_deny", []string{"worker-never-creates"})
 	})
 	t.Run("valid bundle replaces the old one", func(t *testing.T) {
 		newData, newDigest := billingBundle(t, cap.Rule{ID: "freeze-reads", Action: cap.ActionDeny, Callers: []cap.Caller{{Service: "worker"}}, Capabilities: []string{"invoice.read"}})
 		writeFile(t, bundlePath, newData)
-		if err := w.cmd.Process.Signal(syscall.SIGHUP); err != nil {
-			t.Fatal(err)
-		}
-		w.waitForLog(t, "cap bundle reloaded")
+		w.Signal(t, syscall.SIGHUP)
+		w.WaitForLog(t, "cap bundle reloaded")
 		digest = newDigest
-		expectDenial(t, curl(t, dir, caFile, "worker", "GET", base+"/v1/invoices/42"), "403", "matched_deny", []string{"freeze-reads"})
+		expectDenial(t, workertest.Curl(t, dir, caFile, "worker", "GET", base+"/v1/invoices/42"), "403", "matched_deny", []string{"freeze-reads"})
 	})
 }
 
@@ -443,7 +294,7 @@ func TestWorkerRefusesToStartOnBadInput(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			cmd := exec.CommandContext(ctx, workerBinary(t), "-listen", "127.0.0.1:0", "-cert", tc.cert, "-key", tc.key, "-ca", tc.ca, "-bundle", tc.bund)
+			cmd := exec.CommandContext(ctx, workertest.Binary(t), "-listen", "127.0.0.1:0", "-cert", tc.cert, "-key", tc.key, "-ca", tc.ca, "-bundle", tc.bund)
 			out, err := cmd.CombinedOutput()
 			var exitErr *exec.ExitError
 			if !errors.As(err, &exitErr) || exitErr.ExitCode() == 0 {
