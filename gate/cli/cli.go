@@ -85,6 +85,44 @@ func Main(ctx context.Context, args []string, env Env) int {
 	return ExitError
 }
 
+// loadConfig reads .crank-gate.yaml (or the --config file) and applies a
+// --fail-on override, as every command that reports findings does.
+func loadConfig(path, failOn string) (*config.Config, error) {
+	cfg, _, err := config.Load(path, ".")
+	if err != nil {
+		return nil, err
+	}
+	if failOn != "" {
+		s, err := findings.ParseSeverity(failOn)
+		if err != nil {
+			return nil, fmt.Errorf("--fail-on: %w", err)
+		}
+		cfg.FailOn = s
+	}
+	return cfg, nil
+}
+
+// parseBuildArgs reads repeated --build-arg K=V flags. With getenv, a bare
+// K takes its value from the environment as docker build does; with nil,
+// every flag must carry its value.
+func parseBuildArgs(flags []string, getenv func(string) string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, kv := range flags {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			if getenv != nil && kv != "" {
+				if ev := getenv(kv); ev != "" {
+					out[kv] = ev
+					continue
+				}
+			}
+			return nil, fmt.Errorf("--build-arg %q: expected KEY=VALUE", kv)
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
 type listFlag []string
 
 func (l *listFlag) String() string     { return strings.Join(*l, ",") }
@@ -147,29 +185,13 @@ func runLint(ctx context.Context, args []string, env Env) int {
 	if err != nil {
 		return fail("%v", err)
 	}
-	cfg, _, err := config.Load(*cfgPath, ".")
+	cfg, err := loadConfig(*cfgPath, *failOn)
 	if err != nil {
 		return fail("%v", err)
 	}
-	if *failOn != "" {
-		s, err := findings.ParseSeverity(*failOn)
-		if err != nil {
-			return fail("--fail-on: %v", err)
-		}
-		cfg.FailOn = s
-	}
-	bargs := map[string]string{}
-	for _, kv := range buildArgs {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			// docker build takes the value from the environment then.
-			if ev := env.Getenv(kv); kv != "" && ev != "" {
-				bargs[kv] = ev
-				continue
-			}
-			return fail("--build-arg %q: expected KEY=VALUE", kv)
-		}
-		bargs[k] = v
+	bargs, err := parseBuildArgs(buildArgs, env.Getenv)
+	if err != nil {
+		return fail("%v", err)
 	}
 	var ids []string
 	for _, o := range only {

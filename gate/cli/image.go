@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/crank-platform/terraform-provider-crank/gate/config"
 	"github.com/crank-platform/terraform-provider-crank/gate/findings"
 	"github.com/crank-platform/terraform-provider-crank/gate/image"
 	"github.com/crank-platform/terraform-provider-crank/gate/report"
@@ -82,16 +81,9 @@ func (c ImageCommand) Run(ctx context.Context, args []string, env Env) int {
 	if err != nil {
 		return fail("%v", err)
 	}
-	cfg, _, err := config.Load(*cfgPath, ".")
+	cfg, err := loadConfig(*cfgPath, *failOn)
 	if err != nil {
 		return fail("%v", err)
-	}
-	if *failOn != "" {
-		s, err := findings.ParseSeverity(*failOn)
-		if err != nil {
-			return fail("--fail-on: %v", err)
-		}
-		cfg.FailOn = s
 	}
 	for _, sz := range []struct {
 		flag string
@@ -115,13 +107,9 @@ func (c ImageCommand) Run(ctx context.Context, args []string, env Env) int {
 		}
 		pol.AllowedPorts = append(pol.AllowedPorts, n)
 	}
-	bargs := map[string]string{}
-	for _, kv := range buildArgs {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			return fail("--build-arg %q: expected KEY=VALUE", kv)
-		}
-		bargs[k] = v
+	bargs, err := parseBuildArgs(buildArgs, nil)
+	if err != nil {
+		return fail("%v", err)
 	}
 	if c.Content == nil && c.Vuln == nil {
 		closeEngines, code, err := eng.open(ctx, &c, env)
