@@ -429,9 +429,9 @@ func setCAOutputs(m *caModel, iss *pki.Issuer, handle string) {
 	m.Issuer = types.StringValue(handle)
 }
 
-// Read has nothing remote to refresh: the CA lives entirely in state. The framework hands the
-// prior state back unchanged when Read sets nothing, which keeps refreshes of
-// large configurations cheap.
+// Read has nothing remote to refresh: the CA lives entirely in state.
+// The framework hands the prior state back unchanged when Read sets
+// nothing, which keeps refreshes of large configurations cheap.
 func (r *caResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
 
 // Update only moves the key: into a file (key_storage "state" -> "file") or

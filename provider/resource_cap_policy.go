@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/crank-platform/terraform-provider-crank/cap"
@@ -511,38 +512,32 @@ func (r *capPolicyResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 }
 
 func (r *capPolicyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var m capPolicyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	var configured types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("trust_domain"), &configured)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(r.apply(ctx, &m, configured, false)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(r.store(ctx, req.Plan, req.Config, &resp.State)...)
 }
 
-// Read has nothing remote to refresh: the bundle is derived from state. The framework hands the
-// prior state back unchanged when Read sets nothing, which keeps refreshes of
-// large configurations cheap.
+// store is Create and Update alike: the state is derived from the plan alone.
+func (r *capPolicyResource) store(ctx context.Context, plan tfsdk.Plan, config tfsdk.Config, state *tfsdk.State) diag.Diagnostics {
+	var m capPolicyModel
+	diags := plan.Get(ctx, &m)
+	var configured types.String
+	diags.Append(config.GetAttribute(ctx, path.Root("trust_domain"), &configured)...)
+	if diags.HasError() {
+		return diags
+	}
+	diags.Append(r.apply(ctx, &m, configured, false)...)
+	if diags.HasError() {
+		return diags
+	}
+	return append(diags, state.Set(ctx, &m)...)
+}
+
+// Read has nothing remote to refresh: the bundle is derived from state.
+// The framework hands the prior state back unchanged when Read sets
+// nothing, which keeps refreshes of large configurations cheap.
 func (r *capPolicyResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
 
 func (r *capPolicyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var m capPolicyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	var configured types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("trust_domain"), &configured)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(r.apply(ctx, &m, configured, false)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(r.store(ctx, req.Plan, req.Config, &resp.State)...)
 }
 
 func (r *capPolicyResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {

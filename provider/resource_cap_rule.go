@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
@@ -176,36 +177,31 @@ func (r *capRuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 }
 
 func (r *capRuleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var m capRuleModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(m.fill(ctx)...)
-	resp.Diagnostics.Append(r.check(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(r.store(ctx, req.Plan, &resp.State)...)
 }
 
-// Read has nothing remote to refresh: the rule lives in state only. The framework hands the
-// prior state back unchanged when Read sets nothing, which keeps refreshes of
-// large configurations cheap.
+// store is Create and Update alike: the state is derived from the plan alone.
+func (r *capRuleResource) store(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State) diag.Diagnostics {
+	var m capRuleModel
+	diags := plan.Get(ctx, &m)
+	if diags.HasError() {
+		return diags
+	}
+	diags.Append(m.fill(ctx)...)
+	diags.Append(r.check(ctx, &m)...)
+	if diags.HasError() {
+		return diags
+	}
+	return append(diags, state.Set(ctx, &m)...)
+}
+
+// Read has nothing remote to refresh: the rule lives in state only.
+// The framework hands the prior state back unchanged when Read sets
+// nothing, which keeps refreshes of large configurations cheap.
 func (r *capRuleResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
 
 func (r *capRuleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var m capRuleModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(m.fill(ctx)...)
-	resp.Diagnostics.Append(r.check(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(r.store(ctx, req.Plan, &resp.State)...)
 }
 
 func (r *capRuleResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/crank-platform/terraform-provider-crank/cap"
@@ -120,36 +121,31 @@ func (r *capabilityResource) ModifyPlan(ctx context.Context, req resource.Modify
 }
 
 func (r *capabilityResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var m capabilityModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(m.fill(ctx)...)
-	resp.Diagnostics.Append(m.check()...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(r.store(ctx, req.Plan, &resp.State)...)
 }
 
-// Read has nothing remote to refresh: the capability lives in state only. The framework hands the
-// prior state back unchanged when Read sets nothing, which keeps refreshes of
-// large configurations cheap.
+// store is Create and Update alike: the state is derived from the plan alone.
+func (r *capabilityResource) store(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State) diag.Diagnostics {
+	var m capabilityModel
+	diags := plan.Get(ctx, &m)
+	if diags.HasError() {
+		return diags
+	}
+	diags.Append(m.fill(ctx)...)
+	diags.Append(m.check()...)
+	if diags.HasError() {
+		return diags
+	}
+	return append(diags, state.Set(ctx, &m)...)
+}
+
+// Read has nothing remote to refresh: the capability lives in state only.
+// The framework hands the prior state back unchanged when Read sets
+// nothing, which keeps refreshes of large configurations cheap.
 func (r *capabilityResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
 
 func (r *capabilityResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var m capabilityModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(m.fill(ctx)...)
-	resp.Diagnostics.Append(m.check()...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(r.store(ctx, req.Plan, &resp.State)...)
 }
 
 func (r *capabilityResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
