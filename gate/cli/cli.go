@@ -278,7 +278,7 @@ func runRules(args []string, env Env) int {
 		tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "ID\tSEVERITY\tDEFAULT\tSUMMARY\tEQUIVALENTS")
 		for _, r := range all {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, enabled(r), r.Summary, rules.EquivalentsText(r.Equivalents))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, rules.EnabledText(r), r.Summary, rules.EquivalentsText(r.Equivalents))
 		}
 		if err := tw.Flush(); err != nil {
 			return ExitError
@@ -295,7 +295,7 @@ func runRules(args []string, env Env) int {
 		}
 		out := []jr{}
 		for _, r := range all {
-			out = append(out, jr{r.ID, r.Name, r.Severity.String(), enabled(r), r.Summary, rules.HelpURI(r.ID), r.Equivalents})
+			out = append(out, jr{r.ID, r.Name, r.Severity.String(), rules.EnabledText(r), r.Summary, rules.HelpURI(r.ID), r.Equivalents})
 		}
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
@@ -309,16 +309,4 @@ func runRules(args []string, env Env) int {
 		return ExitError
 	}
 	return ExitPass
-}
-
-func enabled(r rules.Rule) string {
-	switch {
-	case r.Builtin:
-		return "engine"
-	case r.OffByDefault && r.EnabledBy != nil:
-		return "when configured"
-	case r.OffByDefault:
-		return "off"
-	}
-	return "on"
 }

@@ -11,7 +11,7 @@ import (
 func Markdown(r Rule) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s: %s\n\n", r.ID, strings.TrimSuffix(r.Summary, "."))
-	fmt.Fprintf(&b, "| Severity | Name | Default |\n|---|---|---|\n| %s | `%s` | %s |\n\n", r.Severity, r.Name, enabledText(r))
+	fmt.Fprintf(&b, "| Severity | Name | Default |\n|---|---|---|\n| %s | `%s` | %s |\n\n", r.Severity, r.Name, EnabledText(r))
 	fmt.Fprintf(&b, "## Why\n\n%s\n\n", r.Why)
 	if r.Bad != "" {
 		fmt.Fprintf(&b, "## Bad\n\n```dockerfile\n%s```\n\n", ensureNL(r.Bad))
@@ -35,12 +35,14 @@ func IndexMarkdown(rs []Rule) string {
 	b.WriteString("# crank-gate rules\n\nGenerated from `gate/rules` by `go run ./gate/cmd/gendocs`; do not edit.\n\n")
 	b.WriteString("| ID | Severity | Default | Summary | Equivalents |\n|---|---|---|---|---|\n")
 	for _, r := range rs {
-		fmt.Fprintf(&b, "| [%s](%s.md) | %s | %s | %s | %s |\n", r.ID, r.ID, r.Severity, enabledText(r), r.Summary, strings.ReplaceAll(EquivalentsText(r.Equivalents), "\n", " "))
+		fmt.Fprintf(&b, "| [%s](%s.md) | %s | %s | %s | %s |\n", r.ID, r.ID, r.Severity, EnabledText(r), r.Summary, strings.ReplaceAll(EquivalentsText(r.Equivalents), "\n", " "))
 	}
 	return b.String()
 }
 
-func enabledText(r Rule) string {
+// EnabledText says when a rule runs: on, off, when configured, or engine
+// (reported by the engine itself), as the docs and `crank-gate rules` show it.
+func EnabledText(r Rule) string {
 	switch {
 	case r.Builtin:
 		return "engine"
