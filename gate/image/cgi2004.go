@@ -2,6 +2,7 @@ package image
 
 import (
 	"bytes"
+	"fmt"
 
 	"github.com/crank-platform/terraform-provider-crank/gate/findings"
 )
@@ -37,12 +38,17 @@ func visitCGI2004(s *Scan, e *Entry) {
 	if err != nil || isBinary(data) {
 		return
 	}
-	for i, sec := range dedupeSecrets(s.Content.ScanContent(e.Path, data)) {
-		if i == maxSecretsPerFile {
-			break
+	cs, p := s.Content, e.Path
+	s.ReportFileAsync(e, data, func(data []byte) []string {
+		var msgs []string
+		for i, sec := range dedupeSecrets(cs.ScanContent(p, data)) {
+			if i == maxSecretsPerFile {
+				break
+			}
+			msgs = append(msgs, fmt.Sprintf("%s line %d contains a %s (%s); remove it from the build context and rotate it", p, sec.Line, sec.Description, sec.Redacted))
 		}
-		s.ReportFile(e, "%s line %d contains a %s (%s); remove it from the build context and rotate it", e.Path, sec.Line, sec.Description, sec.Redacted)
-	}
+		return msgs
+	})
 }
 
 // isBinary uses git's heuristic: a NUL byte in the first 8000 bytes.

@@ -95,6 +95,9 @@ type Options struct {
 	Rules []*Rule
 	// Progress, when set, is told about each layer as it starts.
 	Progress func(layer, total int, digest string)
+	// Workers scan file contents beside the layer stream (0: one per
+	// CPU, 1: still off the scan goroutine).
+	Workers int
 }
 
 // LayerInfo is what the scan learned about one layer.
@@ -137,6 +140,7 @@ type Scan struct {
 	states   map[string]any
 	obs      []Observation
 	pending  []pendingFile
+	bg       *background
 }
 
 // AnchorKind says what part of the image (and so which Dockerfile line)
@@ -197,6 +201,14 @@ func (s *Scan) Report(a Anchor, subject, format string, args ...any) {
 // (e.g. "cannot tell" cases reported as info).
 func (s *Scan) ReportSeverity(sev findings.Severity, a Anchor, subject, format string, args ...any) {
 	s.obs = append(s.obs, Observation{Rule: s.rule, Severity: sev, Message: fmt.Sprintf(format, args...), Subject: subject, Anchor: a})
+}
+
+// ReportFileAsync hands the entry's content to a background worker; the
+// messages work returns are reported as ReportFile's, in the order the
+// entries were offered. work must use only its argument and immutable
+// data: it runs while the scan goes on.
+func (s *Scan) ReportFileAsync(e *Entry, data []byte, work func(data []byte) []string) {
+	s.bg.submit(s, e, data, work)
 }
 
 // ReportFile records an observation about a tar entry. Whether the entry
@@ -314,6 +326,20 @@ func Run(ctx context.Context, img v1.Image, opt Options) (*Result, error) {
 		s.Annotations[k] = v
 	}
 	s.Layers = layerInfos(mf, cf)
+	bgCtx, cancel := context.WithCancel(ctx)
+	workers := opt.Workers
+	if workers == 0 {
+		workers = defaultWorkers()
+	}
+	s.bg = newBackground(bgCtx, workers, max(backgroundBytes, opt.Limits.MaxFileBytes))
+	defer func() {
+		// On an error return the queue is abandoned: workers skip what is
+		// left and the bounded in-flight work finishes before Run returns.
+		cancel()
+		if s.bg != nil {
+			s.bg.wait()
+		}
+	}()
 
 	for _, r := range rules {
 		if r.Config != nil {
@@ -338,6 +364,11 @@ func Run(ctx context.Context, img v1.Image, opt Options) (*Result, error) {
 			return nil, fmt.Errorf("layer %d (%s): %w", i+1, shortDigest(s.Layers[i].Digest), err)
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.pending = append(s.pending, s.bg.wait()...)
+	s.bg = nil
 	for _, p := range s.pending {
 		o := p.obs
 		if !s.FS.Survives(p.path, p.serial) {
