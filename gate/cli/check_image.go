@@ -65,7 +65,7 @@ func imageChecker(Env) check.ImageChecker {
 		if cfg == nil {
 			cfg = config.Default()
 		}
-		opt := image.Options{Ref: t.Ref, Config: cfg, Policy: image.DefaultPolicy(), Limits: image.DefaultLimits(), Content: content}
+		opt := image.Options{Ref: t.Ref, Config: cfg, Policy: image.PolicyFor(cfg), Limits: image.LimitsFor(cfg), Content: content}
 		if oi, ok := img.(openedImage); ok {
 			opt.Annotations = oi.annotations
 			img = oi.Image

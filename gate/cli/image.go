@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/crank-platform/terraform-provider-crank/gate/config"
 	"github.com/crank-platform/terraform-provider-crank/gate/findings"
 	"github.com/crank-platform/terraform-provider-crank/gate/image"
 	"github.com/crank-platform/terraform-provider-crank/gate/report"
@@ -48,15 +49,13 @@ func (c ImageCommand) Run(ctx context.Context, args []string, env Env) int {
 	fs.Var(&formats, "format", "output NAME[=FILE], repeatable; NAME is one of "+strings.Join(report.Names(), ", ")+" (default tty on stdout)")
 	noColor := fs.Bool("no-color", false, "never colour the tty output")
 	progress := fs.Bool("progress", env.StdoutIsTerminal, "print a line per layer on stderr (default when stdout is a terminal)")
-	pol := image.DefaultPolicy()
-	lim := image.DefaultLimits()
-	maxSize := fs.String("max-image-size", "1GiB", "uncompressed size budget for CGI1009 (0 disables); B, KiB, MiB, GiB suffixes")
-	fs.IntVar(&pol.MaxLayers, "max-layers", pol.MaxLayers, "layer budget for CGI1010 (0 disables)")
-	fs.Var(&allowSetuid, "allow-setuid", "setuid/setgid path pattern accepted by CGI2001 (repeatable)")
-	fs.Var(&allowPorts, "allow-port", "exposed port accepted by CGI1003 (repeatable)")
+	maxSize := fs.String("max-image-size", "1GiB", "uncompressed size budget for CGI1009 (0 disables); B, KiB, MiB, GiB suffixes; default from the config's image section")
+	maxLayers := fs.Int("max-layers", image.DefaultPolicy().MaxLayers, "layer budget for CGI1010 (0 disables)")
+	fs.Var(&allowSetuid, "allow-setuid", "setuid/setgid path pattern accepted by CGI2001 (repeatable; adds to the config's)")
+	fs.Var(&allowPorts, "allow-port", "exposed port accepted by CGI1003 (repeatable; adds to the config's)")
 	maxLayer := fs.String("max-layer-bytes", "8GiB", "abort when one layer decompresses to more than this")
 	maxFile := fs.String("max-file-bytes", "4MiB", "read at most this much of one file for content checks")
-	fs.IntVar(&lim.MaxEntries, "max-entries", lim.MaxEntries, "abort above this many filesystem entries")
+	maxEntries := fs.Int("max-entries", image.DefaultLimits().MaxEntries, "abort above this many filesystem entries")
 	eng := imageEngineFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprint(env.Stderr, imageUsage)
@@ -85,16 +84,33 @@ func (c ImageCommand) Run(ctx context.Context, args []string, env Env) int {
 	if err != nil {
 		return fail("%v", err)
 	}
+	// The config's image section sets the policy and limits; a flag
+	// given on the command line wins over it.
+	pol, lim := image.PolicyFor(cfg), image.LimitsFor(cfg)
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	for _, sz := range []struct {
 		flag string
 		val  string
 		dst  *int64
-	}{{"--max-image-size", *maxSize, &pol.MaxImageBytes}, {"--max-layer-bytes", *maxLayer, &lim.MaxLayerBytes}, {"--max-file-bytes", *maxFile, &lim.MaxFileBytes}} {
-		n, err := parseBytes(sz.val)
+	}{{"max-image-size", *maxSize, &pol.MaxImageBytes}, {"max-layer-bytes", *maxLayer, &lim.MaxLayerBytes}, {"max-file-bytes", *maxFile, &lim.MaxFileBytes}} {
+		if !set[sz.flag] {
+			continue
+		}
+		n, err := config.ParseBytes(sz.val)
 		if err != nil {
-			return fail("%s: %v", sz.flag, err)
+			return fail("--%s: %v", sz.flag, err)
 		}
 		*sz.dst = n
+	}
+	if set["max-layers"] {
+		pol.MaxLayers = *maxLayers
+	}
+	if set["max-entries"] {
+		lim.MaxEntries = *maxEntries
+	}
+	if pol.MaxLayers < 0 || pol.MaxImageBytes < 0 {
+		return fail("--max-layers and --max-image-size cannot be negative (0 disables the budget)")
 	}
 	if lim.MaxLayerBytes <= 0 || lim.MaxFileBytes <= 0 || lim.MaxEntries <= 0 {
 		return fail("--max-layer-bytes, --max-file-bytes and --max-entries must be positive: they bound what a hostile image can make the gate do")
@@ -162,25 +178,4 @@ func (c ImageCommand) Run(ctx context.Context, args []string, env Env) int {
 		return ExitFindings
 	}
 	return ExitPass
-}
-
-// parseBytes reads "1GiB", "512MiB", "4096" (binary units; KB/MB/GB are
-// read as the same binary units, which is what people mean for budgets).
-func parseBytes(s string) (int64, error) {
-	s = strings.TrimSpace(s)
-	mult := int64(1)
-	for _, u := range []struct {
-		suffix string
-		m      int64
-	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40}, {"KB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}} {
-		if strings.HasSuffix(s, u.suffix) {
-			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.m
-			break
-		}
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 || n > (1<<62)/mult {
-		return 0, fmt.Errorf("%q is not a size (examples: 0, 4096, 512MiB, 1GiB)", s)
-	}
-	return n * mult, nil
 }

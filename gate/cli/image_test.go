@@ -12,6 +12,8 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
+	"github.com/crank-platform/terraform-provider-crank/gate/check"
+	"github.com/crank-platform/terraform-provider-crank/gate/config"
 	"github.com/crank-platform/terraform-provider-crank/gate/image/imagetest"
 )
 
@@ -80,6 +82,49 @@ func TestImageCommandExitCodes(t *testing.T) {
 	write(t, dir, ".crank-gate.yaml", "required-uid: \"2000\"\nseverity:\n  CGI2006: off\n")
 	if code, out, _ := runImage(t, dir, "--format", "json", "oci:hardened:v1"); code != ExitFindings || !strings.Contains(out, "CGI1001") {
 		t.Errorf("required-uid from config: exit %d\n%s", code, out)
+	}
+}
+
+// TestImageConfigSection: the config's image section sets budgets and
+// allowlists for "image" as for "check", and a flag wins over it.
+func TestImageConfigSection(t *testing.T) {
+	dir := t.TempDir()
+	imagetest.WriteOCI(t, filepath.Join(dir, "insecure"), imagetest.Insecure(t), "v1")
+	count := func(out string) map[string]int {
+		t.Helper()
+		var doc struct {
+			Findings []struct {
+				RuleID string `json:"rule_id"`
+			} `json:"findings"`
+		}
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatalf("json: %v\n%s", err, out)
+		}
+		n := map[string]int{}
+		for _, f := range doc.Findings {
+			n[f.RuleID]++
+		}
+		return n
+	}
+	base := []string{"--format", "json", "--fail-on", "none", "oci:insecure:v1"}
+	_, out, _ := runImage(t, dir, base...)
+	before := count(out)
+	if before["CGI2001"] != 1 || before["CGI1003"] != 2 || before["CGI1010"] != 0 {
+		t.Fatalf("fixture changed: %v", before)
+	}
+	write(t, dir, ".crank-gate.yaml", "image:\n  allow-setuid: [/usr/local/bin/helper]\n  allowed-ports: [22, 80]\n  max-layers: 2\n")
+	_, out, errs := runImage(t, dir, base...)
+	after := count(out)
+	if after["CGI2001"] != 0 || after["CGI1003"] != 0 || after["CGI1010"] != 1 {
+		t.Errorf("config image section not applied: %v\n%s", after, errs)
+	}
+	_, out, _ = runImage(t, dir, append([]string{"--max-layers", "0"}, base...)...)
+	if n := count(out); n["CGI1010"] != 0 || n["CGI2001"] != 0 {
+		t.Errorf("--max-layers 0 must override the config's budget and keep its allowlist: %v", n)
+	}
+	write(t, dir, ".crank-gate.yaml", "image:\n  max-file-bytes: 0\n")
+	if code, _, errs := runImage(t, dir, base...); code != ExitError || !strings.Contains(errs, "image.max-file-bytes: must be above 0") {
+		t.Errorf("bad image section: exit %d %s", code, errs)
 	}
 }
 
@@ -162,5 +207,34 @@ func validateSARIF(t *testing.T, file string) {
 		if len(r.Results) > 0 {
 			t.Errorf("%s: the validator reported problems:\n%s", filepath.Base(file), data)
 		}
+	}
+}
+
+// TestCheckImageUsesConfigSection: "check" reads the same image section
+// through the policy's lint config.
+func TestCheckImageUsesConfigSection(t *testing.T) {
+	cfg := config.Default()
+	if err := cfg.ApplyCrank([]byte("image: {allow-setuid: [/usr/local/bin/helper], allowed-ports: [22, 80]}\n"), "c.yaml"); err != nil {
+		t.Fatal(err)
+	}
+	img := imagetest.Insecure(t)
+	checker := imageChecker(Env{})
+	tgt := check.ImageTarget{Ref: "oci:insecure:v1"}
+	rules := func(c *config.Config) map[string]int {
+		res, err := checker(context.Background(), img, tgt, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := map[string]int{}
+		for _, f := range res.Findings {
+			n[f.RuleID]++
+		}
+		return n
+	}
+	if n := rules(config.Default()); n["CGI2001"] != 1 || n["CGI1003"] != 2 {
+		t.Fatalf("default policy: %v", n)
+	}
+	if n := rules(cfg); n["CGI2001"] != 0 || n["CGI1003"] != 0 {
+		t.Errorf("image section ignored by check: %v", n)
 	}
 }

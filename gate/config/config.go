@@ -36,8 +36,32 @@ type Config struct {
 	// DisableIgnorePragma makes inline "# hadolint ignore=" and friends
 	// inert, as hadolint's option of the same name.
 	DisableIgnorePragma bool
+	// Image holds the settings only image checks read; unset fields keep
+	// the image package's defaults.
+	Image ImageSettings
 	// Now is the clock for "expires"; tests inject it.
 	Now func() time.Time
+}
+
+// ImageSettings is the "image:" section of .crank-gate.yaml. A nil field
+// was not set; command-line flags override what is set here.
+type ImageSettings struct {
+	// MaxImageBytes is the uncompressed size budget (0 disables it).
+	MaxImageBytes *int64
+	// MaxLayers is the layer count budget (0 disables it).
+	MaxLayers *int
+	// SetuidAllowlist are accepted setuid/setgid path patterns.
+	SetuidAllowlist []string
+	// AllowedPorts are exposed ports accepted even when privileged.
+	AllowedPorts []int
+	// SecretSkipPaths, when set, replace the default paths whose file
+	// contents are not scanned for secrets.
+	SecretSkipPaths []string
+	// MaxLayerBytes, MaxFileBytes and MaxEntries bound what a hostile
+	// image can make the scan do; they must stay positive.
+	MaxLayerBytes *int64
+	MaxFileBytes  *int64
+	MaxEntries    *int
 }
 
 // Ignore suppresses Rule (for Paths matching, or everywhere).

@@ -47,6 +47,13 @@ func TestConfigErrors(t *testing.T) {
 		{"ignore: [{rule: DL3006}]\n", "reason is required"},
 		{"ignore: [{rule: DL3006, reason: x, expires: soon}]\n", "must be a date"},
 		{"required-uid: worker\n", "must be a number"},
+		{"image: {max-image-size: huge}\n", "image.max-image-size: \"huge\" is not a size"},
+		{"image: {max-file-bytes: 0}\n", "image.max-file-bytes: must be above 0"},
+		{"image: {max-entries: 0}\n", "image.max-entries: 0 is not allowed"},
+		{"image: {max-layers: -1}\n", "image.max-layers: -1 is not allowed"},
+		{"image: {allowed-ports: [80, 70000]}\n", "image.allowed-ports[1]: 70000 is not a port number"},
+		{"image: {allow-setuid: [bin/ping]}\n", "image.allow-setuid[0]: \"bin/ping\" must be an absolute path pattern"},
+		{"image: {max-layer: 1}\n", "field max-layer not found"},
 	} {
 		err := Default().ApplyCrank([]byte(tc.doc), "c.yaml")
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -114,5 +121,43 @@ func TestMatchRegistry(t *testing.T) {
 		if got := MatchRegistry(tc.p, tc.s); got != tc.want {
 			t.Errorf("MatchRegistry(%q, %q) = %v", tc.p, tc.s, got)
 		}
+	}
+}
+
+func TestImageSection(t *testing.T) {
+	c := Default()
+	doc := `image:
+  max-image-size: 200MiB
+  max-layers: 0
+  allow-setuid: [/usr/bin/passwd, "/opt/**/helper"]
+  allowed-ports: [80, 443]
+  secret-skip-paths: ["/srv/fixtures/**"]
+  max-layer-bytes: 2GiB
+  max-file-bytes: 1MiB
+  max-entries: 5000
+`
+	if err := c.ApplyCrank([]byte(doc), "c.yaml"); err != nil {
+		t.Fatal(err)
+	}
+	im := c.Image
+	if im.MaxImageBytes == nil || *im.MaxImageBytes != 200<<20 {
+		t.Errorf("max-image-size: %v", im.MaxImageBytes)
+	}
+	if im.MaxLayers == nil || *im.MaxLayers != 0 {
+		t.Errorf("max-layers 0 (disabled) must be kept as set: %v", im.MaxLayers)
+	}
+	if im.MaxLayerBytes == nil || *im.MaxLayerBytes != 2<<30 || im.MaxFileBytes == nil || *im.MaxFileBytes != 1<<20 || im.MaxEntries == nil || *im.MaxEntries != 5000 {
+		t.Errorf("limits: %+v", im)
+	}
+	if len(im.SetuidAllowlist) != 2 || len(im.AllowedPorts) != 2 || len(im.SecretSkipPaths) != 1 {
+		t.Errorf("lists: %+v", im)
+	}
+	// Unset keys stay nil, so the image package keeps its defaults.
+	c = Default()
+	if err := c.ApplyCrank([]byte("image: {allowed-ports: [80]}\n"), "c.yaml"); err != nil {
+		t.Fatal(err)
+	}
+	if c.Image.MaxImageBytes != nil || c.Image.MaxLayers != nil || c.Image.SecretSkipPaths != nil {
+		t.Errorf("unset keys were set: %+v", c.Image)
 	}
 }

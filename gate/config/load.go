@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -35,6 +36,20 @@ type crankFile struct {
 	LabelSchema         map[string]string `yaml:"label-schema"`
 	StrictLabels        *bool             `yaml:"strict-labels"`
 	DisableIgnorePragma *bool             `yaml:"disable-ignore-pragma"`
+	Image               *imageFile        `yaml:"image"`
+}
+
+// imageFile is the "image:" section: sizes are strings with units
+// ("1GiB"), as on the command line.
+type imageFile struct {
+	MaxImageSize    *string  `yaml:"max-image-size"`
+	MaxLayers       *int     `yaml:"max-layers"`
+	AllowSetuid     []string `yaml:"allow-setuid"`
+	AllowedPorts    []int    `yaml:"allowed-ports"`
+	SecretSkipPaths []string `yaml:"secret-skip-paths"`
+	MaxLayerBytes   *string  `yaml:"max-layer-bytes"`
+	MaxFileBytes    *string  `yaml:"max-file-bytes"`
+	MaxEntries      *int     `yaml:"max-entries"`
 }
 
 type crankIgnore struct {
@@ -165,7 +180,84 @@ func (c *Config) ApplyCrank(data []byte, source string) error {
 		c.RequireHealthcheck = *f.RequireHealthcheck
 	}
 	c.applyShared(f.LabelSchema, f.StrictLabels, f.DisableIgnorePragma)
+	if f.Image != nil {
+		if err := c.Image.apply(f.Image); err != nil {
+			return fmt.Errorf("%s: image.%v", source, err)
+		}
+	}
 	return nil
+}
+
+func (s *ImageSettings) apply(f *imageFile) error {
+	for _, sz := range []struct {
+		key      string
+		val      *string
+		dst      **int64
+		positive bool
+	}{{"max-image-size", f.MaxImageSize, &s.MaxImageBytes, false}, {"max-layer-bytes", f.MaxLayerBytes, &s.MaxLayerBytes, true}, {"max-file-bytes", f.MaxFileBytes, &s.MaxFileBytes, true}} {
+		if sz.val == nil {
+			continue
+		}
+		n, err := ParseBytes(*sz.val)
+		if err != nil {
+			return fmt.Errorf("%s: %v", sz.key, err)
+		}
+		if sz.positive && n == 0 {
+			return fmt.Errorf("%s: must be above 0: it bounds what a hostile image can make the gate do", sz.key)
+		}
+		*sz.dst = &n
+	}
+	for _, n := range []struct {
+		key      string
+		val      *int
+		dst      **int
+		positive bool
+	}{{"max-layers", f.MaxLayers, &s.MaxLayers, false}, {"max-entries", f.MaxEntries, &s.MaxEntries, true}} {
+		if n.val == nil {
+			continue
+		}
+		if *n.val < 0 || (n.positive && *n.val == 0) {
+			return fmt.Errorf("%s: %d is not allowed (use a positive number%s)", n.key, *n.val, map[bool]string{false: ", or 0 to disable the budget", true: ""}[n.positive])
+		}
+		*n.dst = n.val
+	}
+	for i, pat := range f.AllowSetuid {
+		if !strings.HasPrefix(pat, "/") && !strings.HasPrefix(pat, "**") {
+			return fmt.Errorf("allow-setuid[%d]: %q must be an absolute path pattern such as /usr/bin/passwd or /opt/**/helper", i, pat)
+		}
+	}
+	s.SetuidAllowlist = append(s.SetuidAllowlist, f.AllowSetuid...)
+	for i, p := range f.AllowedPorts {
+		if p <= 0 || p > 65535 {
+			return fmt.Errorf("allowed-ports[%d]: %d is not a port number (1-65535)", i, p)
+		}
+	}
+	s.AllowedPorts = append(s.AllowedPorts, f.AllowedPorts...)
+	if f.SecretSkipPaths != nil {
+		s.SecretSkipPaths = f.SecretSkipPaths
+	}
+	return nil
+}
+
+// ParseBytes reads a size: a number with an optional unit (B, KiB, MiB,
+// GiB, TiB; K/KB, M/MB, G/GB are read as their binary equivalents).
+func ParseBytes(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		m      int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40}, {"KB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.m
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || n > (1<<62)/mult {
+		return 0, fmt.Errorf("%q is not a size (examples: 0, 4096, 512MiB, 1GiB)", s)
+	}
+	return n * mult, nil
 }
 
 // ApplyHadolint merges a .hadolint.yaml document into c.

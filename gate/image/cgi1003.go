@@ -18,7 +18,7 @@ var CGI1003 = Rule{
 	Why: "A non-root process cannot bind ports below 1024 without `CAP_NET_BIND_SERVICE`, so an image that " +
 		"exposes 80 or 443 either runs as root or documents a port it does not serve. Listen on 8080/8443 and " +
 		"map the port in the Service. Port 22 means an SSH server in the image: use `kubectl exec` instead. " +
-		"Ports in the policy's allowed list are accepted.",
+		"Ports in the allowed list (`image.allowed-ports` in `.crank-gate.yaml`, or `--allow-port`) are accepted.",
 	Equivalents: findings.Equivalents{Hadolint: []string{"DL3011"}, Trivy: []string{"DS008"}},
 	Config:      checkCGI1003,
 }

@@ -14,7 +14,7 @@ var CGI1009 = Rule{
 	Summary:  "The uncompressed image should stay within the size budget (default 1 GiB).",
 	Why: "Size is pull time, cold-start time and attack surface. The budget is the uncompressed size of " +
 		"all layers as read (files deleted in a later layer still count: they are still pulled). Shrink " +
-		"with a multi-stage build onto a slim base; change the budget with `--max-image-size`.",
+		"with a multi-stage build onto a slim base; change the budget with `image.max-image-size` in `.crank-gate.yaml` or `--max-image-size`.",
 	Finish: checkCGI1009,
 }
 

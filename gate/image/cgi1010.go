@@ -10,7 +10,7 @@ var CGI1010 = Rule{
 	Summary:  "The image should stay within the layer budget (default 40 layers).",
 	Why: "Every layer is a separate download and a separate overlay mount; long chains of RUN and COPY " +
 		"lines also tend to leave deleted files behind in earlier layers. Merge related RUN lines and use " +
-		"a multi-stage build; change the budget with `--max-layers`.",
+		"a multi-stage build; change the budget with `image.max-layers` in `.crank-gate.yaml` or `--max-layers`.",
 	Config: checkCGI1010,
 }
 

@@ -16,7 +16,7 @@ var CGI2001 = Rule{
 	Why: "A setuid-root binary is a way from the service user back to root: one bug in `su`, `mount` or " +
 		"`passwd` and a compromised process owns the container. Service images need none; remove them " +
 		"(`RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} +`) or ship on a base without them. " +
-		"Accepted paths go in the setuid allowlist (`--allow-setuid`).",
+		"Accepted paths go in the setuid allowlist (`image.allow-setuid` in `.crank-gate.yaml`, or `--allow-setuid`).",
 	Equivalents: findings.Equivalents{Dockle: []string{"CIS-DI-0008"}},
 	Visit:       visitCGI2001,
 }

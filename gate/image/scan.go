@@ -72,6 +72,47 @@ func DefaultPolicy() Policy {
 	}
 }
 
+// PolicyFor is the default policy with the "image:" settings of cfg
+// applied (allowlists extend the defaults; skip paths replace them).
+func PolicyFor(cfg *config.Config) Policy {
+	p := DefaultPolicy()
+	if cfg == nil {
+		return p
+	}
+	im := cfg.Image
+	if im.MaxImageBytes != nil {
+		p.MaxImageBytes = *im.MaxImageBytes
+	}
+	if im.MaxLayers != nil {
+		p.MaxLayers = *im.MaxLayers
+	}
+	p.SetuidAllowlist = append(p.SetuidAllowlist, im.SetuidAllowlist...)
+	p.AllowedPorts = append(p.AllowedPorts, im.AllowedPorts...)
+	if im.SecretSkipPaths != nil {
+		p.SecretSkipPaths = im.SecretSkipPaths
+	}
+	return p
+}
+
+// LimitsFor is DefaultLimits with the "image:" settings of cfg applied.
+func LimitsFor(cfg *config.Config) Limits {
+	l := DefaultLimits()
+	if cfg == nil {
+		return l
+	}
+	im := cfg.Image
+	if im.MaxLayerBytes != nil {
+		l.MaxLayerBytes = *im.MaxLayerBytes
+	}
+	if im.MaxFileBytes != nil {
+		l.MaxFileBytes = *im.MaxFileBytes
+	}
+	if im.MaxEntries != nil {
+		l.MaxEntries = *im.MaxEntries
+	}
+	return l
+}
+
 // Options configure one scan.
 type Options struct {
 	// Ref is the image reference as the user wrote it, for messages and
