@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/crank-platform/terraform-provider-crank/gate/findings"
 	"github.com/crank-platform/terraform-provider-crank/gate/report"
 	"github.com/crank-platform/terraform-provider-crank/gate/secrets"
@@ -105,12 +107,12 @@ func writeReports(env Env, outs []output, rep *report.Report, noColor bool) int 
 // they would only be noise.
 func stderrIsTerminal(env Env) bool {
 	f, ok := env.Stderr.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && IsTerminal(f)
 }
+
+// IsTerminal asks the terminal driver, not the file mode: /dev/null is a
+// character device too, and output sent there is not read by anyone.
+func IsTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
 // startProgress shows a step with elapsed seconds on a terminal, rewriting
 // one line; the returned func clears it.

@@ -64,3 +64,14 @@ func TestSecretsCommandExitCodesAndRedaction(t *testing.T) {
 		t.Errorf("missing path: exit %d, want %d", code, ExitError)
 	}
 }
+
+func TestDevNullIsNotATerminal(t *testing.T) {
+	f, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if IsTerminal(f) {
+		t.Error("/dev/null was taken for a terminal: progress lines would be printed for output nobody reads")
+	}
+}

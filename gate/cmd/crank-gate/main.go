@@ -15,8 +15,7 @@ var version = "dev"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	st, err := os.Stdout.Stat()
-	isTTY := err == nil && st.Mode()&os.ModeCharDevice != 0
+	isTTY := cli.IsTerminal(os.Stdout)
 	code := cli.Main(ctx, os.Args[1:], cli.Env{
 		Stdin:            os.Stdin,
 		Stdout:           os.Stdout,
