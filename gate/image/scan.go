@@ -127,8 +127,11 @@ type Options struct {
 	// secrets; nil uses the built-in detector.
 	Content ContentScanner
 	// Vuln, when set, scans the image for vulnerable packages after the
-	// filesystem pass.
+	// filesystem pass (beside it with ConcurrentVuln).
 	Vuln VulnScanner
+	// ConcurrentVuln runs Vuln while the layers are being read: for images
+	// on disk, where a second reader costs no download.
+	ConcurrentVuln bool
 	// Annotations are descriptor annotations the source saw (an index
 	// entry's), merged under the manifest's own.
 	Annotations map[string]string
@@ -373,12 +376,28 @@ func Run(ctx context.Context, img v1.Image, opt Options) (*Result, error) {
 		workers = defaultWorkers()
 	}
 	s.bg = newBackground(bgCtx, workers, max(backgroundBytes, opt.Limits.MaxFileBytes))
+	var vulnDone chan struct{}
+	var vulnFound []findings.Finding
+	var vulnErr error
+	startVuln := func() {
+		vulnDone = make(chan struct{})
+		go func() {
+			defer close(vulnDone)
+			vulnFound, vulnErr = opt.Vuln.ScanImage(bgCtx, img, VulnOptions{Ref: opt.Ref})
+		}()
+	}
+	if opt.Vuln != nil && opt.ConcurrentVuln {
+		startVuln()
+	}
 	defer func() {
 		// On an error return the queue is abandoned: workers skip what is
 		// left and the bounded in-flight work finishes before Run returns.
 		cancel()
 		if s.bg != nil {
 			s.bg.wait()
+		}
+		if vulnDone != nil {
+			<-vulnDone
 		}
 	}()
 
@@ -426,11 +445,17 @@ func Run(ctx context.Context, img v1.Image, opt Options) (*Result, error) {
 	}
 	res := &Result{Ref: opt.Ref, Digest: digest.String(), Observations: s.obs, Layers: s.Layers, History: cf.History, Rules: rules}
 	if opt.Vuln != nil {
-		ext, err := opt.Vuln.ScanImage(ctx, img, VulnOptions{Ref: opt.Ref})
-		if err != nil {
-			return nil, fmt.Errorf("vulnerability scan: %w", err)
+		if vulnDone == nil {
+			startVuln()
 		}
-		res.External = ext
+		<-vulnDone
+		if vulnErr != nil {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			return nil, fmt.Errorf("vulnerability scan: %w", vulnErr)
+		}
+		res.External = vulnFound
 	}
 	return res, nil
 }

@@ -37,6 +37,10 @@ func ScanRef(ctx context.Context, req Request) (*Result, []findings.Finding, err
 	opt := req.Options
 	opt.Ref = req.Ref
 	opt.Annotations = src.Annotations
+	// From disk, the vulnerability engine reads the image beside the
+	// checks' pass; a registry image is read by the pass first, so the
+	// engine finds its layers in the read-once spool.
+	opt.ConcurrentVuln = src.Local
 	res, err := Run(ctx, src.Image, opt)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", req.Ref, err)

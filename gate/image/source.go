@@ -51,7 +51,10 @@ type Source struct {
 	Image v1.Image
 	// Annotations of the descriptor that selected the image (index entry).
 	Annotations map[string]string
-	cleanup     func()
+	// Local says the layers are read from disk (OCI layout, archive,
+	// daemon export), so two readers cost no extra download.
+	Local   bool
+	cleanup func()
 }
 
 // Close removes what opening the image spooled to disk.
@@ -71,15 +74,22 @@ func Open(ctx context.Context, ref string, opt SourceOptions) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
+	var src *Source
 	switch {
 	case strings.HasPrefix(ref, "oci:"):
-		return openLayout(strings.TrimPrefix(ref, "oci:"), plat)
+		src, err = openLayout(strings.TrimPrefix(ref, "oci:"), plat)
 	case strings.HasPrefix(ref, "docker-archive:"):
-		return openArchive(strings.TrimPrefix(ref, "docker-archive:"))
+		src, err = openArchive(strings.TrimPrefix(ref, "docker-archive:"))
 	case strings.HasPrefix(ref, "docker-daemon:"):
-		return openDaemon(ctx, strings.TrimPrefix(ref, "docker-daemon:"), opt)
+		src, err = openDaemon(ctx, strings.TrimPrefix(ref, "docker-daemon:"), opt)
+	default:
+		return openRemote(ctx, ref, plat, opt)
 	}
-	return openRemote(ctx, ref, plat, opt)
+	if err != nil {
+		return nil, err
+	}
+	src.Local = true
+	return src, nil
 }
 
 func platform(s string) (*v1.Platform, error) {
