@@ -220,6 +220,9 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 			if o.MaxAge != 0 {
 				db.MaxAge = o.MaxAge
 			}
+			if o.Server != "" {
+				db.Server = o.Server
+			}
 			db.Offline = db.Offline || o.Offline
 		}
 		progress("loading the vulnerability DB")

@@ -55,7 +55,7 @@ thresholds:
   dockerfile: error
   secrets: none
   vulnerabilities: {severity: critical, fixable-only: false}
-vulnerability-db: {dir: db, max-age: 7d, offline: true}
+vulnerability-db: {dir: db, max-age: 7d, offline: true, server: "https://trivy.internal:4954"}
 baseline: base.json
 waivers:
   - id: DL3008
@@ -71,7 +71,7 @@ waivers:
 	if p.Thresholds.Dockerfile != findings.Error || p.Thresholds.Secrets || p.Thresholds.Vulns.Severity != vuln.Critical || p.Thresholds.Vulns.FixableOnly {
 		t.Errorf("thresholds: %+v", p.Thresholds)
 	}
-	if p.VulnDB.Dir != filepath.Join("sub", "db") || p.VulnDB.MaxAge != 7*24*time.Hour || !p.VulnDB.Offline || p.Baseline != filepath.Join("sub", "base.json") {
+	if p.VulnDB.Dir != filepath.Join("sub", "db") || p.VulnDB.Server != "https://trivy.internal:4954" || p.VulnDB.MaxAge != 7*24*time.Hour || !p.VulnDB.Offline || p.Baseline != filepath.Join("sub", "base.json") {
 		t.Errorf("db/baseline: %+v %s", p.VulnDB, p.Baseline)
 	}
 	if len(p.Waivers) != 1 || p.Waivers[0].Line != 15 {

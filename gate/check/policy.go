@@ -97,6 +97,9 @@ type VulnDB struct {
 	Dir     string
 	MaxAge  time.Duration
 	Offline bool
+	// Server is a Trivy server URL whose DB is used instead of a local
+	// one (Dir is then ignored); MaxAge applies to the server's DB.
+	Server string
 }
 
 // Waiver accepts one finding (by rule id or fingerprint) on one target
@@ -133,6 +136,7 @@ type vulnDBFile struct {
 	Dir     string `yaml:"dir"`
 	MaxAge  string `yaml:"max-age"`
 	Offline *bool  `yaml:"offline"`
+	Server  string `yaml:"server"`
 }
 
 type waiverFile struct {
@@ -276,6 +280,7 @@ func ParsePolicy(data []byte, dir string) (*Policy, error) {
 			return nil, fmt.Errorf("vulnerability-db.max-age: %w", err)
 		}
 	}
+	p.VulnDB.Server = pf.VulnDB.Server
 	if pf.VulnDB.Offline != nil {
 		p.VulnDB.Offline = *pf.VulnDB.Offline
 	}

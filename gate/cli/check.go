@@ -26,6 +26,7 @@ type checkFlags struct {
 	dbDir    *string
 	maxAge   *string
 	offline  *bool
+	server   *string
 	noColor  *bool
 	flagSet  *flag.FlagSet
 	baseline bool
@@ -38,7 +39,8 @@ func newCheckFlags(name string, env Env, baseline bool) *checkFlags {
 	c.policy = fs.String("policy", check.DefaultPolicyFile, "policy file")
 	c.dbDir = fs.String("db-dir", "", "vulnerability DB directory (holding trivy.db) or a Trivy cache dir; default: the policy's, else Trivy's cache dir")
 	c.maxAge = fs.String("max-db-age", "", "refuse a vulnerability DB built longer ago than this (e.g. 24h, 7d); exit 3")
-	c.offline = fs.Bool("offline", false, "never touch the network (no DB download, no remote lookups)")
+	c.offline = fs.Bool("offline", false, "never touch the network (no DB download, no remote lookups); a --trivy-server is still used")
+	c.server = fs.String("trivy-server", "", "Trivy server URL (trivy server) whose DB matches the packages instead of a local DB; token from $TRIVY_TOKEN")
 	if baseline {
 		fs.StringVar(new(string), "format", "", "not used by baseline")
 	} else {
@@ -51,7 +53,7 @@ func newCheckFlags(name string, env Env, baseline bool) *checkFlags {
 }
 
 func (c *checkFlags) dbOverride() (*check.VulnDB, error) {
-	o := &check.VulnDB{Dir: *c.dbDir, Offline: *c.offline}
+	o := &check.VulnDB{Dir: *c.dbDir, Offline: *c.offline, Server: *c.server}
 	if *c.maxAge != "" {
 		age, err := check.ParseAge(*c.maxAge)
 		if err != nil {

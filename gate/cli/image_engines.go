@@ -23,6 +23,7 @@ type imageEngines struct {
 	severity    *string
 	fixableOnly *bool
 	gitleaks    *string
+	server      *string
 }
 
 func imageEngineFlags(fs *flag.FlagSet) *imageEngines {
@@ -33,6 +34,7 @@ func imageEngineFlags(fs *flag.FlagSet) *imageEngines {
 		severity:    fs.String("severity", "LOW", "lowest CVE severity reported: UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL"),
 		fixableOnly: fs.Bool("fixable-only", false, "report only vulnerabilities with a fixed version"),
 		gitleaks:    fs.String("gitleaks-config", "", "gitleaks TOML config for secret detection (default: gitleaks' built-in rules)"),
+		server:      fs.String("trivy-server", "", "Trivy server URL (trivy server) whose DB matches the packages instead of a local DB; token from $TRIVY_TOKEN (header $TRIVY_TOKEN_HEADER, default Trivy-Token)"),
 	}
 }
 
@@ -59,7 +61,7 @@ func (e *imageEngines) open(ctx context.Context, c *ImageCommand, env Env) (func
 	if dir == "" {
 		dir = vuln.DefaultCacheDir(env.Getenv)
 	}
-	scanner, closeScanner, err := opener(check.VulnDB{Dir: dir, MaxAge: *e.maxDBAge, Offline: true})
+	scanner, closeScanner, err := opener(check.VulnDB{Dir: dir, MaxAge: *e.maxDBAge, Offline: true, Server: *e.server})
 	if err != nil {
 		code := ExitError
 		if errors.Is(err, vuln.ErrDB) {

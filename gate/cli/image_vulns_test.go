@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crank-platform/terraform-provider-crank/gate/scanners/trivy/trivytest"
 	"github.com/crank-platform/terraform-provider-crank/gate/scanners/vuln/vulntest"
 )
 
@@ -47,5 +48,38 @@ func TestImageCommandVulns(t *testing.T) {
 	vulntest.WriteDB(t, stale, time.Now().Add(-30*24*time.Hour))
 	if code, _, errs := run("--db-dir", stale, "--max-db-age", "72h", ref); code != ExitDB {
 		t.Errorf("stale DB: exit %d, want %d\n%s", code, ExitDB, errs)
+	}
+}
+
+// TestImageCommandTrivyServer: with --trivy-server the packages are
+// matched by the server's DB (no local DB is given), the token comes from
+// TRIVY_TOKEN, and a wrong one is an error, not a pass without CVEs.
+func TestImageCommandTrivyServer(t *testing.T) {
+	dir := t.TempDir()
+	vulntest.WriteOCI(t, filepath.Join(dir, "debian"), vulntest.DebianImage(t), "v1")
+	cache := filepath.Join(dir, "cache")
+	vulntest.WriteDB(t, cache, time.Now())
+	url := trivytest.Server(t, cache, "team-token")
+	ref := "oci:" + filepath.Join(dir, "debian") + ":v1"
+	run := func(token string, args ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		getenv := func(k string) string {
+			if k == "TRIVY_TOKEN" {
+				return token
+			}
+			return ""
+		}
+		code := ImageCommand{}.Run(context.Background(), args, Env{Stdout: &out, Stderr: &errb, Getenv: getenv, Version: "1.2.3"})
+		return code, out.String(), errb.String()
+	}
+	code, out, errs := run("team-token", "--trivy-server", url, "--db-dir", filepath.Join(dir, "nowhere"), "--max-db-age", "24h", "--format", "json", "--fail-on", "error", ref)
+	if code != ExitFindings || !strings.Contains(out, vulntest.OpenSSLFixed) {
+		t.Fatalf("remote scan: exit %d, want %d with %s\n%s%s", code, ExitFindings, vulntest.OpenSSLFixed, out, errs)
+	}
+	if strings.Contains(out+errs, "team-token") {
+		t.Error("the server token was printed")
+	}
+	if code, _, errs := run("wrong", "--trivy-server", url, ref); code != ExitError || !strings.Contains(errs, "refused the token") {
+		t.Errorf("wrong token: exit %d, want %d\n%s", code, ExitError, errs)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"strings"
 	"sync"
@@ -21,6 +22,7 @@ import (
 	artimage "github.com/aquasecurity/trivy/pkg/fanal/artifact/image"
 	ftypes "github.com/aquasecurity/trivy/pkg/fanal/types"
 	"github.com/aquasecurity/trivy/pkg/log"
+	"github.com/aquasecurity/trivy/pkg/rpc/client"
 	"github.com/aquasecurity/trivy/pkg/scan"
 	"github.com/aquasecurity/trivy/pkg/scan/langpkg"
 	"github.com/aquasecurity/trivy/pkg/scan/local"
@@ -46,6 +48,13 @@ type Options struct {
 	// Parallel is the number of layers analysed at once (0: Trivy's default).
 	Parallel int
 	Now      func() time.Time
+	// Server is a Trivy server ("trivy server") to match packages against
+	// its DB, for teams that share one: the image is still analysed here,
+	// only package lists go to the server, and no local DB is opened.
+	// https is required except for loopback hosts.
+	Server string
+	// Headers go with every request to Server (the token header).
+	Headers http.Header
 }
 
 // Scanner scans go-containerregistry images with Trivy's analyzers and
@@ -65,6 +74,9 @@ func Open(opts Options) (*Scanner, error) {
 	if opts.Now != nil {
 		now = opts.Now
 	}
+	if opts.Server != "" {
+		return openServer(opts, now())
+	}
 	dir := vuln.ResolveDBDir(opts.DBDir)
 	md, err := vuln.CheckDB(dir, opts.MaxDBAge, now())
 	if err != nil {
@@ -82,6 +94,9 @@ func Open(opts Options) (*Scanner, error) {
 
 // Close releases the DB so another Scanner can open one.
 func (s *Scanner) Close() error {
+	if s.opts.Server != "" {
+		return nil
+	}
 	defer dbMu.Unlock()
 	return tdb.Close()
 }
@@ -89,7 +104,18 @@ func (s *Scanner) Close() error {
 // ScanImage runs the OS (dpkg, apk, rpm, ...) and language package
 // analyzers over img and matches the packages against the DB.
 func (s *Scanner) ScanImage(ctx context.Context, img v1.Image, name string) ([]vuln.Vulnerability, error) {
-	c := cache.NewMemoryCache()
+	var (
+		c       cache.ArtifactCache
+		backend scan.Backend
+	)
+	if s.opts.Server != "" {
+		c = cache.NewRemoteCache(ctx, cache.RemoteOptions{ServerAddr: s.opts.Server, CustomHeaders: s.opts.Headers})
+		backend = client.NewService(client.ServiceOption{RemoteURL: s.opts.Server, CustomHeaders: s.opts.Headers})
+	} else {
+		mem := cache.NewMemoryCache()
+		c = mem
+		backend = local.NewService(applier.NewApplier(mem), ospkg.NewScanner(), langpkg.NewScanner(), vulnerability.NewClient(trivydb.Config{}))
+	}
 	disabled := []analyzer.Type{analyzer.TypeSecret, analyzer.TypeLicenseFile, analyzer.TypeHistoryDockerfile,
 		analyzer.TypeExecutable, analyzer.TypeRpmArchive, analyzer.TypeApkCommand,
 		// Jars need Trivy's separate Java DB (and Maven Central when offline
@@ -108,7 +134,7 @@ func (s *Scanner) ScanImage(ctx context.Context, img v1.Image, name string) ([]v
 	if err != nil {
 		return nil, fmt.Errorf("preparing image %s for the vulnerability scan: %w", name, err)
 	}
-	svc := scan.NewService(local.NewService(applier.NewApplier(c), ospkg.NewScanner(), langpkg.NewScanner(), vulnerability.NewClient(trivydb.Config{})), art)
+	svc := scan.NewService(backend, art)
 	rep, err := svc.ScanArtifact(ctx, types.ScanOptions{
 		PkgTypes:         []string{types.PkgTypeOS, types.PkgTypeLibrary},
 		PkgRelationships: ftypes.Relationships,
@@ -120,6 +146,9 @@ func (s *Scanner) ScanImage(ctx context.Context, img v1.Image, name string) ([]v
 	if err != nil {
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			return nil, err
+		}
+		if s.opts.Server != "" {
+			return nil, serverError(s.opts.Server, name, err)
 		}
 		return nil, fmt.Errorf("vulnerability scan of %s: %w", name, err)
 	}

@@ -62,14 +62,20 @@ func CheckDB(dbDir string, maxAge time.Duration, now time.Time) (DBMetadata, err
 	if err := json.Unmarshal(data, &md); err != nil {
 		return md, fmt.Errorf("%w: %s is not valid JSON: %v: download the DB again", ErrDB, filepath.Join(dbDir, "metadata.json"), err)
 	}
+	return md, CheckMetadata(md, filepath.Join(dbDir, "metadata.json"), maxAge, now)
+}
+
+// CheckMetadata applies the schema and age conditions to a DB's metadata;
+// source names where it came from (a metadata.json, a Trivy server).
+func CheckMetadata(md DBMetadata, source string, maxAge time.Duration, now time.Time) error {
 	if md.Version != 2 {
-		return md, fmt.Errorf("%w: DB schema version %d, this build needs 2: download a current DB", ErrDB, md.Version)
+		return fmt.Errorf("%w: %s: DB schema version %d, this build needs 2: download a current DB", ErrDB, source, md.Version)
 	}
 	if maxAge > 0 && md.UpdatedAt.IsZero() {
-		return md, fmt.Errorf("%w: %s has no UpdatedAt, so its age cannot be checked against --max-db-age", ErrDB, filepath.Join(dbDir, "metadata.json"))
+		return fmt.Errorf("%w: %s has no UpdatedAt, so its age cannot be checked against --max-db-age", ErrDB, source)
 	}
 	if age := now.Sub(md.UpdatedAt); maxAge > 0 && age > maxAge {
-		return md, fmt.Errorf("%w: the DB was built %s ago (%s), more than the allowed %s: update it, or raise max-db-age", ErrDB, age.Round(time.Minute), md.UpdatedAt.Format(time.RFC3339), maxAge)
+		return fmt.Errorf("%w: %s: the DB was built %s ago (%s), more than the allowed %s: update it, or raise max-db-age", ErrDB, source, age.Round(time.Minute), md.UpdatedAt.Format(time.RFC3339), maxAge)
 	}
-	return md, nil
+	return nil
 }
