@@ -145,3 +145,42 @@ func TestBackgroundCancelledScanFails(t *testing.T) {
 		t.Fatalf("want context.Canceled from a cancelled scan, got %v", err)
 	}
 }
+
+// countingScanner counts the files it is asked to scan.
+type countingScanner struct {
+	inner ContentScanner
+	calls atomic.Int32
+}
+
+func (c *countingScanner) ScanContent(p string, b []byte) []Secret {
+	if strings.HasPrefix(p, "/app/") { // not ENV values or history
+		c.calls.Add(1)
+	}
+	return c.inner.ScanContent(p, b)
+}
+
+// TestChownLayerScannedOnce: a layer that repeats the files below it byte
+// for byte (RUN chown -R) costs no second scan, yet each copy is reported
+// on its own layer; a changed file is scanned again.
+func TestChownLayerScannedOnce(t *testing.T) {
+	var files, again []imagetest.File
+	for i := range 10 {
+		f := imagetest.File{Path: fmt.Sprintf("app/f%d.txt", i), Body: fmt.Sprintf("key %d ghp_%036d\n", i, i)}
+		files = append(files, f)
+		if i == 0 {
+			f.Body += "changed\n"
+		}
+		again = append(again, f)
+	}
+	img := imagetest.Build(t, v1.Config{User: "1000:1000"}, nil,
+		imagetest.Step{CreatedBy: "COPY . /app", Layer: imagetest.Layer(t, files...)},
+		imagetest.Step{CreatedBy: "RUN chown -R 1000 /app", Layer: imagetest.Layer(t, again...)})
+	cs := &countingScanner{inner: BuiltinDetector()}
+	msgs := fileSecretMessages(t, img, 2, cs)
+	if n := cs.calls.Load(); n != 11 {
+		t.Errorf("scanned %d files, want 11 (10, then only the changed one)", n)
+	}
+	if len(msgs) != 20 {
+		t.Errorf("want 20 findings (each copy on its layer), got %d:\n%v", len(msgs), msgs)
+	}
+}

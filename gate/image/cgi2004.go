@@ -2,7 +2,9 @@ package image
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
+	"sync"
 
 	"github.com/crank-platform/terraform-provider-crank/gate/findings"
 )
@@ -38,17 +40,55 @@ func visitCGI2004(s *Scan, e *Entry) {
 	if err != nil || isBinary(data) {
 		return
 	}
-	cs, p := s.Content, e.Path
+	cs, p, memo := s.Content, e.Path, state[scanMemo](s, "CGI2004")
 	s.ReportFileAsync(e, data, func(data []byte) []string {
-		var msgs []string
-		for i, sec := range dedupeSecrets(cs.ScanContent(p, data)) {
-			if i == maxSecretsPerFile {
-				break
+		return memo.get(p, data, func() []string {
+			var msgs []string
+			for i, sec := range dedupeSecrets(cs.ScanContent(p, data)) {
+				if i == maxSecretsPerFile {
+					break
+				}
+				msgs = append(msgs, fmt.Sprintf("%s line %d contains a %s (%s); remove it from the build context and rotate it", p, sec.Line, sec.Description, sec.Redacted))
 			}
-			msgs = append(msgs, fmt.Sprintf("%s line %d contains a %s (%s); remove it from the build context and rotate it", p, sec.Line, sec.Description, sec.Redacted))
-		}
-		return msgs
+			return msgs
+		})
 	})
+}
+
+// scanMemo scans a (path, content) pair once: a layer made by
+// "RUN chown -R" or "chmod -R" carries every file of the layer below
+// again, byte for byte, and would double the cost of the costliest check.
+// Each copy is still reported on its own layer. The path is part of the
+// key because detectors may allowlist by path.
+type scanMemo struct {
+	mu sync.Mutex
+	m  map[[sha256.Size]byte]*memoEntry
+}
+
+type memoEntry struct {
+	once sync.Once
+	msgs []string
+}
+
+func (m *scanMemo) get(path string, data []byte, scan func() []string) []string {
+	h := sha256.New()
+	h.Write([]byte(path))
+	h.Write([]byte{0})
+	h.Write(data)
+	var key [sha256.Size]byte
+	h.Sum(key[:0])
+	m.mu.Lock()
+	if m.m == nil {
+		m.m = map[[sha256.Size]byte]*memoEntry{}
+	}
+	e := m.m[key]
+	if e == nil {
+		e = &memoEntry{}
+		m.m[key] = e
+	}
+	m.mu.Unlock()
+	e.once.Do(func() { e.msgs = scan() })
+	return e.msgs
 }
 
 // isBinary uses git's heuristic: a NUL byte in the first 8000 bytes.
