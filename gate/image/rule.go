@@ -27,7 +27,9 @@ type Rule struct {
 	Why         string
 	Equivalents findings.Equivalents
 
-	// Config inspects the image configuration, manifest and history.
+	// Config inspects the image configuration, manifest and history. It
+	// runs after the layer stream (its observations still come first), so
+	// the stream overlaps with engines that are still starting.
 	Config func(s *Scan)
 	// Visit sees every tar entry of every layer, in layer order, before
 	// whiteouts of later layers are known; file findings it reports are

@@ -401,12 +401,6 @@ func Run(ctx context.Context, img v1.Image, opt Options) (*Result, error) {
 		}
 	}()
 
-	for _, r := range rules {
-		if r.Config != nil {
-			s.rule = r
-			r.Config(s)
-		}
-	}
 	var visitors []*Rule
 	for _, r := range rules {
 		if r.Visit != nil {
@@ -427,6 +421,19 @@ func Run(ctx context.Context, img v1.Image, opt Options) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// The configuration checks need no layer, but the secret scans of ENV,
+	// labels and history need the content scanner, which may still be
+	// compiling its rules: run after the stream, while the workers finish
+	// the files, and keep their observations first.
+	visited := s.obs
+	s.obs = nil
+	for _, r := range rules {
+		if r.Config != nil {
+			s.rule = r
+			r.Config(s)
+		}
+	}
+	s.obs = append(s.obs, visited...)
 	s.pending = append(s.pending, s.bg.wait()...)
 	s.bg = nil
 	for _, p := range s.pending {
