@@ -53,6 +53,7 @@ func (t tb) TempDir() string {
 
 func main() {
 	cg := flag.String("crank-gate", "", "crank-gate binary (GOEXPERIMENT=jsonv2 build)")
+	cgRE2 := flag.String("crank-gate-re2", "", "optional crank-gate built with -tags gore2regex, timed as another row")
 	trivy := flag.String("trivy", "", "trivy binary (v0.74.0)")
 	runs := flag.Int("runs", 5, "timed runs per tool (after one warm-up run each)")
 	keep := flag.Bool("keep", false, "keep the generated OCI layout and DB fixture (for profiling)")
@@ -62,7 +63,10 @@ func main() {
 	if *cg == "" || *trivy == "" || *runs < 1 {
 		log.Fatal("usage: image -crank-gate BIN -trivy BIN [-runs N]")
 	}
-	for _, p := range []*string{cg, trivy} {
+	for _, p := range []*string{cg, trivy, cgRE2} {
+		if *p == "" {
+			continue
+		}
 		if abs, err := filepath.Abs(*p); err == nil {
 			*p = abs
 		}
@@ -90,14 +94,15 @@ func main() {
 	cache := filepath.Join(root, "trivy-cache")
 	vulntest.WriteDB(t, cache, time.Now())
 
-	tools := []struct {
+	type tool struct {
 		name  string
 		bin   string
 		args  []string
 		count func([]byte) (int, error)
-	}{
-		{"crank-gate image (config+fs+secrets+vuln)", *cg,
-			[]string{"image", "--db-dir", cache, "--format", "json", "--fail-on", "none", "oci:" + oci + ":v1"}, countCrank},
+	}
+	crankArgs := []string{"image", "--db-dir", cache, "--format", "json", "--fail-on", "none", "oci:" + oci + ":v1"}
+	tools := []tool{
+		{"crank-gate image (config+fs+secrets+vuln)", *cg, crankArgs, countCrank},
 		// A CI run scans an image it has just built, so no layer is in
 		// Trivy's cache: --cache-backend memory gives every run that cold
 		// start. The warm row is a re-scan of an unchanged image.
@@ -107,6 +112,9 @@ func main() {
 		{"trivy image --scanners vuln,secret (warm)", *trivy,
 			[]string{"image", "--input", oci, "--scanners", "vuln,secret", "--skip-db-update", "--skip-java-db-update",
 				"--cache-dir", cache, "--format", "json", "--quiet"}, countTrivy},
+	}
+	if *cgRE2 != "" {
+		tools = append(tools[:1], append([]tool{{"crank-gate image (re2 build)", *cgRE2, crankArgs, countCrank}}, tools[1:]...)...)
 	}
 	fmt.Printf("image: imagetest.VulnerableDebian as an OCI layout; DB: vulntest fixture (offline); %d run(s) each after a warm-up\n\n", *runs)
 	fmt.Printf("%-44s %10s %10s %10s %9s\n", "tool", "median", "min", "max", "findings")

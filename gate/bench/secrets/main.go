@@ -25,6 +25,7 @@ import (
 
 func main() {
 	crank := flag.String("crank-gate", "crank-gate", "crank-gate binary")
+	crankRE2 := flag.String("crank-gate-re2", "", "optional crank-gate built with -tags gore2regex (gitleaks' release engine), timed as a third row")
 	gitleaks := flag.String("gitleaks", "gitleaks", "gitleaks v8.30.1 binary")
 	tree := flag.String("tree", "", "tree to scan (default: a ~20 MB copy of Go sources from the module cache)")
 	sizeMB := flag.Int("mb", 20, "size of the default tree in MB")
@@ -53,17 +54,24 @@ func main() {
 		times    []time.Duration
 		findings int
 	}
-	tools := []struct {
+	type tool struct {
 		name string
 		cmd  func(report string) *exec.Cmd
 		read func(report string) (int, error)
-	}{
-		{"crank-gate secrets", func(r string) *exec.Cmd {
-			return exec.Command(*crank, "secrets", "--format", "json="+r, *tree)
-		}, countCrank},
+	}
+	crankTool := func(name, bin string) tool {
+		return tool{name, func(r string) *exec.Cmd {
+			return exec.Command(bin, "secrets", "--format", "json="+r, *tree)
+		}, countCrank}
+	}
+	tools := []tool{
 		{"gitleaks dir", func(r string) *exec.Cmd {
 			return exec.Command(*gitleaks, "dir", *tree, "--no-banner", "--log-level", "error", "-f", "json", "-r", r, "--exit-code", "0")
 		}, countGitleaks},
+		crankTool("crank-gate secrets", *crank),
+	}
+	if *crankRE2 != "" {
+		tools = append(tools, crankTool("crank-gate (re2)", *crankRE2))
 	}
 	var results []result
 	for _, t := range tools {
@@ -90,18 +98,21 @@ func main() {
 		}
 		results = append(results, res)
 	}
-	fmt.Printf("\n%-20s %10s %10s %12s %9s\n", "tool", "median", "min", "MB/s", "findings")
+	fmt.Printf("\n%-20s %10s %10s %12s %9s %9s\n", "tool", "median", "min", "MB/s", "findings", "vs gitleaks")
 	size := treeSize(*tree)
 	for _, r := range results {
 		sort.Slice(r.times, func(i, j int) bool { return r.times[i] < r.times[j] })
 		med := r.times[len(r.times)/2]
-		fmt.Printf("%-20s %10s %10s %12.1f %9d\n", r.name, med.Round(time.Millisecond), r.times[0].Round(time.Millisecond), float64(size)/(1<<20)/med.Seconds(), r.findings)
+		ref := results[0].times[len(results[0].times)/2]
+		fmt.Printf("%-20s %10s %10s %12.1f %9d %8.2fx\n", r.name, med.Round(time.Millisecond), r.times[0].Round(time.Millisecond), float64(size)/(1<<20)/med.Seconds(), r.findings, med.Seconds()/ref.Seconds())
 	}
-	if results[0].findings != results[1].findings {
-		fmt.Printf("\nMISMATCH: crank-gate found %d, gitleaks %d\n", results[0].findings, results[1].findings)
-		os.Exit(1)
+	for _, r := range results[1:] {
+		if r.findings != results[0].findings {
+			fmt.Printf("\nMISMATCH: %s found %d, gitleaks %d\n", r.name, r.findings, results[0].findings)
+			os.Exit(1)
+		}
 	}
-	fmt.Println("\nfindings identical in count")
+	fmt.Println("\nfindings identical in count (the time column is relative to gitleaks: below 1 is faster)")
 }
 
 func countCrank(p string) (int, error) {
