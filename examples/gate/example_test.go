@@ -93,13 +93,19 @@ func asBuiltFromDockerfile(t *testing.T, img v1.Image) v1.Image {
 
 func gate(t *testing.T, dir string, args ...string) (int, string, string) {
 	t.Helper()
+	return gateEnv(t, dir, func(string) string { return "" }, args...)
+}
+
+// gateEnv runs crank-gate in dir with getenv as its environment.
+func gateEnv(t *testing.T, dir string, getenv func(string) string, args ...string) (int, string, string) {
+	t.Helper()
 	wd, _ := os.Getwd()
 	if err := os.Chdir(dir); err != nil {
 		t.Fatal(err)
 	}
 	defer os.Chdir(wd)
 	var out, errb bytes.Buffer
-	code := cli.Main(context.Background(), args, cli.Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, Version: "1.0.0"})
+	code := cli.Main(context.Background(), args, cli.Env{Stdout: &out, Stderr: &errb, Getenv: getenv, Version: "1.0.0"})
 	return code, out.String(), errb.String()
 }
 

@@ -3,8 +3,6 @@
 package gateexample_test
 
 import (
-	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,20 +24,13 @@ func TestCheckWithTrivyServer(t *testing.T) {
 	vulntest.WriteDB(t, serverCache, time.Now().Add(-time.Hour))
 	url := trivytest.Server(t, serverCache, "ci-token")
 	run := func(token string) (int, string, string) {
-		wd, _ := os.Getwd()
-		if err := os.Chdir(dir); err != nil {
-			t.Fatal(err)
-		}
-		defer os.Chdir(wd)
-		var out, errb bytes.Buffer
 		env := func(k string) string {
 			if k == "TRIVY_TOKEN" {
 				return token
 			}
 			return ""
 		}
-		code := cli.Main(context.Background(), []string{"check", "--trivy-server", url, "--format", "json"}, cli.Env{Stdout: &out, Stderr: &errb, Getenv: env, Version: "1.0.0"})
-		return code, out.String(), errb.String()
+		return gateEnv(t, dir, env, "check", "--trivy-server", url, "--format", "json")
 	}
 	if _, err := os.Stat(filepath.Join(dir, "build/trivy-cache")); err == nil {
 		t.Fatal("the workspace has a local DB; this test is about the server's")

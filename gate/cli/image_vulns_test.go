@@ -23,9 +23,7 @@ func TestImageCommandVulns(t *testing.T) {
 	cache := filepath.Join(dir, "cache")
 	vulntest.WriteDB(t, cache, time.Now())
 	run := func(args ...string) (int, string, string) {
-		var out, errb bytes.Buffer
-		code := ImageCommand{}.Run(context.Background(), args, Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, Version: "1.2.3"})
-		return code, out.String(), errb.String()
+		return runImageEnv(func(string) string { return "" }, args...)
 	}
 	ref := "oci:" + filepath.Join(dir, "debian") + ":v1"
 
@@ -62,15 +60,12 @@ func TestImageCommandTrivyServer(t *testing.T) {
 	url := trivytest.Server(t, cache, "team-token")
 	ref := "oci:" + filepath.Join(dir, "debian") + ":v1"
 	run := func(token string, args ...string) (int, string, string) {
-		var out, errb bytes.Buffer
-		getenv := func(k string) string {
+		return runImageEnv(func(k string) string {
 			if k == "TRIVY_TOKEN" {
 				return token
 			}
 			return ""
-		}
-		code := ImageCommand{}.Run(context.Background(), args, Env{Stdout: &out, Stderr: &errb, Getenv: getenv, Version: "1.2.3"})
-		return code, out.String(), errb.String()
+		}, args...)
 	}
 	code, out, errs := run("team-token", "--trivy-server", url, "--db-dir", filepath.Join(dir, "nowhere"), "--max-db-age", "24h", "--format", "json", "--fail-on", "error", ref)
 	if code != ExitFindings || !strings.Contains(out, vulntest.OpenSSLFixed) {
@@ -82,4 +77,12 @@ func TestImageCommandTrivyServer(t *testing.T) {
 	if code, _, errs := run("wrong", "--trivy-server", url, ref); code != ExitError || !strings.Contains(errs, "refused the token") {
 		t.Errorf("wrong token: exit %d, want %d\n%s", code, ExitError, errs)
 	}
+}
+
+// runImageEnv runs "crank-gate image" with every engine and getenv as its
+// environment.
+func runImageEnv(getenv func(string) string, args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := ImageCommand{}.Run(context.Background(), args, Env{Stdout: &out, Stderr: &errb, Getenv: getenv, Version: "1.2.3"})
+	return code, out.String(), errb.String()
 }

@@ -217,7 +217,11 @@ func (s *ImageSettings) apply(f *imageFile) error {
 			continue
 		}
 		if *n.val < 0 || (n.positive && *n.val == 0) {
-			return fmt.Errorf("%s: %d is not allowed (use a positive number%s)", n.key, *n.val, map[bool]string{false: ", or 0 to disable the budget", true: ""}[n.positive])
+			hint := "use a positive number"
+			if !n.positive {
+				hint += ", or 0 to disable the budget"
+			}
+			return fmt.Errorf("%s: %d is not allowed (%s)", n.key, *n.val, hint)
 		}
 		*n.dst = n.val
 	}

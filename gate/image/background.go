@@ -2,7 +2,6 @@ package image
 
 import (
 	"context"
-	"runtime"
 	"sync"
 
 	"golang.org/x/sync/semaphore"
@@ -47,24 +46,15 @@ func newBackground(ctx context.Context, workers int, maxBytes int64) *background
 	return b
 }
 
-// defaultWorkers leaves the scan goroutine (gzip and tar) its own core
-// only when there are cores to spare.
-func defaultWorkers() int { return runtime.GOMAXPROCS(0) }
-
 // submit queues work over data for the rule that is running now; the
-// files it reports become pending findings of that rule, as ReportFile's.
-// It returns false when the scan was cancelled.
-func (b *background) submit(s *Scan, e *Entry, data []byte, work func(data []byte) []string) bool {
+// messages it returns become pending findings of that rule about e, as
+// ReportFile's. A cancelled scan queues nothing (Run then fails).
+func (b *background) submit(s *Scan, e *Entry, data []byte, work func(data []byte) []string) {
 	n := min(int64(len(data)), b.max)
 	if err := b.mem.Acquire(b.ctx, n); err != nil {
-		return false
+		return
 	}
 	rule, idx := s.rule, b.reserve()
-	tmpl := pendingFile{
-		obs:    Observation{Rule: rule, Severity: rule.Severity, Subject: e.Path, Anchor: Anchor{Kind: AnchorLayer, Layer: e.Layer}},
-		path:   e.Path,
-		serial: e.serial,
-	}
 	b.jobs <- func() {
 		defer b.mem.Release(n)
 		if b.ctx.Err() != nil {
@@ -72,15 +62,12 @@ func (b *background) submit(s *Scan, e *Entry, data []byte, work func(data []byt
 		}
 		var out []pendingFile
 		for _, msg := range work(data) {
-			p := tmpl
-			p.obs.Message = msg
-			out = append(out, p)
+			out = append(out, fileObservation(rule, e, msg))
 		}
 		b.mu.Lock()
 		b.results[idx] = out
 		b.mu.Unlock()
 	}
-	return true
 }
 
 func (b *background) reserve() int {

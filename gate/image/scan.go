@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"runtime"
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -259,11 +260,16 @@ func (s *Scan) ReportFileAsync(e *Entry, data []byte, work func(data []byte) []s
 // is still in the final filesystem is only known after the last layer,
 // so the message is qualified then.
 func (s *Scan) ReportFile(e *Entry, format string, args ...any) {
-	s.pending = append(s.pending, pendingFile{
-		obs:    Observation{Rule: s.rule, Severity: s.rule.Severity, Message: fmt.Sprintf(format, args...), Subject: e.Path, Anchor: Anchor{Kind: AnchorLayer, Layer: e.Layer}},
+	s.pending = append(s.pending, fileObservation(s.rule, e, fmt.Sprintf(format, args...)))
+}
+
+// fileObservation is a pending finding of rule about entry e.
+func fileObservation(rule *Rule, e *Entry, msg string) pendingFile {
+	return pendingFile{
+		obs:    Observation{Rule: rule, Severity: rule.Severity, Message: msg, Subject: e.Path, Anchor: Anchor{Kind: AnchorLayer, Layer: e.Layer}},
 		path:   e.Path,
 		serial: e.serial,
-	})
+	}
 }
 
 // Entry is one tar entry of one layer, offered to every Visit check.
@@ -373,7 +379,7 @@ func Run(ctx context.Context, img v1.Image, opt Options) (*Result, error) {
 	bgCtx, cancel := context.WithCancel(ctx)
 	workers := opt.Workers
 	if workers == 0 {
-		workers = defaultWorkers()
+		workers = runtime.GOMAXPROCS(0)
 	}
 	s.bg = newBackground(bgCtx, workers, max(backgroundBytes, opt.Limits.MaxFileBytes))
 	var vulnDone chan struct{}

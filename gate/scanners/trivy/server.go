@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"github.com/aquasecurity/trivy/pkg/log"
 	"github.com/twitchtv/twirp"
 
+	"github.com/crank-platform/terraform-provider-crank/gate/image"
 	"github.com/crank-platform/terraform-provider-crank/gate/scanners/vuln"
 )
 
@@ -32,7 +32,7 @@ func openServer(opts Options, now time.Time) (*Scanner, error) {
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return nil, fmt.Errorf("Trivy server %q: expected a URL such as https://trivy.internal:4954", opts.Server)
 	}
-	if u.Scheme == "http" && !loopback(u.Hostname()) {
+	if u.Scheme == "http" && !image.IsLoopback(u.Host) {
 		return nil, fmt.Errorf("Trivy server %s: plain http is accepted for loopback hosts only; package lists and the token would cross the network in clear: serve it over https", opts.Server)
 	}
 	log.InitLogger(false, true)
@@ -96,11 +96,3 @@ func serverError(server, name string, err error) error {
 
 // DefaultTokenHeader is the header "trivy server --token" checks.
 const DefaultTokenHeader = "Trivy-Token"
-
-func loopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
