@@ -89,7 +89,7 @@ func serverDB(u *url.URL, headers http.Header) (vuln.DBMetadata, error) {
 func serverError(server, name string, err error) error {
 	var te twirp.Error
 	if errors.As(err, &te) && te.Code() == twirp.Unauthenticated {
-		return fmt.Errorf("vulnerability scan of %s: Trivy server %s refused the token: set TRIVY_TOKEN to the server's --token (header %q unless --trivy-token-header says otherwise)", name, server, DefaultTokenHeader)
+		return fmt.Errorf("vulnerability scan of %s: Trivy server %s refused the token: set TRIVY_TOKEN to the server's --token (sent in header %q unless TRIVY_TOKEN_HEADER names another)", name, server, DefaultTokenHeader)
 	}
 	return fmt.Errorf("vulnerability scan of %s on Trivy server %s: %w", name, server, err)
 }
