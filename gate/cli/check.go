@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -70,11 +69,8 @@ func runCheck(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "Usage: crank-gate check [--policy crank-gate.yaml] [flags]\n\nRuns every check the policy names (Dockerfiles, images, secrets, vulnerabilities) as one CI step.\nExit codes: 0 pass, 1 gate failed, 2 usage or input error, 3 vulnerability DB missing or stale.\n\nFlags:\n")
 		c.flagSet.PrintDefaults()
 	}
-	if err := c.flagSet.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitPass
-		}
-		return ExitError
+	if code, ok := parseArgs(c.flagSet, args); !ok {
+		return code
 	}
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(env.Stderr, "crank-gate check: "+format+"\n", a...)
@@ -179,11 +175,8 @@ func runBaseline(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "Usage: crank-gate baseline [--policy crank-gate.yaml] [--output FILE]\n\nRuns the gate and records every current finding by fingerprint, so that\n\"crank-gate check --new-only\" fails only on new ones. Secrets are stored as hashes only.\n\nFlags:\n")
 		c.flagSet.PrintDefaults()
 	}
-	if err := c.flagSet.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitPass
-		}
-		return ExitError
+	if code, ok := parseArgs(c.flagSet, args); !ok {
+		return code
 	}
 	res, code := gateRun(ctx, c, env, false)
 	if res == nil {

@@ -156,6 +156,18 @@ func parseFormats(vals []string) ([]output, error) {
 	return outs, nil
 }
 
+// parseArgs parses a command's flags; when ok is false the command ends
+// with code: 0 after -h, 2 on a bad flag (the flag set has said which).
+func parseArgs(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitPass, false
+		}
+		return ExitError, false
+	}
+	return ExitPass, true
+}
+
 func runLint(ctx context.Context, args []string, env Env) int {
 	fs := flag.NewFlagSet("crank-gate lint", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
@@ -171,11 +183,8 @@ func runLint(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "Usage: crank-gate lint [flags] [PATH|DIR|-]...\n\nDirectories are searched for Dockerfile*, *.Dockerfile and Containerfile; - reads stdin.\nExit codes: 0 pass, 1 findings at or above --fail-on, 2 usage or input error.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitPass
-		}
-		return ExitError
+	if code, ok := parseArgs(fs, args); !ok {
+		return code
 	}
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(env.Stderr, "crank-gate lint: "+format+"\n", a...)
@@ -266,11 +275,8 @@ func runRules(args []string, env Env) int {
 	fs := flag.NewFlagSet("crank-gate rules", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	format := fs.String("format", "table", "table, json or markdown")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitPass
-		}
-		return ExitError
+	if code, ok := parseArgs(fs, args); !ok {
+		return code
 	}
 	all := rules.All()
 	switch *format {

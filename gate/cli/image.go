@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -61,11 +60,8 @@ func (c ImageCommand) Run(ctx context.Context, args []string, env Env) int {
 		fmt.Fprint(env.Stderr, imageUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitPass
-		}
-		return ExitError
+	if code, ok := parseArgs(fs, args); !ok {
+		return code
 	}
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(env.Stderr, "crank-gate image: "+format+"\n", a...)

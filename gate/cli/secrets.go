@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -32,11 +31,8 @@ func runSecrets(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "Usage: crank-gate secrets [flags] [PATH]\n\nFinds leaked credentials with gitleaks' rules; values are never printed.\nExit codes: 0 no secret, 1 secrets found, 2 usage or input error.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitPass
-		}
-		return ExitError
+	if code, ok := parseArgs(fs, args); !ok {
+		return code
 	}
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(env.Stderr, "crank-gate secrets: "+format+"\n", a...)
