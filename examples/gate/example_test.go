@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,6 +17,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 
 	"github.com/crank-platform/terraform-provider-crank/gate/cli"
+	"github.com/crank-platform/terraform-provider-crank/gate/report/sariftest"
 	"github.com/crank-platform/terraform-provider-crank/gate/scanners/vuln/vulntest"
 	"github.com/crank-platform/terraform-provider-crank/gate/secrets/secretstest"
 )
@@ -175,7 +175,11 @@ func TestCheckFailsOnSecretAndFixableCVE(t *testing.T) {
 	if strings.Join(engines, ",") != "crank-gate,crank-gate-image,gitleaks,trivy" {
 		t.Errorf("SARIF runs %v, want one per engine: crank-gate, crank-gate-image, gitleaks, trivy", engines)
 	}
-	validateSARIF(t, sarif)
+	bin := sariftest.Validator(t)
+	if bin == "" {
+		t.Skip("sarif-multitool not installed")
+	}
+	sariftest.Validate(t, bin, sarif)
 }
 
 func TestCheckPassesWhenFixed(t *testing.T) {
@@ -237,39 +241,3 @@ func TestPolicyErrorsExit2(t *testing.T) {
 }
 
 // validateSARIF runs Microsoft's validator; a missing validator fails in CI.
-func validateSARIF(t *testing.T, in string) {
-	t.Helper()
-	bin := os.Getenv("CRANK_SARIF_VALIDATOR")
-	if bin == "" {
-		bin, _ = exec.LookPath("sarif-multitool")
-	}
-	if bin == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("sarif-multitool not found and CI is set: npm install -g @microsoft/sarif-multitool@5.7.0 or set CRANK_SARIF_VALIDATOR")
-		}
-		t.Skip("sarif-multitool not installed")
-	}
-	out := in + ".validation.sarif"
-	// The npm wrapper runs the tool through a shell, hence the quotes.
-	cmd := exec.Command(bin, "validate", "--level", `"Error;Warning"`, "--kind", `"Fail"`, "-o", out, in)
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("sarif-multitool: %v\n%s", err, msg)
-	}
-	data, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var log struct {
-		Runs []struct {
-			Results []json.RawMessage `json:"results"`
-		} `json:"runs"`
-	}
-	if err := json.Unmarshal(data, &log); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range log.Runs {
-		if len(r.Results) > 0 {
-			t.Fatalf("sarif-multitool reported problems:\n%s", data)
-		}
-	}
-}

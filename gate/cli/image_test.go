@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"github.com/crank-platform/terraform-provider-crank/gate/check"
 	"github.com/crank-platform/terraform-provider-crank/gate/config"
 	"github.com/crank-platform/terraform-provider-crank/gate/image/imagetest"
+	"github.com/crank-platform/terraform-provider-crank/gate/report/sariftest"
 )
 
 func runImage(t *testing.T, dir string, args ...string) (int, string, string) {
@@ -169,43 +169,10 @@ func TestImageSARIF(t *testing.T) {
 				t.Errorf("%s: %s has location %+v, want %s", file, r.RuleID, r.Locations, wantURI)
 			}
 		}
-		validateSARIF(t, filepath.Join(dir, file))
-	}
-}
-
-func validateSARIF(t *testing.T, file string) {
-	t.Helper()
-	bin := os.Getenv("CRANK_SARIF_VALIDATOR")
-	if bin == "" {
-		bin, _ = exec.LookPath("sarif-multitool")
-	}
-	if bin == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("sarif-multitool not found and CI=true: npm install -g @microsoft/sarif-multitool@5.7.0")
-		}
-		t.Log("sarif-multitool not installed; schema validation skipped")
-		return
-	}
-	out := file + ".validation"
-	cmd := exec.Command(bin, "validate", "--level", `"Error;Warning"`, "--kind", `"Fail"`, "-o", out, file)
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("validate %s: %v\n%s", file, err, msg)
-	}
-	data, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var res struct {
-		Runs []struct {
-			Results []json.RawMessage `json:"results"`
-		} `json:"runs"`
-	}
-	if err := json.Unmarshal(data, &res); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range res.Runs {
-		if len(r.Results) > 0 {
-			t.Errorf("%s: the validator reported problems:\n%s", filepath.Base(file), data)
+		if bin := sariftest.Validator(t); bin != "" {
+			sariftest.Validate(t, bin, filepath.Join(dir, file))
+		} else {
+			t.Log("sarif-multitool not installed; schema validation skipped")
 		}
 	}
 }

@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"flag"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/crank-platform/terraform-provider-crank/gate/findings"
+	"github.com/crank-platform/terraform-provider-crank/gate/report/sariftest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -95,14 +95,8 @@ func TestUnknownFormat(t *testing.T) {
 // or "URI not reachable" from this offline machine are advice, not faults). In CI a missing validator fails
 // the test: SARIF that code scanning rejects must never ship silently.
 func TestSARIFValidator(t *testing.T) {
-	bin := os.Getenv("CRANK_SARIF_VALIDATOR")
+	bin := sariftest.Validator(t)
 	if bin == "" {
-		bin, _ = exec.LookPath("sarif-multitool")
-	}
-	if bin == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("sarif-multitool not found and CI=true: install it with npm install -g @microsoft/sarif-multitool@5.7.0 or set CRANK_SARIF_VALIDATOR")
-		}
 		t.Skip("sarif-multitool not installed (npm install -g @microsoft/sarif-multitool@5.7.0)")
 	}
 	dir := t.TempDir()
@@ -115,23 +109,9 @@ func TestSARIFValidator(t *testing.T) {
 			r.Tool.Version = "dev"
 		}
 		in := filepath.Join(dir, variant+".sarif")
-		out := filepath.Join(dir, variant+".out.sarif")
 		if err := os.WriteFile(in, render(t, "sarif", r, Options{}), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		// The npm wrapper runs the tool through a shell, hence the quotes
-		// around the semicolon lists.
-		cmd := exec.Command(bin, "validate", "--level", `"Error;Warning"`, "--kind", `"Fail"`, "-o", out, in)
-		msg, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("%s validate: %v\n%s", variant, err, msg)
-		}
-		res, err := os.ReadFile(out)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n := countResults(t, res); n != 0 {
-			t.Errorf("%s: the validator reported %d problem(s):\n%s", variant, n, res)
-		}
+		sariftest.Validate(t, bin, in)
 	}
 }
