@@ -121,15 +121,47 @@ func quietGitleaks() {
 // Detector is a configured gitleaks detector; it is also the content
 // scanner the image checks use for files inside layers.
 type Detector struct {
-	cfg config.Config
-	d   *detect.Detector
+	cfg  config.Config
+	d    *detect.Detector
+	fast *windowed // nil: every fragment goes through d unchanged
 }
 
 // NewDetector builds a detector from a gitleaks config.
 func NewDetector(ctx context.Context, cfg config.Config) *Detector {
 	d := detect.NewDetectorContext(ctx, cfg)
 	d.MaxDecodeDepth = 5 // gitleaks' CLI default: finds base64/hex-wrapped secrets
-	return &Detector{cfg: cfg, d: d}
+	return &Detector{cfg: cfg, d: d, fast: newWindowed(ctx, cfg)}
+}
+
+// detect scans one fragment: through the windowed fast path when it is
+// the same as gitleaks' detector for that fragment, else through it.
+func (d *Detector) detect(ctx context.Context, f detect.Fragment) []report.Finding {
+	if d.fast != nil {
+		if found, ok := d.fast.detect(ctx, d.d, f); ok {
+			if f.Bytes == nil {
+				d.d.TotalBytes.Add(uint64(len(f.Raw)))
+			}
+			d.d.TotalBytes.Add(uint64(len(f.Bytes)))
+			return found
+		}
+	}
+	return d.d.DetectContext(ctx, f)
+}
+
+// detectSource is gitleaks' DetectSource with each fragment scanned by
+// detect: unreadable fragments are skipped (gitleaks logs and goes on),
+// findings go through AddFinding for .gitleaksignore.
+func (d *Detector) detectSource(ctx context.Context, src sources.Source) ([]report.Finding, error) {
+	err := src.Fragments(ctx, func(f sources.Fragment, err error) error {
+		if err != nil || (len(f.Raw) == 0 && len(f.FilePath) == 0) {
+			return nil
+		}
+		for _, finding := range d.detect(ctx, detect.Fragment(f)) {
+			d.d.AddFinding(finding)
+		}
+		return nil
+	})
+	return d.d.Findings(), err
 }
 
 // Scan runs gitleaks over a directory, a file or a git history.
@@ -183,7 +215,7 @@ func Scan(ctx context.Context, opts Options) (*Result, error) {
 	} else {
 		src = &sources.Files{Config: &d.Config, FollowSymlinks: d.FollowSymlinks, MaxFileSize: opts.MaxFileMB * 1_000_000, Path: opts.Path, Sema: d.Sema}
 	}
-	raw, err := d.DetectSource(ctx, src)
+	raw, err := det.detectSource(ctx, src)
 	if err != nil {
 		return nil, fmt.Errorf("secret scan of %s: %w", opts.Path, err)
 	}
@@ -215,7 +247,7 @@ func (d *Detector) ScanContent(ctx context.Context, path string, content []byte)
 		return nil
 	}
 	var out []Secret
-	for _, f := range d.d.DetectContext(ctx, detect.Fragment{Raw: string(content), FilePath: path, StartLine: 1}) {
+	for _, f := range d.detect(ctx, detect.Fragment{Raw: string(content), FilePath: path, StartLine: 1}) {
 		f.File = path
 		out = append(out, fromGitleaks(f))
 	}

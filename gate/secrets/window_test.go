@@ -1,0 +1,285 @@
+package secrets
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/zricethezav/gitleaks/v8/config"
+	"github.com/zricethezav/gitleaks/v8/detect"
+	"github.com/zricethezav/gitleaks/v8/report"
+	"github.com/zricethezav/gitleaks/v8/sources"
+)
+
+func defaultDetector(t testing.TB) *Detector {
+	t.Helper()
+	cfg, err := LoadConfig("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := NewDetector(context.Background(), cfg)
+	if d.fast == nil {
+		t.Fatal("the fast path does not apply to gitleaks' default config")
+	}
+	return d
+}
+
+// key is everything of a finding that reaches a report or a fingerprint.
+func key(f report.Finding) string {
+	return fmt.Sprintf("%s %d:%d-%d:%d %q %q %q %v", f.RuleID, f.StartLine, f.StartColumn, f.EndLine, f.EndColumn, f.Secret, f.Match, f.Line, f.Tags)
+}
+
+func keys(fs []report.Finding) []string {
+	out := make([]string, 0, len(fs))
+	for _, f := range fs {
+		out = append(out, key(f))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// sameAsGitleaks fails unless the fast path finds exactly what gitleaks'
+// detector finds in f, or declines f. It returns the findings and whether
+// the fast path took the fragment.
+func sameAsGitleaks(t testing.TB, d *Detector, f detect.Fragment) ([]report.Finding, bool) {
+	t.Helper()
+	want := d.d.DetectContext(context.Background(), f)
+	got, ok := d.fast.detect(context.Background(), d.d, f)
+	if !ok {
+		return want, false
+	}
+	w, g := keys(want), keys(got)
+	if strings.Join(w, "\n") != strings.Join(g, "\n") {
+		t.Fatalf("%s (from line %d): windowed scan differs from gitleaks\ngitleaks:\n  %s\nwindowed:\n  %s", f.FilePath, f.StartLine, strings.Join(w, "\n  "), strings.Join(g, "\n  "))
+	}
+	return got, true
+}
+
+func TestGenericPatternIsGitleaksOwn(t *testing.T) {
+	cfg, err := LoadConfig("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := cfg.Rules[genericAPIKeyID]
+	if r.Regex == nil || r.Regex.String() != genericAPIKeyPattern {
+		t.Fatalf("gitleaks' %s rule changed: re-check genericReach and genericAnchors against\n%v\nand update genericAPIKeyPattern", genericAPIKeyID, r.Regex)
+	}
+	// Every keyword of the rule starts with an anchor, so a keyword line
+	// is always an anchor line.
+	for _, k := range r.Keywords {
+		found := false
+		for _, a := range genericAnchors {
+			found = found || strings.HasPrefix(strings.ToLower(k), a)
+		}
+		if !found {
+			t.Errorf("keyword %q has no anchor", k)
+		}
+	}
+}
+
+func TestFastPathOnlyForTheShippedRule(t *testing.T) {
+	cfg, err := LoadConfig("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	custom := cfg
+	custom.Rules = map[string]config.Rule{}
+	for id, r := range cfg.Rules {
+		custom.Rules[id] = r
+	}
+	r := custom.Rules[genericAPIKeyID]
+	r.Regex = cfg.Rules["aws-access-token"].Regex // same ID, other pattern
+	custom.Rules[genericAPIKeyID] = r
+	if newWindowed(context.Background(), custom) != nil {
+		t.Error("fast path taken for a custom pattern under the generic rule's ID")
+	}
+	delete(custom.Rules, genericAPIKeyID)
+	if newWindowed(context.Background(), custom) != nil {
+		t.Error("fast path taken without the generic rule")
+	}
+	withReq := cfg
+	withReq.Rules = map[string]config.Rule{}
+	for id, r := range cfg.Rules {
+		withReq.Rules[id] = r
+	}
+	other := withReq.Rules["aws-access-token"]
+	other.RequiredRules = []*config.Required{{RuleID: genericAPIKeyID}}
+	withReq.Rules["aws-access-token"] = other
+	if newWindowed(context.Background(), withReq) != nil {
+		t.Error("fast path taken although another rule requires the generic rule")
+	}
+}
+
+// Constructed cases at the edges of the window argument: values after
+// up to eight newlines, keywords at the start and the end of a fragment,
+// `$` at the very end, CRLF, upper case, gitleaks:allow, a generic match
+// shadowed by a specific rule on the same line, keywords closer and
+// farther than the merge gap, and fragments that do not start on line 1.
+func TestWindowedEdgeCases(t *testing.T) {
+	d := defaultDetector(t)
+	val := "Zx9Qw7Er5Ty3Ui1Op8As6Df"
+	pad := strings.Repeat("filler line without the words\n", 40)
+	cases := map[string]string{
+		"one line":             `api_key = "` + val + `"` + "\n",
+		"at EOF without \\n":   `token=` + val,
+		"value at EOF":         "x\n" + pad + "secret: " + val,
+		"keyword first byte":   "Token = '" + val + "'\nnext\n",
+		"newlines before op":   "password \n\n\n= " + val + "\n",
+		"newlines after op":    "credential =\n \n\n\n\n" + val + ";\n",
+		"eight newlines":       "auth_code \n\n\n=\n\n\n\n\n" + val + "\n" + pad,
+		"crlf":                 "access_key = " + val + "\r\nother = 1\r\n",
+		"upper case":           "API_KEY=" + val + "\nAPI_TOKEN: " + val + "x\n",
+		"allow comment":        "secret = \"" + val + "\" // gitleaks:allow\n",
+		"shadowed by aws":      "aws_api_key = AKIAQYLPMN5HHHFPZAM2\n",
+		"near keywords":        "key1 = " + val + "\nx\nkey2 = " + val + "y\n",
+		"far keywords":         "key1 = " + val + "\n" + pad + "key2 = " + val + "y\n" + pad,
+		"long prefix":          strings.Repeat("a", 60) + "_token = " + val + "\n",
+		"value on next line":   pad + "myKey:\n  " + val + "\n" + pad,
+		"escaped newline term": `"apikey=` + val + `\n"` + "\n",
+		"many on a line":       "key=" + val + " token=" + val + "q secret=" + val + "w\n",
+		"no keyword":           pad,
+		"keyword no value":     "the key is elsewhere\n" + pad,
+		"columns past line 1":  pad + "\t\tclient_secret := \"" + val + "\"\n",
+	}
+	names := make([]string, 0, len(cases))
+	for n := range cases {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	generic := 0
+	for _, name := range names {
+		for _, start := range []int{1, 37} {
+			got, ok := sameAsGitleaks(t, d, detect.Fragment{Raw: cases[name], FilePath: "cases/" + name, StartLine: start})
+			if !ok {
+				t.Errorf("%s: fast path declined a fragment with nothing to decode", name)
+			}
+			for _, f := range got {
+				if f.RuleID == genericAPIKeyID {
+					generic++
+				}
+			}
+		}
+	}
+	if generic < 20 {
+		t.Errorf("only %d generic findings over the cases: the comparison proves little", generic)
+	}
+}
+
+// Real text: gitleaks' own rule sources (full of sample secrets, one per
+// rule) and its test data, plus Go source from the module cache, through
+// gitleaks' own chunking. Every fragment the fast path takes must give the
+// same findings as gitleaks' detector.
+func TestWindowedEqualsGitleaksOnRealSource(t *testing.T) {
+	d := defaultDetector(t)
+	modcache := goEnv(t, "GOMODCACHE")
+	gl := filepath.Join(modcache, "github.com/zricethezav/gitleaks/v8@v8.30.1")
+	roots := []string{filepath.Join(gl, "cmd/generate/config/rules"), filepath.Join(gl, "testdata")}
+	var taken, declined, generic, total int
+	for _, root := range roots {
+		if _, err := os.Stat(root); err != nil {
+			t.Fatalf("%s: %v (is gitleaks v8.30.1 in the module cache?)", root, err)
+		}
+		src := &sources.Files{Config: &d.d.Config, Path: root, Sema: d.d.Sema}
+		err := src.Fragments(context.Background(), func(f sources.Fragment, err error) error {
+			if err != nil {
+				return nil
+			}
+			got, ok := sameAsGitleaks(t, d, detect.Fragment(f))
+			if ok {
+				taken++
+			} else {
+				declined++
+			}
+			for _, f := range got {
+				total++
+				if f.RuleID == genericAPIKeyID {
+					generic++
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Go source from the module cache, in a stable order, up to 3 MB.
+	var size int
+	stop := fmt.Errorf("enough")
+	_ = filepath.WalkDir(modcache, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() || !strings.HasSuffix(p, ".go") || strings.Contains(p, "/cache/") {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil
+		}
+		size += len(b)
+		if _, ok := sameAsGitleaks(t, d, detect.Fragment{Raw: string(b), FilePath: p, StartLine: 1}); ok {
+			taken++
+		} else {
+			declined++
+		}
+		if size > 3<<20 {
+			return stop
+		}
+		return nil
+	})
+	t.Logf("%d fragments through the fast path, %d declined (encoded segments); %d findings, %d generic", taken, declined, total, generic)
+	if taken < 100 || generic < 20 {
+		t.Errorf("too little coverage: %d fragments, %d generic findings", taken, generic)
+	}
+}
+
+func goEnv(t testing.TB, name string) string {
+	t.Helper()
+	out, err := exec.Command("go", "env", name).Output()
+	if err != nil {
+		t.Fatalf("go env %s: %v", name, err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func TestLineWindows(t *testing.T) {
+	raw := "a\nb key\nc\nd\n" + strings.Repeat("e\n", 400) + "TOKEN\n" + strings.Repeat("f\n", 400)
+	ws := lineWindows(raw, genericAnchors, genericReach)
+	if len(ws) != 2 {
+		t.Fatalf("windows = %+v, want two", ws)
+	}
+	if w := ws[0]; w.start != 1 || w.line != 0 || raw[w.start] != '\n' {
+		t.Errorf("first window %+v must start on the newline before its line", w)
+	}
+	if w := ws[1]; !strings.HasPrefix(raw[w.start:w.end], "\nTOKEN\n") || w.end-w.start > 1+len("TOKEN")+genericReach+3 || w.line != strings.Count(raw[:w.start], "\n") {
+		t.Errorf("second window %+v = %q", w, raw[w.start:w.end])
+	}
+	// A last line without a newline: gitleaks' Line for a match there is
+	// the fragment from its start, so the window must be all of it.
+	ws = lineWindows(raw+"key=1", genericAnchors, genericReach)
+	if len(ws) != 1 || ws[0].start != 0 || ws[0].end != len(raw)+5 {
+		t.Errorf("windows = %+v, want the whole fragment", ws)
+	}
+	if lineWindows(strings.Repeat("nothing here\n", 10), genericAnchors, genericReach) != nil {
+		t.Error("windows without an anchor")
+	}
+}
+
+// FuzzWindowed: on any text, the fast path finds what gitleaks finds.
+func FuzzWindowed(f *testing.F) {
+	for _, s := range []string{
+		"api_key = \"Zx9Qw7Er5Ty3Ui1Op8As6Df\"\n",
+		"password \n\n\n= Zx9Qw7Er5Ty3Ui1Op8As6Df\n",
+		"x\nTOKEN:\tab12cd34ef56gh78\r\n",
+		"credential =\n \n\n\n\nZx9Qw7Er5Ty3Ui1Op8As6Df",
+	} {
+		f.Add(s)
+	}
+	d := defaultDetector(f)
+	f.Fuzz(func(t *testing.T, s string) {
+		sameAsGitleaks(t, d, detect.Fragment{Raw: s, FilePath: "fuzz.txt", StartLine: 1})
+	})
+}
