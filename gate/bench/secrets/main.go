@@ -1,6 +1,6 @@
 // Command secrets-bench times `crank-gate secrets` against the gitleaks CLI
-// on the same tree and prints both side by side; the finding counts must
-// match (same rules, same engine), otherwise it exits 1.
+// on the same tree and prints both side by side; every finding (rule, file,
+// line, column) must be the same in both, otherwise it exits 1.
 //
 //	go build -o /tmp/crank-gate ./gate/cmd/crank-gate
 //	go install github.com/zricethezav/gitleaks/v8@v8.30.1   # into GOBIN, e.g. /tmp/peers
@@ -52,22 +52,22 @@ func main() {
 	type result struct {
 		name     string
 		times    []time.Duration
-		findings int
+		findings []string // rule path:line:column, sorted
 	}
 	type tool struct {
 		name string
 		cmd  func(report string) *exec.Cmd
-		read func(report string) (int, error)
+		read func(report string) ([]string, error)
 	}
 	crankTool := func(name, bin string) tool {
 		return tool{name, func(r string) *exec.Cmd {
 			return exec.Command(bin, "secrets", "--format", "json="+r, *tree)
-		}, countCrank}
+		}, readCrank}
 	}
 	tools := []tool{
 		{"gitleaks dir", func(r string) *exec.Cmd {
 			return exec.Command(*gitleaks, "dir", *tree, "--no-banner", "--log-level", "error", "-f", "json", "-r", r, "--exit-code", "0")
-		}, countGitleaks},
+		}, readGitleaks},
 		crankTool("crank-gate secrets", *crank),
 	}
 	if *crankRE2 != "" {
@@ -89,11 +89,12 @@ func main() {
 			if err != nil {
 				fatal(fmt.Errorf("%s: %w", t.name, err))
 			}
-			n, err := t.read(report)
+			found, err := t.read(report)
 			if err != nil {
 				fatal(fmt.Errorf("%s report: %w", t.name, err))
 			}
-			res.findings = n
+			sort.Strings(found)
+			res.findings = found
 			res.times = append(res.times, el)
 		}
 		results = append(results, res)
@@ -104,37 +105,59 @@ func main() {
 		sort.Slice(r.times, func(i, j int) bool { return r.times[i] < r.times[j] })
 		med := r.times[len(r.times)/2]
 		ref := results[0].times[len(results[0].times)/2]
-		fmt.Printf("%-20s %10s %10s %12.1f %9d %8.2fx\n", r.name, med.Round(time.Millisecond), r.times[0].Round(time.Millisecond), float64(size)/(1<<20)/med.Seconds(), r.findings, med.Seconds()/ref.Seconds())
+		fmt.Printf("%-20s %10s %10s %12.1f %9d %8.2fx\n", r.name, med.Round(time.Millisecond), r.times[0].Round(time.Millisecond), float64(size)/(1<<20)/med.Seconds(), len(r.findings), med.Seconds()/ref.Seconds())
 	}
 	for _, r := range results[1:] {
-		if r.findings != results[0].findings {
-			fmt.Printf("\nMISMATCH: %s found %d, gitleaks %d\n", r.name, r.findings, results[0].findings)
+		if a, b := strings.Join(r.findings, "\n"), strings.Join(results[0].findings, "\n"); a != b {
+			fmt.Printf("\nMISMATCH: %s found\n%s\ngitleaks found\n%s\n", r.name, a, b)
 			os.Exit(1)
 		}
 	}
-	fmt.Println("\nfindings identical in count (the time column is relative to gitleaks: below 1 is faster)")
+	fmt.Println("\nfindings identical: same rule, file, line and column for each (the time column is relative to gitleaks: below 1 is faster)")
 }
 
-func countCrank(p string) (int, error) {
+func readCrank(p string) ([]string, error) {
 	data, err := os.ReadFile(p)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	var doc struct {
-		Findings []json.RawMessage `json:"findings"`
+		Findings []struct {
+			RuleID string `json:"rule_id"`
+			Path   string `json:"path"`
+			Line   int    `json:"line"`
+			Column int    `json:"column"`
+		} `json:"findings"`
 	}
-	err = json.Unmarshal(data, &doc)
-	return len(doc.Findings), err
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, f := range doc.Findings {
+		out = append(out, fmt.Sprintf("%s %s:%d:%d", f.RuleID, f.Path, f.Line, f.Column))
+	}
+	return out, nil
 }
 
-func countGitleaks(p string) (int, error) {
+func readGitleaks(p string) ([]string, error) {
 	data, err := os.ReadFile(p)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	var doc []json.RawMessage
-	err = json.Unmarshal(data, &doc)
-	return len(doc), err
+	var doc []struct {
+		RuleID      string
+		File        string
+		StartLine   int
+		StartColumn int
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, f := range doc {
+		out = append(out, fmt.Sprintf("%s %s:%d:%d", f.RuleID, f.File, f.StartLine, f.StartColumn))
+	}
+	return out, nil
 }
 
 func treeSize(dir string) int64 {
