@@ -26,7 +26,8 @@ import (
 func main() {
 	crank := flag.String("crank-gate", "crank-gate", "crank-gate binary")
 	crankRE2 := flag.String("crank-gate-re2", "", "optional crank-gate built with -tags gore2regex (gitleaks' release engine), timed as a third row")
-	gitleaks := flag.String("gitleaks", "gitleaks", "gitleaks v8.30.1 binary")
+	gitleaks := flag.String("gitleaks", "gitleaks", "gitleaks v8.30.1 binary, built as its releases are (-tags gore2regex)")
+	gitleaksStd := flag.String("gitleaks-regexp", "", "optional gitleaks v8.30.1 built without tags (Go's regexp, what plain go install gives), timed as another row")
 	tree := flag.String("tree", "", "tree to scan (default: a ~20 MB copy of Go sources from the module cache)")
 	sizeMB := flag.Int("mb", 20, "size of the default tree in MB")
 	runs := flag.Int("runs", 3, "runs per tool; the median is reported")
@@ -64,12 +65,16 @@ func main() {
 			return exec.Command(bin, "secrets", "--format", "json="+r, *tree)
 		}, readCrank}
 	}
-	tools := []tool{
-		{"gitleaks dir", func(r string) *exec.Cmd {
-			return exec.Command(*gitleaks, "dir", *tree, "--no-banner", "--log-level", "error", "-f", "json", "-r", r, "--exit-code", "0")
-		}, readGitleaks},
-		crankTool("crank-gate secrets", *crank),
+	gitleaksTool := func(name, bin string) tool {
+		return tool{name, func(r string) *exec.Cmd {
+			return exec.Command(bin, "dir", *tree, "--no-banner", "--log-level", "error", "-f", "json", "-r", r, "--exit-code", "0")
+		}, readGitleaks}
 	}
+	tools := []tool{gitleaksTool("gitleaks dir", *gitleaks)}
+	if *gitleaksStd != "" {
+		tools = append(tools, gitleaksTool("gitleaks (Go regexp)", *gitleaksStd))
+	}
+	tools = append(tools, crankTool("crank-gate secrets", *crank))
 	if *crankRE2 != "" {
 		tools = append(tools, crankTool("crank-gate (re2)", *crankRE2))
 	}
