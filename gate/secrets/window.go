@@ -32,7 +32,9 @@ import (
 //   - the fragment has nothing for gitleaks' decoder (base64, hex, ...):
 //     decoded passes run every rule over the whole decoded text, so a
 //     fragment with encoded segments is scanned by the unchanged detector;
-//   - the fragment is under the detector's size limit, if any.
+//   - the fragment is under the detector's size limit, if any;
+//   - the fragment has no character that case-folds to an ASCII letter
+//     of a keyword (the Kelvin sign and the long s).
 // window_test.go checks equality against the unchanged detector on real
 // source and on constructed edge cases.
 
@@ -105,6 +107,13 @@ func newWindowed(ctx context.Context, cfg config.Config) *windowed {
 // the fragment must go to full instead.
 func (w *windowed) detect(ctx context.Context, full *detect.Detector, f detect.Fragment) ([]report.Finding, bool) {
 	if full.MaxTargetMegaBytes > 0 && len(f.Raw)/1_000_000 > full.MaxTargetMegaBytes {
+		return nil, false
+	}
+	// Under (?i) Go's regexp and RE2 fold K (U+212A, Kelvin) with k and
+	// ſ (U+017F, long s) with s, in the keywords and in \w: text with
+	// either can hold a keyword the ASCII anchors miss, and wider
+	// characters than genericReach counts.
+	if strings.Contains(f.Raw, "\u212a") || strings.Contains(f.Raw, "\u017f") {
 		return nil, false
 	}
 	if full.MaxDecodeDepth > 0 && mayDecode(f.Raw) {

@@ -169,6 +169,18 @@ func TestWindowedEdgeCases(t *testing.T) {
 	if generic < 20 {
 		t.Errorf("only %d generic findings over the cases: the comparison proves little", generic)
 	}
+	// Go's (?i) folds the Kelvin sign with k and the long s with s: gitleaks
+	// finds a key spelled with a Kelvin sign, which the ASCII anchors would
+	// miss, so such fragments go through the unchanged detector.
+	for _, s := range []string{"\u212aey = \"" + val + "\"\n", "\u017fecret = \"" + val + "\"\n", "api_key\u212a = \"" + val + "\"\n"} {
+		f := detect.Fragment{Raw: s, FilePath: "cases/fold", StartLine: 1}
+		if _, ok := d.fast.detect(context.Background(), d.d, f); ok {
+			t.Errorf("fast path took %q", s)
+		}
+		if found := d.detect(context.Background(), f); len(found) == 0 && strings.HasPrefix(s, "\u212a") {
+			t.Errorf("%q: the Kelvin-sign key was not found", s)
+		}
+	}
 }
 
 // Real text: gitleaks' own rule sources (full of sample secrets, one per
@@ -274,6 +286,7 @@ func FuzzWindowed(f *testing.F) {
 		"api_key = \"Zx9Qw7Er5Ty3Ui1Op8As6Df\"\n",
 		"password \n\n\n= Zx9Qw7Er5Ty3Ui1Op8As6Df\n",
 		"x\nTOKEN:\tab12cd34ef56gh78\r\n",
+		"\u212aey = \"Zx9Qw7Er5Ty3Ui1Op8As6Df\"\n",
 		"credential =\n \n\n\n\nZx9Qw7Er5Ty3Ui1Op8As6Df",
 	} {
 		f.Add(s)
