@@ -124,7 +124,7 @@ func (w *windowed) detect(ctx context.Context, full *detect.Detector, f detect.F
 	w.rest.IgnoreGitleaksAllow, w.win.IgnoreGitleaksAllow = full.IgnoreGitleaksAllow, full.IgnoreGitleaksAllow
 	found := w.rest.DetectContext(ctx, f)
 	var generic []report.Finding
-	for _, win := range lineWindows(f.Raw, genericAnchors, genericReach) {
+	for _, win := range lineWindows(f.Raw, genericAnchors, genericReach, genericMayMatch) {
 		sub := f
 		sub.Raw = f.Raw[win.start:win.end]
 		sub.Bytes = nil
@@ -157,21 +157,25 @@ type window struct {
 }
 
 // lineWindows returns merged byte ranges of raw that hold every match of a
-// pattern whose matches start on a line containing an anchor (ASCII
-// case-insensitively) and whose value starts at most reach bytes after the
-// anchor and ends on its line. A window runs from the anchor line through
-// the newline of the line holding anchor+reach, plus one byte so that `$`
-// can match only where raw really ends (a line cut there holds no anchor,
-// or it would start a window of its own and be merged). Each window but one at offset 0 starts on the newline that
-// ends the line before: gitleaks counts columns from that newline, so the
-// columns of findings in a window equal those in the whole fragment.
-// Windows closer than mergeGap are merged: each window costs a detector
-// call, and a window that holds lines without anchors is still exact.
-func lineWindows(raw string, anchors []string, reach int) []window {
+// pattern whose matches start on a line containing an anchor occurrence
+// that accept lets through (accept sees the ASCII-lower-cased text, the
+// occurrence's offset and the anchor; it must let through every
+// occurrence a match can use), and whose value starts at most reach bytes
+// after that occurrence and ends on its line. A window runs from the
+// anchor line through the newline of the line holding occurrence+reach,
+// plus one byte so that `$` can match only where raw really ends (a line
+// cut there holds no accepted anchor, or it would start a window of its
+// own and be merged; nor can it hold a value, which needs ten bytes).
+// Each window but one at offset 0 starts on the newline that ends the
+// line before: gitleaks counts columns from that newline, so the columns
+// of findings in a window equal those in the whole fragment. Windows
+// closer than mergeGap are merged: each window costs a detector call, and
+// a window that holds lines without anchors is still exact.
+func lineWindows(raw string, anchors []string, reach int, accept func(lower string, pos int, anchor string) bool) []window {
 	const mergeGap = 512
 	lower := asciiLower(raw)
 	type hit struct{ lineStart, pos int }
-	var hits []hit // last anchor on each anchor line, unsorted
+	var hits []hit // accepted anchor occurrences, unsorted
 	for _, a := range anchors {
 		for off := 0; off < len(lower); {
 			i := strings.Index(lower[off:], a)
@@ -179,18 +183,10 @@ func lineWindows(raw string, anchors []string, reach int) []window {
 				break
 			}
 			p := off + i
-			ls := strings.LastIndexByte(raw[:p], '\n') + 1
-			nl := strings.IndexByte(raw[p:], '\n')
-			if nl < 0 {
-				nl = len(raw) - p
+			if accept(lower, p, a) {
+				hits = append(hits, hit{strings.LastIndexByte(raw[:p], '\n') + 1, p})
 			}
-			// The farthest-reaching occurrence on a line is its last.
-			last := p
-			if j := strings.LastIndex(lower[p:p+nl], a); j > 0 {
-				last = p + j
-			}
-			hits = append(hits, hit{ls, last})
-			off = p + nl + 1
+			off = p + 1
 		}
 	}
 	if len(hits) == 0 {

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -257,9 +259,11 @@ func goEnv(t testing.TB, name string) string {
 	return strings.TrimSpace(string(out))
 }
 
+func anyAnchor(string, int, string) bool { return true }
+
 func TestLineWindows(t *testing.T) {
 	raw := "a\nb key\nc\nd\n" + strings.Repeat("e\n", 400) + "TOKEN\n" + strings.Repeat("f\n", 400)
-	ws := lineWindows(raw, genericAnchors, genericReach)
+	ws := lineWindows(raw, genericAnchors, genericReach, anyAnchor)
 	if len(ws) != 2 {
 		t.Fatalf("windows = %+v, want two", ws)
 	}
@@ -271,11 +275,11 @@ func TestLineWindows(t *testing.T) {
 	}
 	// A last line without a newline: gitleaks' Line for a match there is
 	// the fragment from its start, so the window must be all of it.
-	ws = lineWindows(raw+"key=1", genericAnchors, genericReach)
+	ws = lineWindows(raw+"key=1", genericAnchors, genericReach, anyAnchor)
 	if len(ws) != 1 || ws[0].start != 0 || ws[0].end != len(raw)+5 {
 		t.Errorf("windows = %+v, want the whole fragment", ws)
 	}
-	if lineWindows(strings.Repeat("nothing here\n", 10), genericAnchors, genericReach) != nil {
+	if lineWindows(strings.Repeat("nothing here\n", 10), genericAnchors, genericReach, anyAnchor) != nil {
 		t.Error("windows without an anchor")
 	}
 }
@@ -287,6 +291,10 @@ func FuzzWindowed(f *testing.F) {
 		"password \n\n\n= Zx9Qw7Er5Ty3Ui1Op8As6Df\n",
 		"x\nTOKEN:\tab12cd34ef56gh78\r\n",
 		"\u212aey = \"Zx9Qw7Er5Ty3Ui1Op8As6Df\"\n",
+		"x := apiKey.Get(ctx)\ntokens, err := parse(b)\n",
+		"creds:::= `Zx9Qw7Er5Ty3Ui1Op8As6Df`\n",
+		"my_password_for_the_db_x\t'\n?=\n\n'aB3dE5gH7jK9\n",
+		"SECRET_KEY || Zx9Qw7Er5Ty3Ui1Op8As6Df\\n",
 		"credential =\n \n\n\n\nZx9Qw7Er5Ty3Ui1Op8As6Df",
 	} {
 		f.Add(s)
@@ -295,4 +303,100 @@ func FuzzWindowed(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		sameAsGitleaks(t, d, detect.Fragment{Raw: s, FilePath: "fuzz.txt", StartLine: 1})
 	})
+}
+
+// TestWindowsHoldEveryMatch checks the window argument at the level of the
+// pattern itself, where gitleaks' entropy and allowlist filters cannot hide
+// a difference: on random text made of the pattern's own pieces, the
+// matches of the pattern in the windows are its matches in the whole text.
+func TestWindowsHoldEveryMatch(t *testing.T) {
+	re := regexp.MustCompile(genericAPIKeyPattern)
+	pieces := []string{
+		"key", "KEY", "Key", "token", "api", "API", "aPi", "passwd", "password", "credential", "creds", "secret", "access", "auth",
+		" ", "  ", "\t", "\n", "\n", "\r\n", "\f",
+		"=", ":", "::=", ":::=", "||", "=>", "?=", ",", ">", "?", "|",
+		"'", "\"", "`", ";", "\\n", "\\r", "==", "(", ")", "*", "{",
+		"abcdefghij12", "Zx9Qw7Er5Ty3", "a1/b2+c3d4e5f6", "x.y-z_w", "0123456789", "ab", "_", ".", "-", "+", "/",
+	}
+	rng := rand.New(rand.NewPCG(6, 28))
+	matches := 0
+	for n := 0; n < 30000; n++ {
+		var b strings.Builder
+		for k := rng.IntN(40); k >= 0; k-- {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+			if rng.IntN(8) == 0 {
+				b.WriteString(nearMatch(rng))
+			}
+		}
+		s := b.String()
+		want := re.FindAllStringIndex(s, -1)
+		var got [][]int
+		for _, w := range lineWindows(s, genericAnchors, genericReach, genericMayMatch) {
+			for _, m := range re.FindAllStringIndex(s[w.start:w.end], -1) {
+				got = append(got, []int{m[0] + w.start, m[1] + w.start})
+			}
+		}
+		if fmt.Sprint(want) != fmt.Sprint(got) {
+			t.Fatalf("%q: matches %v in the whole text, %v in the windows %+v", s, want, got, lineWindows(s, genericAnchors, genericReach, genericMayMatch))
+		}
+		matches += len(want)
+	}
+	if matches < 1000 {
+		t.Errorf("only %d matches over the random texts: the check proves little", matches)
+	}
+}
+
+// nearMatch builds text shaped like the pattern, with each part often at
+// its longest (20 gap characters, 3 quotes or blanks, 4 operator
+// characters, 5 before the value), so that the reach bound is exercised.
+func nearMatch(rng *rand.Rand) string {
+	pick := func(chars string, max int) string {
+		n := rng.IntN(max + 1)
+		if rng.IntN(2) == 0 {
+			n = max
+		}
+		var b strings.Builder
+		for range n {
+			b.WriteByte(chars[rng.IntN(len(chars))])
+		}
+		return b.String()
+	}
+	kws := []string{"credential", "password", "access", "secret", "token", "auth", "API", "key"}
+	ops := []string{"=", ">", ":=", "::=", ":::=", "||", ":", "=>", "?=", ","}
+	return pick("ab_", 3) + kws[rng.IntN(len(kws))] + pick(" \t_.-aZ9", 20) + pick("\n\n \t'\"", 3) +
+		ops[rng.IntN(len(ops))] + pick("\n\n`'\" =", 5) + pick("aB3dE5gH7jK9+/=._-", 16) + pick("\n;'` ", 1)
+}
+
+func TestGenericMayMatch(t *testing.T) {
+	for line, want := range map[string]bool{
+		"func (k *Key) String() string {":            false,
+		"tokens []Token":                             false,
+		"var keyFunc = func() {}":                    false,
+		"api_key = \"Zx9Qw7Er5Ty3Ui1Op8As6Df\"":      true,
+		"password:\n\n  hunter2hunter2":              true,
+		"TOKEN ?= abcdefghijkl":                      true,
+		"key, err := x509.ParsePKCS8PrivateKey(der)": false, // "err" is no ten-character value
+		"authToken := config.AuthorizationToken":     true,  // the pattern matches; entropy then decides
+	} {
+		lower := asciiLower(line)
+		got := false
+		for _, a := range genericAnchors {
+			for i := strings.Index(lower, a); i >= 0 && !got; i = indexFrom(lower, a, i+1) {
+				got = genericMayMatch(lower, i, a)
+			}
+		}
+		if got != want {
+			t.Errorf("%q: genericMayMatch = %v, want %v", line, got, want)
+		}
+	}
+}
+
+func indexFrom(s, sub string, from int) int {
+	if from > len(s) {
+		return -1
+	}
+	if i := strings.Index(s[from:], sub); i >= 0 {
+		return from + i
+	}
+	return -1
 }
