@@ -21,9 +21,12 @@ import (
 // keywords (nothing before the keyword can cross a newline), and its value
 // starts at most genericReach bytes after the keyword's first byte and
 // ends on the line it starts on. So running the rule only over windows of
-// lines around keyword occurrences finds exactly the matches it finds over
-// the whole file, with the same lines and columns, and the rest of the
-// file is never read by it. The other rules still see whole files.
+// lines around keyword occurrences (genericMayMatch drops the occurrences
+// no match can use) finds exactly the matches it finds over the whole
+// file, with the same lines and columns, and the rest of the file is never
+// read by it. The windows of a fragment go to gitleaks as one text
+// (windowText) that keeps every line number. The other rules still see
+// whole files.
 //
 // The fast path is taken only when it is provably the same as gitleaks:
 //   - the rule's pattern is byte for byte the one gitleaks ships (a custom
@@ -35,8 +38,8 @@ import (
 //   - the fragment is under the detector's size limit, if any;
 //   - the fragment has no character that case-folds to an ASCII letter
 //     of a keyword (the Kelvin sign and the long s).
-// window_test.go checks equality against the unchanged detector on real
-// source and on constructed edge cases.
+// window_test.go checks equality with the unchanged detector on real
+// source, constructed edge cases and random text, and FuzzWindowed on any.
 
 // genericAPIKeyID and genericAPIKeyPattern are gitleaks v8.30.1's rule; a
 // test fails if the embedded default config changes either, so an upgrade
@@ -124,12 +127,11 @@ func (w *windowed) detect(ctx context.Context, full *detect.Detector, f detect.F
 	w.rest.IgnoreGitleaksAllow, w.win.IgnoreGitleaksAllow = full.IgnoreGitleaksAllow, full.IgnoreGitleaksAllow
 	found := w.rest.DetectContext(ctx, f)
 	var generic []report.Finding
-	for _, win := range lineWindows(f.Raw, genericAnchors, genericReach, genericMayMatch) {
+	if ws := lineWindows(f.Raw, genericAnchors, genericReach, genericMayMatch); len(ws) > 0 {
 		sub := f
-		sub.Raw = f.Raw[win.start:win.end]
+		sub.Raw = windowText(f.Raw, ws)
 		sub.Bytes = nil
-		sub.StartLine = f.StartLine + win.line
-		generic = append(generic, w.win.DetectContext(ctx, sub)...)
+		generic = w.win.DetectContext(ctx, sub)
 	}
 	// As gitleaks' filter: a generic finding gives way to a specific rule's
 	// finding on the same line whose secret contains it.
@@ -151,10 +153,38 @@ func shadowed(g report.Finding, specific []report.Finding) bool {
 	return false
 }
 
-// window is a byte range of a fragment and the number of newlines before it.
-type window struct {
-	start, end, line int
+// window is a byte range of a fragment.
+type window struct{ start, end int }
+
+// windowText is raw with the text between windows replaced by a stop
+// byte and the newlines of that text: one detector call covers all
+// windows of a fragment, every line keeps its line number and every window
+// line its offset from the newline before it, so gitleaks computes the
+// same lines, columns and Line text as in raw. The stop byte ('#') is in
+// none of the pattern's classes, so a match cannot run from one window
+// into the replaced text (newlines alone could: the pattern takes them in
+// its gaps), just as it cannot run past the end of a window on its own.
+func windowText(raw string, ws []window) string {
+	var b strings.Builder
+	b.Grow(len(raw) / 2)
+	prev := 0
+	for _, w := range ws {
+		if prev < w.start {
+			b.WriteByte(windowStop)
+			for n := strings.Count(raw[prev:w.start], "\n"); n > 0; n-- {
+				b.WriteByte('\n')
+			}
+		}
+		b.WriteString(raw[w.start:w.end])
+		prev = w.end
+	}
+	if prev < len(raw) {
+		b.WriteByte(windowStop)
+	}
+	return b.String()
 }
+
+const windowStop = '#'
 
 // lineWindows returns merged byte ranges of raw that hold every match of a
 // pattern whose matches start on a line containing an anchor occurrence
@@ -168,11 +198,9 @@ type window struct {
 // own and be merged; nor can it hold a value, which needs ten bytes).
 // Each window but one at offset 0 starts on the newline that ends the
 // line before: gitleaks counts columns from that newline, so the columns
-// of findings in a window equal those in the whole fragment. Windows
-// closer than mergeGap are merged: each window costs a detector call, and
-// a window that holds lines without anchors is still exact.
+// of findings in a window equal those in the whole fragment. Overlapping
+// windows are merged.
 func lineWindows(raw string, anchors []string, reach int, accept func(lower string, pos int, anchor string) bool) []window {
-	const mergeGap = 512
 	lower := asciiLower(raw)
 	type hit struct{ lineStart, pos int }
 	var hits []hit // accepted anchor occurrences, unsorted
@@ -194,7 +222,6 @@ func lineWindows(raw string, anchors []string, reach int, accept func(lower stri
 	}
 	sort.Slice(hits, func(i, j int) bool { return hits[i].lineStart < hits[j].lineStart })
 	var out []window
-	line, counted := 0, 0 // newlines in raw[:counted]
 	for _, h := range hits {
 		start := h.lineStart
 		if start > 0 {
@@ -207,17 +234,15 @@ func lineWindows(raw string, anchors []string, reach int, accept func(lower stri
 		} else {
 			end = min(end+nl+2, len(raw))
 		}
-		if k := len(out) - 1; k >= 0 && start < out[k].end+mergeGap {
+		if k := len(out) - 1; k >= 0 && start < out[k].end {
 			out[k].end = max(out[k].end, end)
 			continue
 		}
-		line += strings.Count(raw[counted:start], "\n")
-		counted = start
-		out = append(out, window{start: start, end: end, line: line})
+		out = append(out, window{start: start, end: end})
 	}
 	// gitleaks gives a match on a last line without a newline the whole
 	// fragment up to it as its Line (what gitleaks:allow and line
-	// allowlists look at), so such a window must start at 0.
+	// allowlists look at), so such a window must be the whole fragment.
 	if out[len(out)-1].end == len(raw) && !strings.HasSuffix(raw, "\n") {
 		return []window{{start: 0, end: len(raw)}}
 	}
