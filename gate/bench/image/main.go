@@ -118,10 +118,12 @@ func main() {
 	}
 	fmt.Printf("image: imagetest.VulnerableDebian as an OCI layout; DB: vulntest fixture (offline); %d run(s) each after a warm-up\n\n", *runs)
 	fmt.Printf("%-44s %10s %10s %10s %9s\n", "tool", "median", "min", "max", "findings")
-	for _, tool := range tools {
-		var times []time.Duration
-		var n int
-		for i := 0; i <= *runs; i++ {
+	// One warm-up run each, then the timed runs interleaved (every tool
+	// once, then again), so that drift of the machine skews no tool.
+	times := make([][]time.Duration, len(tools))
+	counts := make([]int, len(tools))
+	for i := 0; i <= *runs; i++ {
+		for k, tool := range tools {
 			cmd := exec.Command(tool.bin, tool.args...)
 			var out, errb bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &errb
@@ -134,15 +136,18 @@ func main() {
 			if err != nil && !(errors.As(err, &ee) && ee.ExitCode() == 1) {
 				log.Fatalf("%s: %v\n%s", tool.name, err, errb.String())
 			}
-			if n, err = tool.count(out.Bytes()); err != nil {
+			if counts[k], err = tool.count(out.Bytes()); err != nil {
 				log.Fatalf("%s: reading its JSON: %v\n%s", tool.name, err, errb.String())
 			}
 			if i > 0 {
-				times = append(times, d)
+				times[k] = append(times[k], d)
 			}
 		}
-		sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
-		fmt.Printf("%-44s %10s %10s %10s %9d\n", tool.name, ms(times[len(times)/2]), ms(times[0]), ms(times[len(times)-1]), n)
+	}
+	for k, tool := range tools {
+		t := times[k]
+		sort.Slice(t, func(i, j int) bool { return t[i] < t[j] })
+		fmt.Printf("%-44s %10s %10s %10s %9d\n", tool.name, ms(t[len(t)/2]), ms(t[0]), ms(t[len(t)-1]), counts[k])
 	}
 }
 

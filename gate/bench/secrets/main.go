@@ -78,11 +78,15 @@ func main() {
 	if *crankRE2 != "" {
 		tools = append(tools, crankTool("crank-gate (re2)", *crankRE2))
 	}
-	var results []result
-	for _, t := range tools {
-		res := result{name: t.name}
-		for i := 0; i < *runs; i++ {
-			report := filepath.Join(out, fmt.Sprintf("%d.json", i))
+	// Runs are interleaved (every tool once, then again), so that a machine
+	// that speeds up or slows down during the benchmark skews no tool.
+	results := make([]result, len(tools))
+	for k, t := range tools {
+		results[k].name = t.name
+	}
+	for i := 0; i < *runs; i++ {
+		for k, t := range tools {
+			report := filepath.Join(out, fmt.Sprintf("%d-%d.json", k, i))
 			cmd := t.cmd(report)
 			cmd.Stderr = os.Stderr
 			start := time.Now()
@@ -99,10 +103,9 @@ func main() {
 				fatal(fmt.Errorf("%s report: %w", t.name, err))
 			}
 			sort.Strings(found)
-			res.findings = found
-			res.times = append(res.times, el)
+			results[k].findings = found
+			results[k].times = append(results[k].times, el)
 		}
-		results = append(results, res)
 	}
 	fmt.Printf("\n%-20s %10s %10s %12s %9s %9s\n", "tool", "median", "min", "MB/s", "findings", "vs gitleaks")
 	size := treeSize(*tree)
