@@ -109,7 +109,9 @@ func newWindowed(ctx context.Context, cfg config.Config) *windowed {
 // detect scans one fragment the way full would, returning ok=false when
 // the fragment must go to full instead.
 func (w *windowed) detect(ctx context.Context, full *detect.Detector, f detect.Fragment) ([]report.Finding, bool) {
-	if full.MaxTargetMegaBytes > 0 && len(f.Raw)/1_000_000 > full.MaxTargetMegaBytes {
+	// rest and win keep gitleaks' defaults (gitleaks:allow honoured, no
+	// redaction, no size limit), which is what Scan and ScanContent use.
+	if full.IgnoreGitleaksAllow || full.Redact > 0 || full.MaxTargetMegaBytes > 0 && len(f.Raw)/1_000_000 > full.MaxTargetMegaBytes {
 		return nil, false
 	}
 	// Under (?i) Go's regexp and RE2 fold K (U+212A, Kelvin) with k and
@@ -124,7 +126,6 @@ func (w *windowed) detect(ctx context.Context, full *detect.Detector, f detect.F
 			return nil, false
 		}
 	}
-	w.rest.IgnoreGitleaksAllow, w.win.IgnoreGitleaksAllow = full.IgnoreGitleaksAllow, full.IgnoreGitleaksAllow
 	found := w.rest.DetectContext(ctx, f)
 	var generic []report.Finding
 	if ws := lineWindows(f.Raw, genericAnchors, genericReach, genericMayMatch); len(ws) > 0 {

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/zricethezav/gitleaks/v8/config"
@@ -199,12 +200,24 @@ func TestWindowedEqualsGitleaksOnRealSource(t *testing.T) {
 		if _, err := os.Stat(root); err != nil {
 			t.Fatalf("%s: %v (is gitleaks v8.30.1 in the module cache?)", root, err)
 		}
+		// Fragments arrive on gitleaks' worker goroutines: collect them,
+		// then compare here, where a failure may stop the test.
+		var mu sync.Mutex
+		var frags []detect.Fragment
 		src := &sources.Files{Config: &d.d.Config, Path: root, Sema: d.d.Sema}
 		err := src.Fragments(context.Background(), func(f sources.Fragment, err error) error {
-			if err != nil {
-				return nil
+			if err == nil {
+				mu.Lock()
+				frags = append(frags, detect.Fragment(f))
+				mu.Unlock()
 			}
-			got, ok := sameAsGitleaks(t, d, detect.Fragment(f))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range frags {
+			got, ok := sameAsGitleaks(t, d, f)
 			if ok {
 				taken++
 			} else {
@@ -216,10 +229,6 @@ func TestWindowedEqualsGitleaksOnRealSource(t *testing.T) {
 					generic++
 				}
 			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
 		}
 	}
 	// Go source from the module cache, in a stable order, up to 3 MB.
