@@ -1,44 +1,20 @@
 package secrets
 
-import "strings"
-
-// genericMayMatch is a necessary condition for a match of gitleaks'
-// generic-api-key pattern (genericAPIKeyPattern) to use the keyword that
-// starts at lower[pos:] (lower is ASCII-lower-cased, free of the Kelvin
-// sign and the long s, so every character below is one byte). It follows
-// the pattern after the keyword with each part widened:
+// mayMatchAfterKeyword is a necessary condition for a match of a template
+// rule (template.go) to use the keyword that ends at s[e:] (s is
+// ASCII-lower-cased, free of the Kelvin sign and the long s, so every
+// character below is one byte). It follows the template after the keyword
+// with each part widened:
 //
 //	[ \t\w.-]{0,20}  [\s'"]{0,3}  operator  [\x60'"\s=]{0,5}  value
 //
 // where an operator is one to four of = > : | ? , (every operator of the
-// pattern is such a string) and a value is ten characters of
-// [\w.=+/-] (both of the pattern's value forms start so). Occurrences that
-// fail it cannot start a match, so lines holding only those need no
-// window: in source code most keyword lines (func (k *Key) ..., tokens
-// []Token, ...) fail it. window_test.go and FuzzWindowed check the whole
-// path against gitleaks' detector.
-func genericMayMatch(lower string, pos int, anchor string) bool {
-	for _, kw := range genericKeywords[anchor] {
-		if strings.HasPrefix(lower[pos:], kw) && mayMatchAfterKeyword(lower, pos+len(kw)) {
-			return true
-		}
-	}
-	return false
-}
-
-// genericKeywords are the pattern's keywords by the anchor they start with.
-var genericKeywords = map[string][]string{
-	"access": {"access"},
-	"api":    {"api"},
-	"auth":   {"auth"},
-	"cred":   {"credential", "creds"},
-	"key":    {"key"},
-	"passw":  {"passwd", "password"},
-	"secret": {"secret"},
-	"token":  {"token"},
-}
-
-func mayMatchAfterKeyword(s string, e int) bool {
+// template is such a string). With value, it also requires ten characters
+// of [\w.=+/-], with which both value forms of generic-api-key start.
+// Keyword occurrences that fail it cannot start a match, so lines holding
+// only those need no window: in source code most keyword lines
+// (func (k *Key) ..., tokens []Token, ...) fail it.
+func mayMatchAfterKeyword(s string, e int, value bool) bool {
 	for j1 := 0; j1 <= 20; j1++ {
 		p1 := e + j1
 		if j1 > 0 && (p1 > len(s) || !inSet(s[p1-1], gapChars)) {
@@ -50,6 +26,9 @@ func mayMatchAfterKeyword(s string, e int) bool {
 				break
 			}
 			for o := 1; o <= 4 && p2+o <= len(s) && inSet(s[p2+o-1], operatorChars); o++ {
+				if !value {
+					return true
+				}
 				p3 := p2 + o
 				for j3 := 0; j3 <= 5; j3++ {
 					p4 := p3 + j3

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	ahocorasick "github.com/BobuSumisu/aho-corasick"
 	"github.com/zricethezav/gitleaks/v8/config"
 	"github.com/zricethezav/gitleaks/v8/detect"
 	"github.com/zricethezav/gitleaks/v8/detect/codec"
@@ -15,23 +16,23 @@ import (
 // whole file. For its generic-api-key rule that is most of the scan: the
 // keywords ("key", "token", "auth", ...) are in nearly every source file,
 // and the pattern is long and case-insensitive (about half the CPU time of
-// a scan of Go source with Go's regexp, profiled).
+// a scan of Go source with Go's regexp, profiled). About half of gitleaks'
+// rules share that pattern's template (template.go) with other keywords.
 //
-// Every match of that pattern starts on a line that holds one of its
-// keywords (nothing before the keyword can cross a newline), and its value
-// starts at most genericReach bytes after the keyword's first byte and
-// ends on the line it starts on. So running the rule only over windows of
-// lines around keyword occurrences (genericMayMatch drops the occurrences
-// no match can use) finds exactly the matches it finds over the whole
-// file, with the same lines and columns, and the rest of the file is never
-// read by it. The windows of a fragment go to gitleaks as one text
-// (windowText) that keeps every line number. The other rules still see
-// whole files.
+// Every match of such a rule starts on a line that holds one of its
+// keywords, and its value starts within a fixed reach of the keyword and
+// ends on its line. So running the rule only over windows of lines around
+// keyword occurrences (mayMatchAfterKeyword drops the occurrences no match
+// can use) finds exactly the matches it finds over the whole file, with
+// the same lines and columns, and the rest of the file is never read by
+// it. The windows of a fragment go to gitleaks as one text (windowText)
+// that keeps every line number. The other rules still see whole files.
 //
 // The fast path is taken only when it is provably the same as gitleaks:
-//   - the rule's pattern is byte for byte the one gitleaks ships (a custom
-//     rule under the same ID goes the usual way);
-//   - no other rule lists it as a required rule;
+//   - a rule is windowed only if its pattern is the template around a
+//     small set of literal keywords and a value that cannot match a
+//     newline, every match holds one of its configured keywords, and no
+//     other rule requires it (template.go);
 //   - the fragment has nothing for gitleaks' decoder (base64, hex, ...):
 //     decoded passes run every rule over the whole decoded text, so a
 //     fragment with encoded segments is scanned by the unchanged detector;
@@ -39,7 +40,8 @@ import (
 //   - the fragment has no character that case-folds to an ASCII letter
 //     of a keyword (the Kelvin sign and the long s).
 // window_test.go checks equality with the unchanged detector on real
-// source, constructed edge cases and random text, and FuzzWindowed on any.
+// source (gitleaks' samples for every rule among it), constructed edge
+// cases and random text, and FuzzWindowed on any.
 
 // genericAPIKeyID and genericAPIKeyPattern are gitleaks v8.30.1's rule; a
 // test fails if the embedded default config changes either, so an upgrade
@@ -49,75 +51,89 @@ const (
 	genericAPIKeyPattern = `(?i)[\w.-]{0,50}?(?:access|auth|(?-i:[Aa]pi|API)|credential|creds|key|passw(?:or)?d|secret|token)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([\w.=-]{10,150}|[a-z0-9][a-z0-9+/]{11,}={0,3})(?:[\x60'"\s;]|\\[nr]|$)`
 )
 
-// genericReach bounds the distance from the first byte of a keyword to the
-// first byte of the value in a match: the longest keyword ("credential",
-// 10) plus [ \t\w.-]{0,20}, [\s'"]{0,3}, the longest operator (":::=", 4)
-// and [\x60'"\s=]{0,5}. Only those last parts can hold newlines (at most 8);
-// the value ([\w.=-]{10,150} or [a-z0-9][a-z0-9+/]{11,}) cannot.
-const genericReach = 10 + 20 + 3 + 4 + 5
-
-// genericAnchors are lower-case strings of which every match of the
-// pattern contains at least one, on its first line: the keyword group
-// read case-insensitively ("passw" covers passwd and password, "cred"
-// covers credential and creds, "api" the three spellings of the
-// case-sensitive branch).
-var genericAnchors = []string{"access", "api", "auth", "cred", "key", "passw", "secret", "token"}
-
-// windowed is the fast path: rest holds every rule but the windowed one,
-// win holds only the windowed one. Both never decode: fragments that
-// need decoding go to the full detector.
+// windowed is the fast path: rest holds every rule that is not windowed;
+// each windowed rule has a detector of its own. None decodes: fragments
+// that need decoding go to the full detector.
 type windowed struct {
-	rest, win *detect.Detector
+	rest  *detect.Detector
+	rules []*windowRule
+	dets  []*detect.Detector // dets[i] runs rules[i]
+	// trie finds every keyword of every windowed rule in one pass;
+	// byKeyword[pattern index] are the rules with that keyword.
+	trie      *ahocorasick.Trie
+	keywords  []string
+	byKeyword [][]int
 }
 
-// newWindowed returns the fast path for cfg, or nil when it does not apply.
+// newWindowed returns the fast path for cfg, or nil when no rule can be
+// windowed.
 func newWindowed(ctx context.Context, cfg config.Config) *windowed {
-	r, ok := cfg.Rules[genericAPIKeyID]
-	if !ok || r.Regex == nil || r.Regex.String() != genericAPIKeyPattern || len(r.RequiredRules) > 0 || r.SkipReport || r.Path != nil {
-		return nil
-	}
-	for _, other := range cfg.Rules {
-		for _, req := range other.RequiredRules {
-			if req.RuleID == genericAPIKeyID {
-				return nil
-			}
+	required := map[string]bool{}
+	for _, r := range cfg.Rules {
+		for _, req := range r.RequiredRules {
+			required[req.RuleID] = true
 		}
 	}
-	rest, win := cfg, cfg
-	rest.Rules = make(map[string]config.Rule, len(cfg.Rules)-1)
+	w := &windowed{}
+	rest := cfg
+	rest.Rules = map[string]config.Rule{}
 	rest.Keywords = map[string]struct{}{}
-	for id, rule := range cfg.Rules {
-		if id == genericAPIKeyID {
+	ids := make([]string, 0, len(cfg.Rules))
+	for id := range cfg.Rules {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	index := map[string]int{}
+	for _, id := range ids {
+		r := cfg.Rules[id]
+		wr, ok := templateRule(r)
+		if !ok || required[id] {
+			rest.Rules[id] = r
+			for _, k := range r.Keywords {
+				rest.Keywords[strings.ToLower(k)] = struct{}{}
+			}
 			continue
 		}
-		rest.Rules[id] = rule
-		for _, k := range rule.Keywords {
-			rest.Keywords[strings.ToLower(k)] = struct{}{}
+		one := cfg
+		one.Rules = map[string]config.Rule{id: r}
+		one.Keywords = map[string]struct{}{}
+		for _, k := range r.Keywords {
+			one.Keywords[strings.ToLower(k)] = struct{}{}
+		}
+		n := len(w.rules)
+		w.rules = append(w.rules, wr)
+		w.dets = append(w.dets, detect.NewDetectorContext(ctx, one))
+		for _, k := range wr.keywords {
+			i, ok := index[k]
+			if !ok {
+				i = len(w.keywords)
+				index[k] = i
+				w.keywords = append(w.keywords, k)
+				w.byKeyword = append(w.byKeyword, nil)
+			}
+			w.byKeyword[i] = append(w.byKeyword[i], n)
 		}
 	}
-	win.Rules = map[string]config.Rule{genericAPIKeyID: r}
-	win.Keywords = map[string]struct{}{}
-	for _, k := range r.Keywords {
-		win.Keywords[strings.ToLower(k)] = struct{}{}
+	if len(w.rules) == 0 {
+		return nil
 	}
-	return &windowed{
-		rest: detect.NewDetectorContext(ctx, rest),
-		win:  detect.NewDetectorContext(ctx, win),
-	}
+	w.rest = detect.NewDetectorContext(ctx, rest)
+	w.trie = ahocorasick.NewTrieBuilder().AddStrings(w.keywords).Build()
+	return w
 }
 
 // detect scans one fragment the way full would, returning ok=false when
 // the fragment must go to full instead.
 func (w *windowed) detect(ctx context.Context, full *detect.Detector, f detect.Fragment) ([]report.Finding, bool) {
-	// rest and win keep gitleaks' defaults (gitleaks:allow honoured, no
-	// redaction, no size limit), which is what Scan and ScanContent use.
+	// rest and the rule detectors keep gitleaks' defaults (gitleaks:allow
+	// honoured, no redaction, no size limit), which Scan and ScanContent use.
 	if full.IgnoreGitleaksAllow || full.Redact > 0 || full.MaxTargetMegaBytes > 0 && len(f.Raw)/1_000_000 > full.MaxTargetMegaBytes {
 		return nil, false
 	}
 	// Under (?i) Go's regexp and RE2 fold K (U+212A, Kelvin) with k and
 	// ſ (U+017F, long s) with s, in the keywords and in \w: text with
-	// either can hold a keyword the ASCII anchors miss, and wider
-	// characters than genericReach counts.
+	// either can hold a keyword the ASCII search misses, and wider
+	// characters than the reach counts.
 	if strings.Contains(f.Raw, "\u212a") || strings.Contains(f.Raw, "\u017f") {
 		return nil, false
 	}
@@ -127,25 +143,50 @@ func (w *windowed) detect(ctx context.Context, full *detect.Detector, f detect.F
 		}
 	}
 	found := w.rest.DetectContext(ctx, f)
-	var generic []report.Finding
-	if ws := lineWindows(f.Raw, genericAnchors, genericReach, genericMayMatch); len(ws) > 0 {
-		sub := f
-		sub.Raw = windowText(f.Raw, ws)
-		sub.Bytes = nil
-		generic = w.win.DetectContext(ctx, sub)
-	}
-	// As gitleaks' filter: a generic finding gives way to a specific rule's
-	// finding on the same line whose secret contains it.
-	for _, g := range generic {
-		if !shadowed(g, found) {
-			found = append(found, g)
+	for i, pos := range w.hits(asciiLower(f.Raw)) {
+		if len(pos) == 0 {
+			continue
 		}
+		sub := f
+		sub.Raw = windowText(f.Raw, windowsAt(f.Raw, pos, w.rules[i].reach))
+		sub.Bytes = nil
+		found = append(found, w.dets[i].DetectContext(ctx, sub)...)
 	}
-	return found, true
+	return filterGeneric(found), true
 }
 
-func shadowed(g report.Finding, specific []report.Finding) bool {
-	for _, s := range specific {
+// hits returns, for each windowed rule, the offsets of the keyword
+// occurrences in lower that can start one of its matches.
+func (w *windowed) hits(lower []byte) [][]int {
+	out := make([][]int, len(w.rules))
+	s := string(lower)
+	w.trie.Walk(lower, func(end, n, pattern int64) bool {
+		pos := int(end - n + 1)
+		for _, r := range w.byKeyword[pattern] {
+			if mayMatchAfterKeyword(s, pos+int(n), w.rules[r].value) {
+				out[r] = append(out[r], pos)
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// filterGeneric is gitleaks' filter over all findings of a fragment: a
+// finding of a rule named generic gives way to another rule's finding on
+// the same line whose secret contains it.
+func filterGeneric(fs []report.Finding) []report.Finding {
+	out := fs[:0:0]
+	for _, f := range fs {
+		if !strings.Contains(strings.ToLower(f.RuleID), "generic") || !shadowed(f, fs) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func shadowed(g report.Finding, all []report.Finding) bool {
+	for _, s := range all {
 		if s.StartLine == g.StartLine && s.Commit == g.Commit && s.RuleID != g.RuleID &&
 			strings.Contains(s.Secret, g.Secret) && !strings.Contains(strings.ToLower(s.RuleID), "generic") {
 			return true
@@ -187,36 +228,19 @@ func windowText(raw string, ws []window) string {
 
 const windowStop = '#'
 
-// lineWindows returns merged byte ranges of raw that hold every match of a
-// pattern whose matches start on a line containing an anchor occurrence
-// that accept lets through (accept sees the ASCII-lower-cased text, the
-// occurrence's offset and the anchor; it must let through every
-// occurrence a match can use), and whose value starts at most reach bytes
-// after that occurrence and ends on its line. A window runs from the
-// anchor line through the newline of the line holding occurrence+reach,
-// plus one byte so that `$` can match only where raw really ends (a line
-// cut there holds no accepted anchor, or it would start a window of its
-// own and be merged; nor can it hold a value, which needs ten bytes).
-// Each window but one at offset 0 starts on the newline that ends the
-// line before: gitleaks counts columns from that newline, so the columns
-// of findings in a window equal those in the whole fragment. Overlapping
-// windows are merged.
-func lineWindows(raw string, anchors []string, reach int, accept func(lower string, pos int, anchor string) bool) []window {
-	lower := asciiLower(raw)
+// windowsAt returns merged byte ranges of raw that hold every match of a
+// rule starting on the lines of the keyword occurrences at pos, when its
+// value starts at most reach bytes after the occurrence and ends on its
+// line. A window runs from the keyword's line through the newline of the
+// line holding pos+reach, plus one byte. Each window but one at offset 0
+// starts on the newline that ends the line before: gitleaks counts columns
+// from that newline, so the columns of findings in a window equal those in
+// the whole fragment. Overlapping windows are merged.
+func windowsAt(raw string, pos []int, reach int) []window {
 	type hit struct{ lineStart, pos int }
-	var hits []hit // accepted anchor occurrences, unsorted
-	for _, a := range anchors {
-		for off := 0; off < len(lower); {
-			i := strings.Index(lower[off:], a)
-			if i < 0 {
-				break
-			}
-			p := off + i
-			if accept(lower, p, a) {
-				hits = append(hits, hit{strings.LastIndexByte(raw[:p], '\n') + 1, p})
-			}
-			off = p + 1
-		}
+	hits := make([]hit, 0, len(pos))
+	for _, p := range pos {
+		hits = append(hits, hit{strings.LastIndexByte(raw[:p], '\n') + 1, p})
 	}
 	if len(hits) == 0 {
 		return nil
@@ -252,12 +276,12 @@ func lineWindows(raw string, anchors []string, reach int, accept func(lower stri
 
 // asciiLower lower-cases ASCII letters only, keeping every byte offset
 // (strings.ToLower can change lengths on invalid or non-ASCII UTF-8).
-func asciiLower(s string) string {
+func asciiLower(s string) []byte {
 	b := []byte(s)
 	for i, c := range b {
 		if 'A' <= c && c <= 'Z' {
 			b[i] = c + 'a' - 'A'
 		}
 	}
-	return string(b)
+	return b
 }

@@ -9,11 +9,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"regexp/syntax"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/zricethezav/gitleaks/v8/cmd/generate/config/utils"
 	"github.com/zricethezav/gitleaks/v8/config"
 	"github.com/zricethezav/gitleaks/v8/detect"
 	"github.com/zricethezav/gitleaks/v8/report"
@@ -71,51 +73,83 @@ func TestGenericPatternIsGitleaksOwn(t *testing.T) {
 	}
 	r := cfg.Rules[genericAPIKeyID]
 	if r.Regex == nil || r.Regex.String() != genericAPIKeyPattern {
-		t.Fatalf("gitleaks' %s rule changed: re-check genericReach and genericAnchors against\n%v\nand update genericAPIKeyPattern", genericAPIKeyID, r.Regex)
+		t.Fatalf("gitleaks' %s rule changed: re-check mayMatchAfterKeyword's value condition against\n%v\nand update genericAPIKeyPattern", genericAPIKeyID, r.Regex)
 	}
-	// Every keyword of the rule starts with an anchor, so a keyword line
-	// is always an anchor line.
-	for _, k := range r.Keywords {
-		found := false
-		for _, a := range genericAnchors {
-			found = found || strings.HasPrefix(strings.ToLower(k), a)
-		}
-		if !found {
-			t.Errorf("keyword %q has no anchor", k)
-		}
+	wr, ok := templateRule(r)
+	if !ok || !wr.value || wr.reach != len("credential")+20+3+4+5 {
+		t.Fatalf("templateRule(%s) = %+v, %v", genericAPIKeyID, wr, ok)
+	}
+	got := append([]string(nil), wr.keywords...)
+	sort.Strings(got)
+	want := "access api auth credential creds key passwd password secret token"
+	if strings.Join(got, " ") != want {
+		t.Errorf("keywords %v, want %s", got, want)
 	}
 }
 
-func TestFastPathOnlyForTheShippedRule(t *testing.T) {
+func windowedIDs(w *windowed) map[string]bool {
+	ids := map[string]bool{}
+	if w != nil {
+		for _, r := range w.rules {
+			ids[r.id] = true
+		}
+	}
+	return ids
+}
+
+func copyConfig(cfg config.Config) config.Config {
+	c := cfg
+	c.Rules = map[string]config.Rule{}
+	for id, r := range cfg.Rules {
+		c.Rules[id] = r
+	}
+	return c
+}
+
+// Which of gitleaks' rules take the windowed path, and which must not.
+func TestTemplateRules(t *testing.T) {
 	cfg, err := LoadConfig("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	custom := cfg
-	custom.Rules = map[string]config.Rule{}
-	for id, r := range cfg.Rules {
-		custom.Rules[id] = r
+	ids := windowedIDs(newWindowed(context.Background(), cfg))
+	t.Logf("%d of %d rules windowed", len(ids), len(cfg.Rules))
+	for _, id := range []string{genericAPIKeyID, "sentry-access-token", "etsy-access-token", "lob-api-key", "lob-pub-api-key"} {
+		if !ids[id] {
+			t.Errorf("%s is not windowed", id)
+		}
 	}
+	// Not the template: a literal-prefix token, a JWT, a private key block
+	// (its value spans lines).
+	for _, id := range []string{"vault-service-token", "jwt", "private-key", "aws-access-token"} {
+		if ids[id] {
+			t.Errorf("%s is windowed", id)
+		}
+	}
+	if len(ids) < 80 {
+		t.Errorf("only %d rules windowed", len(ids))
+	}
+
+	// A custom pattern under the generic rule's ID, a template whose
+	// value can span lines, a rule another rule requires: not windowed.
+	custom := copyConfig(cfg)
 	r := custom.Rules[genericAPIKeyID]
-	r.Regex = cfg.Rules["aws-access-token"].Regex // same ID, other pattern
+	r.Regex = cfg.Rules["aws-access-token"].Regex
 	custom.Rules[genericAPIKeyID] = r
-	if newWindowed(context.Background(), custom) != nil {
-		t.Error("fast path taken for a custom pattern under the generic rule's ID")
+	s := custom.Rules["sentry-access-token"]
+	s.Regex = regexp.MustCompile(strings.Replace(s.Regex.String(), "([a-f0-9]{64})", `([a-f0-9\s]{64})`, 1))
+	custom.Rules["sentry-access-token"] = s
+	e := custom.Rules["aws-access-token"]
+	e.RequiredRules = []*config.Required{{RuleID: "etsy-access-token"}}
+	custom.Rules["aws-access-token"] = e
+	ids = windowedIDs(newWindowed(context.Background(), custom))
+	for _, id := range []string{genericAPIKeyID, "sentry-access-token", "etsy-access-token"} {
+		if ids[id] {
+			t.Errorf("%s is windowed in the custom config", id)
+		}
 	}
-	delete(custom.Rules, genericAPIKeyID)
-	if newWindowed(context.Background(), custom) != nil {
-		t.Error("fast path taken without the generic rule")
-	}
-	withReq := cfg
-	withReq.Rules = map[string]config.Rule{}
-	for id, r := range cfg.Rules {
-		withReq.Rules[id] = r
-	}
-	other := withReq.Rules["aws-access-token"]
-	other.RequiredRules = []*config.Required{{RuleID: genericAPIKeyID}}
-	withReq.Rules["aws-access-token"] = other
-	if newWindowed(context.Background(), withReq) != nil {
-		t.Error("fast path taken although another rule requires the generic rule")
+	if !ids["lob-api-key"] {
+		t.Error("lob-api-key should still be windowed")
 	}
 }
 
@@ -268,50 +302,30 @@ func goEnv(t testing.TB, name string) string {
 	return strings.TrimSpace(string(out))
 }
 
-func anyAnchor(string, int, string) bool { return true }
-
-func TestLineWindows(t *testing.T) {
+func TestWindowsAt(t *testing.T) {
 	raw := "a\nb key\nc\nd\n" + strings.Repeat("e\n", 400) + "TOKEN\n" + strings.Repeat("f\n", 400)
-	ws := lineWindows(raw, genericAnchors, genericReach, anyAnchor)
+	const reach = 42
+	ws := windowsAt(raw, []int{strings.Index(raw, "TOKEN"), strings.Index(raw, "key")}, reach)
 	if len(ws) != 2 {
 		t.Fatalf("windows = %+v, want two", ws)
 	}
 	if w := ws[0]; w.start != 1 || raw[w.start] != '\n' {
 		t.Errorf("first window %+v must start on the newline before its line", w)
 	}
-	if w := ws[1]; !strings.HasPrefix(raw[w.start:w.end], "\nTOKEN\n") || w.end-w.start > 1+len("TOKEN")+genericReach+3 {
+	if w := ws[1]; !strings.HasPrefix(raw[w.start:w.end], "\nTOKEN\n") || w.end-w.start > 1+len("TOKEN")+reach+3 {
 		t.Errorf("second window %+v = %q", w, raw[w.start:w.end])
 	}
 	// A last line without a newline: gitleaks' Line for a match there is
 	// the fragment from its start, so the window must be all of it.
-	ws = lineWindows(raw+"key=1", genericAnchors, genericReach, anyAnchor)
+	ws = windowsAt(raw+"key=1", []int{len(raw)}, reach)
 	if len(ws) != 1 || ws[0].start != 0 || ws[0].end != len(raw)+5 {
 		t.Errorf("windows = %+v, want the whole fragment", ws)
 	}
-	if lineWindows(strings.Repeat("nothing here\n", 10), genericAnchors, genericReach, anyAnchor) != nil {
-		t.Error("windows without an anchor")
+	text := windowText(raw, windowsAt(raw, []int{strings.Index(raw, "TOKEN")}, reach))
+	if strings.Count(text, "\n") > strings.Count(raw, "\n") || strings.Index(text, "TOKEN") < 0 ||
+		strings.Count(text[:strings.Index(text, "TOKEN")], "\n") != strings.Count(raw[:strings.Index(raw, "TOKEN")], "\n") {
+		t.Errorf("windowText moved TOKEN to another line: %q", text)
 	}
-}
-
-// FuzzWindowed: on any text, the fast path finds what gitleaks finds.
-func FuzzWindowed(f *testing.F) {
-	for _, s := range []string{
-		"api_key = \"Zx9Qw7Er5Ty3Ui1Op8As6Df\"\n",
-		"password \n\n\n= Zx9Qw7Er5Ty3Ui1Op8As6Df\n",
-		"x\nTOKEN:\tab12cd34ef56gh78\r\n",
-		"\u212aey = \"Zx9Qw7Er5Ty3Ui1Op8As6Df\"\n",
-		"x := apiKey.Get(ctx)\ntokens, err := parse(b)\n",
-		"creds:::= `Zx9Qw7Er5Ty3Ui1Op8As6Df`\n",
-		"my_password_for_the_db_x\t'\n?=\n\n'aB3dE5gH7jK9\n",
-		"SECRET_KEY || Zx9Qw7Er5Ty3Ui1Op8As6Df\\n",
-		"credential =\n \n\n\n\nZx9Qw7Er5Ty3Ui1Op8As6Df",
-	} {
-		f.Add(s)
-	}
-	d := defaultDetector(f)
-	f.Fuzz(func(t *testing.T, s string) {
-		sameAsGitleaks(t, d, detect.Fragment{Raw: s, FilePath: "fuzz.txt", StartLine: 1})
-	})
 }
 
 // TestWindowsHoldEveryMatch checks the window argument at the level of the
@@ -319,6 +333,20 @@ func FuzzWindowed(f *testing.F) {
 // a difference: on random text made of the pattern's own pieces, the
 // matches of the pattern in the windows are its matches in the whole text.
 func TestWindowsHoldEveryMatch(t *testing.T) {
+	cfg, err := LoadConfig("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newWindowed(context.Background(), cfg)
+	gi := -1
+	for i, r := range w.rules {
+		if r.id == genericAPIKeyID {
+			gi = i
+		}
+	}
+	if gi < 0 {
+		t.Fatal("generic-api-key is not windowed")
+	}
 	re := regexp.MustCompile(genericAPIKeyPattern)
 	pieces := []string{
 		"key", "KEY", "Key", "token", "api", "API", "aPi", "passwd", "password", "credential", "creds", "secret", "access", "auth",
@@ -340,12 +368,13 @@ func TestWindowsHoldEveryMatch(t *testing.T) {
 		s := b.String()
 		want := placed(s, re.FindAllStringIndex(s, -1))
 		var got []string
-		if ws := lineWindows(s, genericAnchors, genericReach, genericMayMatch); len(ws) > 0 {
-			w := windowText(s, ws)
-			got = placed(w, re.FindAllStringIndex(w, -1))
+		ws := windowsAt(s, w.hits(asciiLower(s))[gi], w.rules[gi].reach)
+		if len(ws) > 0 {
+			text := windowText(s, ws)
+			got = placed(text, re.FindAllStringIndex(text, -1))
 		}
 		if strings.Join(want, "\n") != strings.Join(got, "\n") {
-			t.Fatalf("%q: matches\n%s\nin the whole text,\n%s\nin the windows %+v", s, strings.Join(want, "\n"), strings.Join(got, "\n"), lineWindows(s, genericAnchors, genericReach, genericMayMatch))
+			t.Fatalf("%q: matches\n%s\nin the whole text,\n%s\nin the windows %+v", s, strings.Join(want, "\n"), strings.Join(got, "\n"), ws)
 		}
 		matches += len(want)
 	}
@@ -385,7 +414,7 @@ func nearMatch(rng *rand.Rand) string {
 		ops[rng.IntN(len(ops))] + pick("\n\n`'\" =", 5) + pick("aB3dE5gH7jK9+/=._-", 16) + pick("\n;'` ", 1)
 }
 
-func TestGenericMayMatch(t *testing.T) {
+func TestMayMatchAfterKeyword(t *testing.T) {
 	for line, want := range map[string]bool{
 		"func (k *Key) String() string {":            false,
 		"tokens []Token":                             false,
@@ -396,15 +425,15 @@ func TestGenericMayMatch(t *testing.T) {
 		"key, err := x509.ParsePKCS8PrivateKey(der)": false, // "err" is no ten-character value
 		"authToken := config.AuthorizationToken":     true,  // the pattern matches; entropy then decides
 	} {
-		lower := asciiLower(line)
+		lower := string(asciiLower(line))
 		got := false
-		for _, a := range genericAnchors {
-			for i := strings.Index(lower, a); i >= 0 && !got; i = indexFrom(lower, a, i+1) {
-				got = genericMayMatch(lower, i, a)
+		for _, kw := range []string{"access", "api", "auth", "credential", "creds", "key", "passwd", "password", "secret", "token"} {
+			for i := strings.Index(lower, kw); i >= 0 && !got; i = indexFrom(lower, kw, i+1) {
+				got = mayMatchAfterKeyword(lower, i+len(kw), true)
 			}
 		}
 		if got != want {
-			t.Errorf("%q: genericMayMatch = %v, want %v", line, got, want)
+			t.Errorf("%q: mayMatchAfterKeyword = %v, want %v", line, got, want)
 		}
 	}
 }
@@ -417,4 +446,126 @@ func indexFrom(s, sub string, from int) int {
 		return from + i
 	}
 	return -1
+}
+
+// FuzzWindowed: on any text, the fast path finds what gitleaks finds.
+func FuzzWindowed(f *testing.F) {
+	for _, s := range []string{
+		"api_key = \"Zx9Qw7Er5Ty3Ui1Op8As6Df\"\n",
+		"password \n\n\n= Zx9Qw7Er5Ty3Ui1Op8As6Df\n",
+		"x\nTOKEN:\tab12cd34ef56gh78\r\n",
+		"\u212aey = \"Zx9Qw7Er5Ty3Ui1Op8As6Df\"\n",
+		"x := apiKey.Get(ctx)\ntokens, err := parse(b)\n",
+		"creds:::= `Zx9Qw7Er5Ty3Ui1Op8As6Df`\n",
+		"my_password_for_the_db_x\t'\n?=\n\n'aB3dE5gH7jK9\n",
+		"SECRET_KEY || Zx9Qw7Er5Ty3Ui1Op8As6Df\\n",
+		"credential =\n \n\n\n\nZx9Qw7Er5Ty3Ui1Op8As6Df",
+		"sentry_auth_token: 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n",
+		"LOB_KEY = 'live_0123456789abcdef0123456789abcdef012'\n",
+		"etsyToken := \"abcdefghij0123456789klmn\"\n",
+	} {
+		f.Add(s)
+	}
+	d := defaultDetector(f)
+	f.Fuzz(func(t *testing.T, s string) {
+		sameAsGitleaks(t, d, detect.Fragment{Raw: s, FilePath: "fuzz.txt", StartLine: 1})
+	})
+}
+
+// Every windowed rule on gitleaks' own true-positive shapes: the sample
+// lines gitleaks' generator writes for a keyword and a secret (INI, JSON,
+// YAML, XML, Go, C#, shell, ...), with a secret drawn from the rule's
+// value pattern. The fast path must find what gitleaks finds, and most
+// rules must fire on their samples, or the comparison proves little.
+func TestWindowedRulesOnGitleaksSamples(t *testing.T) {
+	d := defaultDetector(t)
+	rng := rand.New(rand.NewPCG(28, 11))
+	fired := map[string]bool{}
+	taken, all := 0, 0
+	for _, wr := range d.fast.rules {
+		re, err := syntax.Parse(wr.valuePattern, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n := 0; n < 2; n++ {
+			secret := sample(rng, re.Simplify())
+			for _, kw := range wr.keywords[:min(2, len(wr.keywords))] {
+				for i, line := range utils.GenerateSampleSecrets(kw, secret) {
+					f := detect.Fragment{Raw: line + "\n", FilePath: fmt.Sprintf("samples/%s-%d.txt", wr.id, i), StartLine: 1}
+					got, ok := sameAsGitleaks(t, d, f)
+					all++
+					if ok {
+						taken++
+					}
+					for _, g := range got {
+						fired[g.RuleID] = true
+					}
+				}
+			}
+		}
+	}
+	n := 0
+	for _, wr := range d.fast.rules {
+		if fired[wr.id] {
+			n++
+		}
+	}
+	t.Logf("%d of %d windowed rules fired on their samples; %d of %d samples through the fast path", n, len(d.fast.rules), taken, all)
+	if n < len(d.fast.rules)*3/4 || taken < all/2 {
+		t.Errorf("only %d of %d windowed rules fired on their samples", n, len(d.fast.rules))
+	}
+}
+
+// sample returns a random string matching re (ASCII classes, short repeats).
+func sample(rng *rand.Rand, re *syntax.Regexp) string {
+	var b strings.Builder
+	var gen func(*syntax.Regexp)
+	gen = func(re *syntax.Regexp) {
+		switch re.Op {
+		case syntax.OpLiteral:
+			b.WriteString(string(re.Rune))
+		case syntax.OpCharClass:
+			var cs []rune
+			for i := 0; i+1 < len(re.Rune); i += 2 {
+				for c := re.Rune[i]; c <= re.Rune[i+1] && c < 128; c++ {
+					if c > ' ' && c != '\\' {
+						cs = append(cs, c)
+					}
+				}
+			}
+			if len(cs) > 0 {
+				b.WriteRune(cs[rng.IntN(len(cs))])
+			}
+		case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+			b.WriteByte('x')
+		case syntax.OpCapture:
+			gen(re.Sub[0])
+		case syntax.OpConcat:
+			for _, s := range re.Sub {
+				gen(s)
+			}
+		case syntax.OpAlternate:
+			gen(re.Sub[rng.IntN(len(re.Sub))])
+		case syntax.OpQuest:
+			if rng.IntN(2) == 0 {
+				gen(re.Sub[0])
+			}
+		case syntax.OpStar, syntax.OpPlus, syntax.OpRepeat:
+			lo, hi := re.Min, re.Max
+			if re.Op != syntax.OpRepeat {
+				lo, hi = 0, -1
+				if re.Op == syntax.OpPlus {
+					lo = 1
+				}
+			}
+			if hi < 0 || hi > lo+8 {
+				hi = lo + 8
+			}
+			for k := lo + rng.IntN(hi-lo+1); k > 0; k-- {
+				gen(re.Sub[0])
+			}
+		}
+	}
+	gen(re)
+	return b.String()
 }

@@ -1,0 +1,254 @@
+package secrets
+
+import (
+	"regexp/syntax"
+	"strings"
+
+	"github.com/zricethezav/gitleaks/v8/config"
+)
+
+// gitleaks builds about half of its rules (generic-api-key, sentry, etsy,
+// lob, ...) from one template (cmd/generate/config/utils
+// GenerateSemiGenericRegex):
+//
+//	(?i)[\w.-]{0,50}?(?:KEYWORDS)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:OPERATORS)[\x60'"\s=]{0,5}(VALUE)(?:[\x60'"\s;]|\\[nr]|$)
+//
+// A match of such a pattern starts on the line of its keyword (nothing
+// before the keyword can cross a newline), its value starts at most
+// len(keyword) + templateGap bytes after the keyword's first byte, and
+// when VALUE cannot match a newline the match ends on the value's line.
+// That is what lets the windowed path run these rules on a few lines
+// around keyword occurrences only.
+const (
+	templateHead = `[\w.-]{0,50}?(?:`
+	templateMid  = `)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}(`
+	templateTail = `)(?:[\x60'"\s;]|\\[nr]|$)`
+	// templateGap: [ \t\w.-]{0,20}, [\s'"]{0,3}, the longest operator
+	// (":::=", 4) and [\x60'"\s=]{0,5}. Only the parts after the first can
+	// hold newlines (at most 8).
+	templateGap = 20 + 3 + 4 + 5
+)
+
+// windowRule is a rule of the template shape, ready for the windowed path.
+type windowRule struct {
+	id string
+	// keywords are the lower-case strings the KEYWORDS group can match
+	// (read case-insensitively, which only widens the set).
+	keywords []string
+	// reach: the value starts at most reach bytes after a keyword's first byte.
+	reach int
+	// value: also require the ten-character value generic-api-key's two
+	// value forms start with (only for that rule, whose pattern is known).
+	value bool
+	// valuePattern is the VALUE part (tests generate secrets from it).
+	valuePattern string
+}
+
+// templateRule returns r as a windowRule when its pattern has the template
+// shape and the windowed path gives gitleaks' result for it, else false.
+func templateRule(r config.Rule) (*windowRule, bool) {
+	if r.Regex == nil || len(r.RequiredRules) > 0 || r.SkipReport {
+		return nil, false
+	}
+	pat := r.Regex.String()
+	flags := syntax.Perl
+	body := pat
+	if strings.HasPrefix(pat, "(?i)") {
+		flags |= syntax.FoldCase
+		body = pat[len("(?i)"):]
+	}
+	if !strings.HasPrefix(body, templateHead) || !strings.HasSuffix(body, templateTail) {
+		return nil, false
+	}
+	inner := body[len(templateHead) : len(body)-len(templateTail)]
+	if strings.Count(inner, templateMid) != 1 {
+		return nil, false
+	}
+	kwPat, valPat, _ := strings.Cut(inner, templateMid)
+	// Each part must stand alone as a pattern: then the whole pattern is
+	// the template around them, not a string that merely looks like it.
+	kwRe, err := syntax.Parse(kwPat, flags)
+	if err != nil {
+		return nil, false
+	}
+	valRe, err := syntax.Parse(valPat, flags)
+	if err != nil || mayMatchNewline(valRe) {
+		return nil, false
+	}
+	kws, ok := literals(kwRe, 64)
+	if !ok {
+		return nil, false
+	}
+	// gitleaks runs a rule only when one of its keywords (config keywords,
+	// not the pattern's) is in the text. In a window that must still be so
+	// for every match: each match must contain a config keyword, either in
+	// its KEYWORDS part or at the start of its VALUE (lob: "live_", "test_").
+	if len(r.Keywords) > 0 && !allContainKeyword(kws, r.Keywords) {
+		pre, ok := prefixLiterals(valRe, 64)
+		if !ok || !allContainKeyword(pre, r.Keywords) {
+			return nil, false
+		}
+	}
+	longest := 0
+	for _, k := range kws {
+		if k == "" {
+			return nil, false
+		}
+		longest = max(longest, len(k))
+	}
+	return &windowRule{
+		id:       r.RuleID,
+		keywords: kws,
+		reach:    longest + templateGap,
+		value:    r.RuleID == genericAPIKeyID && pat == genericAPIKeyPattern,
+		// (?i) reaches into VALUE too.
+		valuePattern: pat[:len(pat)-len(body)] + valPat,
+	}, true
+}
+
+func allContainKeyword(ss, keywords []string) bool {
+	for _, s := range ss {
+		found := false
+		for _, k := range keywords {
+			found = found || strings.Contains(s, strings.ToLower(k))
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// literals returns the lower-cased set of strings re matches when it is a
+// small finite set of ASCII strings.
+func literals(re *syntax.Regexp, limit int) ([]string, bool) {
+	switch re.Op {
+	case syntax.OpEmptyMatch:
+		return []string{""}, true
+	case syntax.OpLiteral:
+		s := string(re.Rune)
+		if !isASCII(s) {
+			return nil, false
+		}
+		return []string{strings.ToLower(s)}, true
+	case syntax.OpCharClass:
+		var out []string
+		seen := map[string]bool{}
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			if re.Rune[i+1]-re.Rune[i] > 8 || re.Rune[i+1] > 127 {
+				return nil, false
+			}
+			for c := re.Rune[i]; c <= re.Rune[i+1]; c++ {
+				if s := strings.ToLower(string(c)); !seen[s] {
+					seen[s] = true
+					out = append(out, s)
+				}
+			}
+		}
+		return out, len(out) > 0 && len(out) <= limit
+	case syntax.OpCapture:
+		return literals(re.Sub[0], limit)
+	case syntax.OpQuest:
+		sub, ok := literals(re.Sub[0], limit)
+		return append(sub, ""), ok && len(sub) < limit
+	case syntax.OpAlternate:
+		var out []string
+		for _, s := range re.Sub {
+			sub, ok := literals(s, limit)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, sub...)
+		}
+		return dedupe(out), len(out) <= limit
+	case syntax.OpConcat:
+		out := []string{""}
+		for _, s := range re.Sub {
+			sub, ok := literals(s, limit)
+			if !ok || len(out)*len(sub) > limit {
+				return nil, false
+			}
+			out = product(out, sub)
+		}
+		return dedupe(out), true
+	}
+	return nil, false
+}
+
+// prefixLiterals returns the lower-cased strings every match of re starts
+// with: the product of the leading parts of a concatenation that are
+// small literal sets.
+func prefixLiterals(re *syntax.Regexp, limit int) ([]string, bool) {
+	for re.Op == syntax.OpCapture {
+		re = re.Sub[0]
+	}
+	if re.Op != syntax.OpConcat {
+		return literals(re, limit)
+	}
+	out := []string{""}
+	for _, s := range re.Sub {
+		sub, ok := literals(s, limit)
+		if !ok || len(out)*len(sub) > limit {
+			break
+		}
+		out = product(out, sub)
+	}
+	return dedupe(out), len(out) > 0 && out[0] != ""
+}
+
+func product(a, b []string) []string {
+	out := make([]string, 0, len(a)*len(b))
+	for _, x := range a {
+		for _, y := range b {
+			out = append(out, x+y)
+		}
+	}
+	return out
+}
+
+func dedupe(ss []string) []string {
+	seen := map[string]bool{}
+	out := ss[:0:0]
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] > 127 {
+			return false
+		}
+	}
+	return true
+}
+
+// mayMatchNewline reports whether some match of re can contain a newline.
+func mayMatchNewline(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return strings.ContainsRune(string(re.Rune), '\n')
+	case syntax.OpCharClass:
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			if re.Rune[i] <= '\n' && '\n' <= re.Rune[i+1] {
+				return true
+			}
+		}
+		return false
+	case syntax.OpAnyChar:
+		return true
+	case syntax.OpAnyCharNotNL, syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine,
+		syntax.OpBeginText, syntax.OpEndText, syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpNoMatch:
+		return false
+	}
+	for _, s := range re.Sub {
+		if mayMatchNewline(s) {
+			return true
+		}
+	}
+	return false
+}
