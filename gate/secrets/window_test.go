@@ -18,6 +18,7 @@ import (
 	"github.com/zricethezav/gitleaks/v8/cmd/generate/config/utils"
 	"github.com/zricethezav/gitleaks/v8/config"
 	"github.com/zricethezav/gitleaks/v8/detect"
+	glregexp "github.com/zricethezav/gitleaks/v8/regexp"
 	"github.com/zricethezav/gitleaks/v8/report"
 	"github.com/zricethezav/gitleaks/v8/sources"
 )
@@ -137,7 +138,7 @@ func TestTemplateRules(t *testing.T) {
 	r.Regex = cfg.Rules["aws-access-token"].Regex
 	custom.Rules[genericAPIKeyID] = r
 	s := custom.Rules["sentry-access-token"]
-	s.Regex = regexp.MustCompile(strings.Replace(s.Regex.String(), "([a-f0-9]{64})", `([a-f0-9\s]{64})`, 1))
+	s.Regex = glregexp.MustCompile(strings.Replace(s.Regex.String(), "([a-f0-9]{64})", `([a-f0-9\s]{64})`, 1))
 	custom.Rules["sentry-access-token"] = s
 	e := custom.Rules["aws-access-token"]
 	e.RequiredRules = []*config.Required{{RuleID: "etsy-access-token"}}
