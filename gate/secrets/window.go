@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"strings"
+	"sync"
 
 	ahocorasick "github.com/BobuSumisu/aho-corasick"
 	"github.com/zricethezav/gitleaks/v8/config"
@@ -57,7 +58,7 @@ const (
 type windowed struct {
 	rest  *detect.Detector
 	rules []*windowRule
-	dets  []*detect.Detector // dets[i] runs rules[i]
+	dets  []*lazyDetector // dets[i] runs rules[i]
 	// trie finds every keyword of every windowed rule in one pass;
 	// byKeyword[pattern index] are the rules with that keyword.
 	trie      *ahocorasick.Trie
@@ -102,7 +103,7 @@ func newWindowed(ctx context.Context, cfg config.Config) *windowed {
 		}
 		n := len(w.rules)
 		w.rules = append(w.rules, wr)
-		w.dets = append(w.dets, detect.NewDetectorContext(ctx, one))
+		w.dets = append(w.dets, &lazyDetector{ctx: ctx, cfg: one})
 		for _, k := range wr.keywords {
 			i, ok := index[k]
 			if !ok {
@@ -150,9 +151,23 @@ func (w *windowed) detect(ctx context.Context, full *detect.Detector, f detect.F
 		sub := f
 		sub.Raw = windowText(f.Raw, windowsAt(f.Raw, pos, w.rules[i].reach))
 		sub.Bytes = nil
-		found = append(found, w.dets[i].DetectContext(ctx, sub)...)
+		found = append(found, w.dets[i].get().DetectContext(ctx, sub)...)
 	}
 	return filterGeneric(found), true
+}
+
+// lazyDetector builds a rule's detector on first use: most rules never
+// see a keyword in a given scan, and 93 detectors cost about 5 ms to build.
+type lazyDetector struct {
+	once sync.Once
+	ctx  context.Context
+	cfg  config.Config
+	d    *detect.Detector
+}
+
+func (l *lazyDetector) get() *detect.Detector {
+	l.once.Do(func() { l.d = detect.NewDetectorContext(l.ctx, l.cfg) })
+	return l.d
 }
 
 // hits returns, for each windowed rule, the offsets of the keyword
