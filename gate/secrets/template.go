@@ -1,6 +1,7 @@
 package secrets
 
 import (
+	"regexp"
 	"regexp/syntax"
 	"strings"
 
@@ -40,8 +41,20 @@ type windowRule struct {
 	// value: also require the ten-character value generic-api-key's two
 	// value forms start with (only for that rule, whose pattern is known).
 	value bool
-	// valuePattern is the VALUE part (tests generate secrets from it).
+	// anchored is set for a prefix rule (prefix.go): the token pattern
+	// anchored at a prefix occurrence, which must match there for a window.
+	anchored *regexp.Regexp
+	// valuePattern is the VALUE part, or a prefix rule's whole token (tests
+	// generate secrets from it).
 	valuePattern string
+}
+
+// windowRuleFor returns r as a windowRule of either shape, else false.
+func windowRuleFor(r config.Rule) (*windowRule, bool) {
+	if wr, ok := templateRule(r); ok {
+		return wr, true
+	}
+	return prefixRule(r)
 }
 
 // templateRule returns r as a windowRule when its pattern has the template
@@ -123,7 +136,7 @@ func allContainKeyword(ss, keywords []string) bool {
 // small finite set of ASCII strings.
 func literals(re *syntax.Regexp, limit int) ([]string, bool) {
 	switch re.Op {
-	case syntax.OpEmptyMatch:
+	case syntax.OpEmptyMatch, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
 		return []string{""}, true
 	case syntax.OpLiteral:
 		s := string(re.Rune)
@@ -175,25 +188,59 @@ func literals(re *syntax.Regexp, limit int) ([]string, bool) {
 	return nil, false
 }
 
-// prefixLiterals returns the lower-cased strings every match of re starts
-// with: the product of the leading parts of a concatenation that are
-// small literal sets.
+// prefixLiterals returns lower-cased strings of which every match of re
+// starts with one: leading literal parts of concatenations, through
+// captures and alternations, while they are small literal sets.
 func prefixLiterals(re *syntax.Regexp, limit int) ([]string, bool) {
-	for re.Op == syntax.OpCapture {
-		re = re.Sub[0]
+	out, _, ok := prefixes(re, limit)
+	if !ok || len(out) == 0 {
+		return nil, false
 	}
-	if re.Op != syntax.OpConcat {
-		return literals(re, limit)
-	}
-	out := []string{""}
-	for _, s := range re.Sub {
-		sub, ok := literals(s, limit)
-		if !ok || len(out)*len(sub) > limit {
-			break
+	for _, p := range out {
+		if p == "" {
+			return nil, false
 		}
-		out = product(out, sub)
 	}
-	return dedupe(out), len(out) > 0 && out[0] != ""
+	return out, true
+}
+
+// prefixes returns the prefix set of re, whether it is all of re (so a
+// concatenation may go on after it), and false when it cannot say.
+func prefixes(re *syntax.Regexp, limit int) (set []string, complete, ok bool) {
+	switch re.Op {
+	case syntax.OpCapture:
+		return prefixes(re.Sub[0], limit)
+	case syntax.OpConcat:
+		acc := []string{""}
+		for _, s := range re.Sub {
+			p, complete, ok := prefixes(s, limit)
+			if !ok || len(acc)*len(p) > limit {
+				return acc, false, true
+			}
+			acc = dedupe(product(acc, p))
+			if !complete {
+				return acc, false, true
+			}
+		}
+		return acc, true, true
+	case syntax.OpAlternate:
+		var out []string
+		complete := true
+		for _, s := range re.Sub {
+			p, c, ok := prefixes(s, limit)
+			if !ok {
+				return nil, false, false
+			}
+			out = append(out, p...)
+			complete = complete && c
+		}
+		out = dedupe(out)
+		return out, complete, len(out) <= limit
+	}
+	if lits, ok := literals(re, limit); ok {
+		return lits, true, true
+	}
+	return []string{""}, false, true
 }
 
 func product(a, b []string) []string {

@@ -18,22 +18,25 @@ import (
 // keywords ("key", "token", "auth", ...) are in nearly every source file,
 // and the pattern is long and case-insensitive (about half the CPU time of
 // a scan of Go source with Go's regexp, profiled). About half of gitleaks'
-// rules share that pattern's template (template.go) with other keywords.
+// rules share that pattern's template (template.go) with other keywords;
+// most of the others are tokens with a literal prefix (prefix.go), some
+// with prefixes as common as "s." and "ey".
 //
 // Every match of such a rule starts on a line that holds one of its
-// keywords, and its value starts within a fixed reach of the keyword and
-// ends on its line. So running the rule only over windows of lines around
+// keywords (or prefixes), and its value starts within a fixed reach of it
+// and ends on its line. So running the rule only over windows of lines around
 // keyword occurrences (mayMatchAfterKeyword drops the occurrences no match
 // can use) finds exactly the matches it finds over the whole file, with
 // the same lines and columns, and the rest of the file is never read by
-// it. The windows of a fragment go to gitleaks as one text (windowText)
+// it. For a prefix rule, an occurrence counts only if the token pattern
+// matches there. The windows of a fragment go to gitleaks as one text (windowText)
 // that keeps every line number. The other rules still see whole files.
 //
 // The fast path is taken only when it is provably the same as gitleaks:
-//   - a rule is windowed only if its pattern is the template around a
-//     small set of literal keywords and a value that cannot match a
-//     newline, every match holds one of its configured keywords, and no
-//     other rule requires it (template.go);
+//   - a rule is windowed only if its pattern has one of the two shapes
+//     with a small set of literal keywords or prefixes and no part that
+//     can match a newline, every match holds one of its configured
+//     keywords, and no other rule requires it (template.go, prefix.go);
 //   - the fragment has nothing for gitleaks' decoder (base64, hex, ...):
 //     decoded passes run every rule over the whole decoded text, so a
 //     fragment with encoded segments is scanned by the unchanged detector;
@@ -87,7 +90,7 @@ func newWindowed(ctx context.Context, cfg config.Config) *windowed {
 	index := map[string]int{}
 	for _, id := range ids {
 		r := cfg.Rules[id]
-		wr, ok := templateRule(r)
+		wr, ok := windowRuleFor(r)
 		if !ok || required[id] {
 			rest.Rules[id] = r
 			for _, k := range r.Keywords {
@@ -144,7 +147,7 @@ func (w *windowed) detect(ctx context.Context, full *detect.Detector, f detect.F
 		}
 	}
 	found := w.rest.DetectContext(ctx, f)
-	for i, pos := range w.hits(asciiLower(f.Raw)) {
+	for i, pos := range w.hits(f.Raw, asciiLower(f.Raw)) {
 		if len(pos) == 0 {
 			continue
 		}
@@ -171,14 +174,26 @@ func (l *lazyDetector) get() *detect.Detector {
 }
 
 // hits returns, for each windowed rule, the offsets of the keyword
-// occurrences in lower that can start one of its matches.
-func (w *windowed) hits(lower []byte) [][]int {
+// occurrences in lower (raw, ASCII-lower-cased) that can start one of its
+// matches.
+func (w *windowed) hits(raw string, lower []byte) [][]int {
 	out := make([][]int, len(w.rules))
 	s := string(lower)
 	w.trie.Walk(lower, func(end, n, pattern int64) bool {
 		pos := int(end - n + 1)
 		for _, r := range w.byKeyword[pattern] {
-			if mayMatchAfterKeyword(s, pos+int(n), w.rules[r].value) {
+			wr := w.rules[r]
+			var ok bool
+			if wr.anchored != nil {
+				eol := strings.IndexByte(raw[pos:], '\n')
+				if eol < 0 {
+					eol = len(raw) - pos
+				}
+				ok = wr.anchored.MatchString(raw[pos : pos+eol])
+			} else {
+				ok = mayMatchAfterKeyword(s, pos+int(n), wr.value)
+			}
+			if ok {
 				out[r] = append(out[r], pos)
 			}
 		}

@@ -115,14 +115,14 @@ func TestTemplateRules(t *testing.T) {
 	}
 	ids := windowedIDs(newWindowed(context.Background(), cfg))
 	t.Logf("%d of %d rules windowed", len(ids), len(cfg.Rules))
-	for _, id := range []string{genericAPIKeyID, "sentry-access-token", "etsy-access-token", "lob-api-key", "lob-pub-api-key"} {
+	for _, id := range []string{genericAPIKeyID, "sentry-access-token", "etsy-access-token", "lob-api-key", "lob-pub-api-key",
+		"vault-service-token", "jwt", "github-pat", "aws-access-token"} {
 		if !ids[id] {
 			t.Errorf("%s is not windowed", id)
 		}
 	}
-	// Not the template: a literal-prefix token, a JWT, a private key block
-	// (its value spans lines).
-	for _, id := range []string{"vault-service-token", "jwt", "private-key", "aws-access-token"} {
+	// A private key block spans lines; a curl command line may too.
+	for _, id := range []string{"private-key", "curl-auth-header"} {
 		if ids[id] {
 			t.Errorf("%s is windowed", id)
 		}
@@ -369,7 +369,7 @@ func TestWindowsHoldEveryMatch(t *testing.T) {
 		s := b.String()
 		want := placed(s, re.FindAllStringIndex(s, -1))
 		var got []string
-		ws := windowsAt(s, w.hits(asciiLower(s))[gi], w.rules[gi].reach)
+		ws := windowsAt(s, w.hits(s, asciiLower(s))[gi], w.rules[gi].reach)
 		if len(ws) > 0 {
 			text := windowText(s, ws)
 			got = placed(text, re.FindAllStringIndex(text, -1))
@@ -464,6 +464,10 @@ func FuzzWindowed(f *testing.F) {
 		"sentry_auth_token: 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n",
 		"LOB_KEY = 'live_0123456789abcdef0123456789abcdef012'\n",
 		"etsyToken := \"abcdefghij0123456789klmn\"\n",
+		"v := \"ghp_0123456789abcdefghijABCDEFGHIJ012345\"\n",
+		"VAULT_TOKEN=s.Ab3dEf5hIj7lMn9pQr1tUv3x;\n",
+		"eyJhbGciOiJIUzI1NiJ9x.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+		"id AKIAQYLPMN5HHHFPZAM2 ",
 	} {
 		f.Add(s)
 	}
@@ -569,4 +573,85 @@ func sample(rng *rand.Rand, re *syntax.Regexp) string {
 	}
 	gen(re)
 	return b.String()
+}
+
+// The same check for prefix rules: on random text made of their prefixes
+// and token characters, each rule's matches in its windows are its
+// matches in the whole text.
+func TestPrefixWindowsHoldEveryMatch(t *testing.T) {
+	cfg, err := LoadConfig("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newWindowed(context.Background(), cfg)
+	pieces := []string{"s.", "hvs.", "ey", "eyJ", "AKIA", "ASIA", "A3T", "ghp_", "github_pat_", ".", "\n", "\r\n", " ", "'", "\"", "\\n", "-", "_", "=", ";", "/", "+", "(", "#"}
+	rng := rand.New(rand.NewPCG(11, 28))
+	for _, id := range []string{"vault-service-token", "jwt", "aws-access-token", "github-pat", "github-fine-grained-pat"} {
+		ri := -1
+		for i, r := range w.rules {
+			if r.id == id {
+				ri = i
+			}
+		}
+		if ri < 0 || w.rules[ri].anchored == nil {
+			t.Fatalf("%s is not a windowed prefix rule", id)
+		}
+		re := regexp.MustCompile(cfg.Rules[id].Regex.String())
+		matches := 0
+		for n := 0; n < 5000; n++ {
+			var b strings.Builder
+			for k := rng.IntN(30); k >= 0; k-- {
+				run := func(chars string, lo, hi int) {
+					for m := lo + rng.IntN(hi-lo+1); m > 0; m-- {
+						b.WriteByte(chars[rng.IntN(len(chars))])
+					}
+				}
+				const upper, alnum = "ABCDEFXYZ0123456789", "ABCDEFabcdef0123456789xyzXYZ"
+				switch rng.IntN(6) {
+				case 0:
+					run(alnum, 1, 90)
+				case 1: // near a JWT
+					b.WriteString("ey")
+					run(alnum, 15, 20)
+					b.WriteString(".ey")
+					run(alnum+"/_-", 15, 20)
+					b.WriteString(".")
+					run(alnum, 8, 12)
+				case 2: // near an AWS key id, mostly between word boundaries
+					seps := []string{" ", "\n", "'", "", "x"}
+					b.WriteString(seps[rng.IntN(len(seps))])
+					b.WriteString([]string{"AKIA", "ASIA", "A3TX"}[rng.IntN(3)])
+					run(upper, 14, 17)
+					b.WriteString(seps[rng.IntN(len(seps))])
+				case 3: // near a Vault token, then a terminator or not
+					seps := []string{" ", "\n", "'", ";", "", "x", "\\n"}
+					if rng.IntN(2) == 0 {
+						b.WriteString("s.")
+						run(alnum, 22, 26)
+					} else {
+						b.WriteString("hvs.")
+						run(alnum+"_-", 88, 122)
+					}
+					b.WriteString(seps[rng.IntN(len(seps))])
+				default:
+					b.WriteString(pieces[rng.IntN(len(pieces))])
+				}
+			}
+			s := b.String()
+			want := placed(s, re.FindAllStringIndex(s, -1))
+			var got []string
+			if ws := windowsAt(s, w.hits(s, asciiLower(s))[ri], w.rules[ri].reach); len(ws) > 0 {
+				text := windowText(s, ws)
+				got = placed(text, re.FindAllStringIndex(text, -1))
+			}
+			if strings.Join(want, "\n") != strings.Join(got, "\n") {
+				t.Fatalf("%s on %q: matches\n%s\nin the whole text,\n%s\nin the windows", id, s, strings.Join(want, "\n"), strings.Join(got, "\n"))
+			}
+			matches += len(want)
+		}
+		t.Logf("%s: %d matches", id, matches)
+		if matches < 20 {
+			t.Errorf("%s: only %d matches over the random texts", id, matches)
+		}
+	}
 }

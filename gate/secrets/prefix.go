@@ -1,0 +1,68 @@
+package secrets
+
+import (
+	"regexp"
+	"regexp/syntax"
+	"strings"
+
+	"github.com/zricethezav/gitleaks/v8/config"
+)
+
+// Most of gitleaks' other rules are a token with a literal prefix
+// (ghp_..., hvs...., ey...ey..., glpat-...), often as \b(TOKEN) followed by
+// the template's terminator. A match of such a rule starts with one of the
+// prefixes and, when TOKEN cannot match a newline, ends on that line (the
+// terminator takes at most the line's newline). So the rule only needs the
+// lines of prefix occurrences at which TOKEN itself matches.
+
+// prefixRule returns r as a windowRule when every match starts with one of
+// a small set of literal prefixes and stays on its line, else false.
+func prefixRule(r config.Rule) (*windowRule, bool) {
+	if r.Regex == nil || len(r.RequiredRules) > 0 || r.SkipReport {
+		return nil, false
+	}
+	pat := r.Regex.String()
+	mode, body := "", pat
+	if strings.HasPrefix(pat, "(?i)") {
+		mode, body = "(?i)", pat[len("(?i)"):]
+	}
+	// \b(TOKEN)TERMINATOR, or TOKEN alone.
+	if strings.HasPrefix(body, `\b(`) && strings.HasSuffix(body, templateTail) {
+		body = body[len(`\b(`) : len(body)-len(templateTail)]
+	}
+	flags := syntax.Perl
+	if mode != "" {
+		flags |= syntax.FoldCase
+	}
+	re, err := syntax.Parse(body, flags)
+	if err != nil || mayMatchNewline(re) || hasTextAnchor(re) {
+		return nil, false
+	}
+	pre, ok := prefixLiterals(re, 64)
+	if !ok {
+		return nil, false
+	}
+	if len(r.Keywords) > 0 && !allContainKeyword(pre, r.Keywords) {
+		return nil, false
+	}
+	anchored, err := regexp.Compile(mode + `^(?:` + body + `)`)
+	if err != nil {
+		return nil, false
+	}
+	return &windowRule{id: r.RuleID, keywords: pre, anchored: anchored, valuePattern: mode + body}, true
+}
+
+// hasTextAnchor reports ^, $, \A or \z anywhere in re: in a window they
+// would see the window's ends, not the fragment's.
+func hasTextAnchor(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText:
+		return true
+	}
+	for _, s := range re.Sub {
+		if hasTextAnchor(s) {
+			return true
+		}
+	}
+	return false
+}
