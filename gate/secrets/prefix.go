@@ -15,24 +15,14 @@ import (
 // terminator takes at most the line's newline). So the rule only needs the
 // lines of prefix occurrences at which TOKEN itself matches.
 
-// prefixRule returns r as a windowRule when every match starts with one of
-// a small set of literal prefixes and stays on its line, else false.
+// prefixRule returns r (a rule with a pattern) as a windowRule when every
+// match starts with one of a small set of literal prefixes and stays on its
+// line, else false.
 func prefixRule(r config.Rule) (*windowRule, bool) {
-	if r.Regex == nil || len(r.RequiredRules) > 0 || r.SkipReport {
-		return nil, false
-	}
-	pat := r.Regex.String()
-	mode, body := "", pat
-	if strings.HasPrefix(pat, "(?i)") {
-		mode, body = "(?i)", pat[len("(?i)"):]
-	}
+	mode, body, flags := splitMode(r.Regex.String())
 	// \b(TOKEN)TERMINATOR, or TOKEN alone.
 	if strings.HasPrefix(body, `\b(`) && strings.HasSuffix(body, templateTail) {
 		body = body[len(`\b(`) : len(body)-len(templateTail)]
-	}
-	flags := syntax.Perl
-	if mode != "" {
-		flags |= syntax.FoldCase
 	}
 	re, err := syntax.Parse(body, flags)
 	if err != nil || mayMatchNewline(re) || hasTextAnchor(re) {

@@ -50,26 +50,32 @@ type windowRule struct {
 }
 
 // windowRuleFor returns r as a windowRule of either shape, else false.
+// Multi-part rules (required rules, report-skipped parts) never qualify.
 func windowRuleFor(r config.Rule) (*windowRule, bool) {
+	if r.Regex == nil || len(r.RequiredRules) > 0 || r.SkipReport {
+		return nil, false
+	}
 	if wr, ok := templateRule(r); ok {
 		return wr, true
 	}
 	return prefixRule(r)
 }
 
-// templateRule returns r as a windowRule when its pattern has the template
-// shape and the windowed path gives gitleaks' result for it, else false.
+// splitMode splits a leading (?i) off a pattern: mode is "(?i)" or "",
+// flags the syntax flags that parse body as the pattern reads it.
+func splitMode(pat string) (mode, body string, flags syntax.Flags) {
+	if rest, ok := strings.CutPrefix(pat, "(?i)"); ok {
+		return "(?i)", rest, syntax.Perl | syntax.FoldCase
+	}
+	return "", pat, syntax.Perl
+}
+
+// templateRule returns r (a rule with a pattern) as a windowRule when its
+// pattern has the template shape and the windowed path gives gitleaks'
+// result for it, else false.
 func templateRule(r config.Rule) (*windowRule, bool) {
-	if r.Regex == nil || len(r.RequiredRules) > 0 || r.SkipReport {
-		return nil, false
-	}
 	pat := r.Regex.String()
-	flags := syntax.Perl
-	body := pat
-	if strings.HasPrefix(pat, "(?i)") {
-		flags |= syntax.FoldCase
-		body = pat[len("(?i)"):]
-	}
+	mode, body, flags := splitMode(pat)
 	if !strings.HasPrefix(body, templateHead) || !strings.HasSuffix(body, templateTail) {
 		return nil, false
 	}
@@ -115,7 +121,7 @@ func templateRule(r config.Rule) (*windowRule, bool) {
 		reach:    longest + templateGap,
 		value:    r.RuleID == genericAPIKeyID && pat == genericAPIKeyPattern,
 		// (?i) reaches into VALUE too.
-		valuePattern: pat[:len(pat)-len(body)] + valPat,
+		valuePattern: mode + valPat,
 	}, true
 }
 

@@ -93,17 +93,13 @@ func newWindowed(ctx context.Context, cfg config.Config) *windowed {
 		wr, ok := windowRuleFor(r)
 		if !ok || required[id] {
 			rest.Rules[id] = r
-			for _, k := range r.Keywords {
-				rest.Keywords[strings.ToLower(k)] = struct{}{}
-			}
+			addKeywords(rest.Keywords, r)
 			continue
 		}
 		one := cfg
 		one.Rules = map[string]config.Rule{id: r}
 		one.Keywords = map[string]struct{}{}
-		for _, k := range r.Keywords {
-			one.Keywords[strings.ToLower(k)] = struct{}{}
-		}
+		addKeywords(one.Keywords, r)
 		n := len(w.rules)
 		w.rules = append(w.rules, wr)
 		w.dets = append(w.dets, &lazyDetector{ctx: ctx, cfg: one})
@@ -124,6 +120,14 @@ func newWindowed(ctx context.Context, cfg config.Config) *windowed {
 	w.rest = detect.NewDetectorContext(ctx, rest)
 	w.trie = ahocorasick.NewTrieBuilder().AddStrings(w.keywords).Build()
 	return w
+}
+
+// addKeywords adds r's keywords to a config's prefilter set, lower-cased
+// as gitleaks' config loading does.
+func addKeywords(set map[string]struct{}, r config.Rule) {
+	for _, k := range r.Keywords {
+		set[strings.ToLower(k)] = struct{}{}
+	}
 }
 
 // detect scans one fragment the way full would, returning ok=false when
