@@ -14,7 +14,7 @@ package secrets
 // Keyword occurrences that fail it cannot start a match, so lines holding
 // only those need no window: in source code most keyword lines
 // (func (k *Key) ..., tokens []Token, ...) fail it.
-func mayMatchAfterKeyword(s string, e int, value bool) bool {
+func mayMatchAfterKeyword[T ~string | ~[]byte](s T, e int, value bool) bool {
 	for j1 := 0; j1 <= 20; j1++ {
 		p1 := e + j1
 		if j1 > 0 && (p1 > len(s) || !inSet(s[p1-1], gapChars)) {
@@ -71,7 +71,7 @@ var (
 
 func inSet(c byte, b *byteSet) bool { return b[c] }
 
-func runOf(s string, i int, b *byteSet) int {
+func runOf[T ~string | ~[]byte](s T, i int, b *byteSet) int {
 	n := 0
 	for i+n < len(s) && b[s[i+n]] {
 		n++

@@ -182,7 +182,6 @@ func (l *lazyDetector) get() *detect.Detector {
 // matches.
 func (w *windowed) hits(raw string, lower []byte) [][]int {
 	out := make([][]int, len(w.rules))
-	s := string(lower)
 	w.trie.Walk(lower, func(end, n, pattern int64) bool {
 		pos := int(end - n + 1)
 		for _, r := range w.byKeyword[pattern] {
@@ -195,7 +194,7 @@ func (w *windowed) hits(raw string, lower []byte) [][]int {
 				}
 				ok = wr.anchored.MatchString(raw[pos : pos+eol])
 			} else {
-				ok = mayMatchAfterKeyword(s, pos+int(n), wr.value)
+				ok = mayMatchAfterKeyword(lower, pos+int(n), wr.value)
 			}
 			if ok {
 				out[r] = append(out[r], pos)
