@@ -23,7 +23,19 @@ import "strings"
 // A match may start inside a run (after an overlapping match of another
 // encoding), so every start position is considered.
 func mayDecode(s string) bool {
-	return mayPercent(s) || mayUnicode(s) || mayHex(s) || mayBase64(s)
+	found := false
+	decodable(s, func(int) bool { found = true; return false })
+	return found || hasCodePoint(s)
+}
+
+// decodable calls yield with an offset inside every run of s where codec
+// could find an encoded segment in the escape, percent, hex or base64
+// form, at least once per such run, until yield returns false. Each such
+// run lies on one line: none of those patterns matches a newline. The
+// code-point form (U+XXXX), whose runs continue over whitespace and so
+// over newlines, is left to hasCodePoint.
+func decodable(s string, yield func(int) bool) {
+	_ = scanPercent(s, yield) && scanEscape(s, yield) && scanHex(s, yield) && scanBase64(s, yield)
 }
 
 func printable(b byte) bool { return 0x08 < b && b < 0x7f }
@@ -51,51 +63,68 @@ func hexByte(s string, i int) (byte, bool) {
 	return hi<<4 | lo, ok1 && ok2
 }
 
-func mayPercent(s string) bool {
+// The scanners below return false when yield stopped them.
+
+func scanPercent(s string, yield func(int) bool) bool {
 	for off := 0; ; {
 		i := strings.IndexByte(s[off:], '%')
 		if i < 0 {
-			return false
+			return true
 		}
 		p := off + i
-		if b, ok := hexByte(s, p+1); ok && printable(b) {
-			return true
+		if b, ok := hexByte(s, p+1); ok && printable(b) && !yield(p) {
+			return false
 		}
 		off = p + 1
 	}
 }
 
-func mayUnicode(s string) bool {
-	four := func(i int) bool {
-		if i+4 > len(s) {
+func fourHex(s string, i int) bool {
+	if i+4 > len(s) {
+		return false
+	}
+	for _, c := range []byte(s[i : i+4]) {
+		if !isHex(c) {
 			return false
 		}
-		for _, c := range []byte(s[i : i+4]) {
-			if !isHex(c) {
-				return false
-			}
-		}
-		return true
 	}
+	return true
+}
+
+// scanEscape finds \uXXXX (codec's (?i)(?:\\{1,2}u[a-fA-F0-9]{4})+).
+func scanEscape(s string, yield func(int) bool) bool {
 	for off := 0; ; {
-		i := strings.IndexAny(s[off:], "+\\")
+		i := strings.IndexByte(s[off:], '\\')
+		if i < 0 {
+			return true
+		}
+		p := off + i
+		if p+1 < len(s) && (s[p+1] == 'u' || s[p+1] == 'U') && fourHex(s, p+2) && !yield(p) {
+			return false
+		}
+		off = p + 1
+	}
+}
+
+// hasCodePoint reports whether s holds U+XXXX, the start of codec's
+// code-point form.
+func hasCodePoint(s string) bool {
+	for off := 0; ; {
+		i := strings.Index(s[off:], "U+")
 		if i < 0 {
 			return false
 		}
 		p := off + i
-		if s[p] == '+' && p > 0 && s[p-1] == 'U' && four(p+1) {
-			return true
-		}
-		if s[p] == '\\' && p+1 < len(s) && (s[p+1] == 'u' || s[p+1] == 'U') && four(p+2) {
+		if fourHex(s, p+2) {
 			return true
 		}
 		off = p + 1
 	}
 }
 
-// mayHex: 16 printable bytes at consecutive pairs of one parity, all
+// scanHex: 16 printable bytes at consecutive pairs of one parity, all
 // inside one run of hex digits.
-func mayHex(s string) bool {
+func scanHex(s string, yield func(int) bool) bool {
 	var good [2]int // printable pairs in a row ending here, per parity
 	for i := 0; i+1 < len(s); i++ {
 		b, ok := hexByte(s, i)
@@ -107,14 +136,14 @@ func mayHex(s string) bool {
 			}
 		case printable(b):
 			good[i&1]++
-			if good[i&1] >= 16 {
-				return true
+			if good[i&1] == 16 && !yield(i) {
+				return false
 			}
 		default:
 			good[i&1] = 0
 		}
 	}
-	return false
+	return true
 }
 
 var b64val = func() (t [256]int8) {
@@ -129,9 +158,9 @@ var b64val = func() (t [256]int8) {
 	return t
 }()
 
-// mayBase64: four consecutive 4-character groups at one alignment, inside
+// scanBase64: four consecutive 4-character groups at one alignment, inside
 // one run of [\w/+-], each decoding to three printable bytes.
-func mayBase64(s string) bool {
+func scanBase64(s string, yield func(int) bool) bool {
 	var good [4]int // printable groups in a row ending at this alignment
 	run := 0        // length of the current run of base64 characters
 	for i := 0; i < len(s); i++ {
@@ -152,12 +181,12 @@ func mayBase64(s string) bool {
 		a := (i + 1) & 3
 		if printable(b0) && printable(b1) && printable(b2) {
 			good[a]++
-			if good[a] >= 4 {
-				return true
+			if good[a] == 4 && !yield(i) {
+				return false
 			}
 		} else {
 			good[a] = 0
 		}
 	}
-	return false
+	return true
 }

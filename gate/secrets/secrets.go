@@ -130,7 +130,7 @@ type Detector struct {
 // NewDetector builds a detector from a gitleaks config.
 func NewDetector(ctx context.Context, cfg config.Config) *Detector {
 	d := detect.NewDetectorContext(ctx, cfg)
-	d.MaxDecodeDepth = 5 // gitleaks' CLI default: finds base64/hex-wrapped secrets
+	d.MaxDecodeDepth = decodeDepth
 	return &Detector{cfg: cfg, d: d, fast: newWindowed(ctx, cfg)}
 }
 

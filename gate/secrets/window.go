@@ -9,7 +9,6 @@ import (
 	ahocorasick "github.com/BobuSumisu/aho-corasick"
 	"github.com/zricethezav/gitleaks/v8/config"
 	"github.com/zricethezav/gitleaks/v8/detect"
-	"github.com/zricethezav/gitleaks/v8/detect/codec"
 	"github.com/zricethezav/gitleaks/v8/report"
 )
 
@@ -37,9 +36,10 @@ import (
 //     with a small set of literal keywords or prefixes and no part that
 //     can match a newline, every match holds one of its configured
 //     keywords, and no other rule requires it (template.go, prefix.go);
-//   - the fragment has nothing for gitleaks' decoder (base64, hex, ...):
-//     decoded passes run every rule over the whole decoded text, so a
-//     fragment with encoded segments is scanned by the unchanged detector;
+//   - a fragment with text gitleaks' decoder may decode (base64, hex, ...)
+//     gets decoded passes; decoded.go says how those stay exact, and
+//     text in the one form whose runs cross lines (U+XXXX) is scanned by
+//     the unchanged detector;
 //   - the fragment is under the detector's size limit, if any;
 //   - the fragment has no character that case-folds to an ASCII letter
 //     of a keyword (the Kelvin sign and the long s).
@@ -56,8 +56,8 @@ const (
 )
 
 // windowed is the fast path: rest holds every rule that is not windowed;
-// each windowed rule has a detector of its own. None decodes: fragments
-// that need decoding go to the full detector.
+// each windowed rule has a detector of its own. None of those decodes:
+// fragments that need decoding go to restDecoding and decoding.
 type windowed struct {
 	rest  *detect.Detector
 	rules []*windowRule
@@ -67,6 +67,16 @@ type windowed struct {
 	trie      *ahocorasick.Trie
 	keywords  []string
 	byKeyword [][]int
+	// restDecoding and decoding run the rest and the windowed rules with
+	// gitleaks' decoded passes (decoded.go).
+	restDecoding, decoding *lazyDetector
+	maxReach               int // the longest reach of a windowed rule
+	// restLive tells when the rest rules can find anything in decoded
+	// passes (decoded.go).
+	restLive *keywordIndex
+	// allow are the global allowlists whose path and commit parts the fast
+	// path checks once per fragment (allowlist.go).
+	allow []*config.Allowlist
 }
 
 // newWindowed returns the fast path for cfg, or nil when no rule can be
@@ -79,6 +89,7 @@ func newWindowed(ctx context.Context, cfg config.Config) *windowed {
 		}
 	}
 	w := &windowed{}
+	cfg, w.allow = hoistAllowlists(cfg)
 	rest := cfg
 	rest.Rules = map[string]config.Rule{}
 	rest.Keywords = map[string]struct{}{}
@@ -102,6 +113,7 @@ func newWindowed(ctx context.Context, cfg config.Config) *windowed {
 		addKeywords(one.Keywords, r)
 		n := len(w.rules)
 		w.rules = append(w.rules, wr)
+		w.maxReach = max(w.maxReach, wr.reach)
 		w.dets = append(w.dets, &lazyDetector{ctx: ctx, cfg: one})
 		for _, k := range wr.keywords {
 			i, ok := index[k]
@@ -118,6 +130,9 @@ func newWindowed(ctx context.Context, cfg config.Config) *windowed {
 		return nil
 	}
 	w.rest = detect.NewDetectorContext(ctx, rest)
+	w.restDecoding = &lazyDetector{ctx: ctx, cfg: rest, depth: decodeDepth}
+	w.decoding = &lazyDetector{ctx: ctx, cfg: windowedOnly(cfg, rest), depth: decodeDepth}
+	w.restLive = newKeywordIndex(rest)
 	w.trie = ahocorasick.NewTrieBuilder().AddStrings(w.keywords).Build()
 	return w
 }
@@ -145,13 +160,19 @@ func (w *windowed) detect(ctx context.Context, full *detect.Detector, f detect.F
 	if strings.Contains(f.Raw, "\u212a") || strings.Contains(f.Raw, "\u017f") {
 		return nil, false
 	}
+	if pathAllowed(w.allow, f) {
+		return nil, true
+	}
+	hits := w.hits(f.Raw, asciiLower(f.Raw))
 	if full.MaxDecodeDepth > 0 && mayDecode(f.Raw) {
-		if _, segs := codec.NewDecoder().Decode(f.Raw, nil); len(segs) > 0 {
+		found, ok := w.detectDecoded(ctx, full, f, hits)
+		if !ok {
 			return nil, false
 		}
+		return filterGeneric(found), true
 	}
 	found := w.rest.DetectContext(ctx, f)
-	for i, pos := range w.hits(f.Raw, asciiLower(f.Raw)) {
+	for i, pos := range hits {
 		if len(pos) == 0 {
 			continue
 		}
@@ -166,14 +187,18 @@ func (w *windowed) detect(ctx context.Context, full *detect.Detector, f detect.F
 // lazyDetector builds a rule's detector on first use: most rules never
 // see a keyword in a given scan, and 93 detectors cost about 5 ms to build.
 type lazyDetector struct {
-	once sync.Once
-	ctx  context.Context
-	cfg  config.Config
-	d    *detect.Detector
+	once  sync.Once
+	ctx   context.Context
+	cfg   config.Config
+	depth int // MaxDecodeDepth
+	d     *detect.Detector
 }
 
 func (l *lazyDetector) get() *detect.Detector {
-	l.once.Do(func() { l.d = detect.NewDetectorContext(l.ctx, l.cfg) })
+	l.once.Do(func() {
+		l.d = detect.NewDetectorContext(l.ctx, l.cfg)
+		l.d.MaxDecodeDepth = l.depth
+	})
 	return l.d
 }
 
@@ -264,19 +289,30 @@ const windowStop = '#'
 // windowsAt returns merged byte ranges of raw that hold every match of a
 // rule starting on the lines of the keyword occurrences at pos, when its
 // value starts at most reach bytes after the occurrence and ends on its
-// line. A window runs from the keyword's line through the newline of the
-// line holding pos+reach, plus one byte. Each window but one at offset 0
-// starts on the newline that ends the line before: gitleaks counts columns
-// from that newline, so the columns of findings in a window equal those in
-// the whole fragment. Overlapping windows are merged.
+// line: the windows of spans from each occurrence to reach bytes after it.
 func windowsAt(raw string, pos []int, reach int) []window {
-	type hit struct{ lineStart, pos int }
-	hits := make([]hit, 0, len(pos))
+	spans := make([]window, 0, len(pos))
 	for _, p := range pos {
-		hits = append(hits, hit{strings.LastIndexByte(raw[:p], '\n') + 1, p})
+		spans = append(spans, window{p, p + reach})
 	}
-	if len(hits) == 0 {
+	return windowsOver(raw, spans)
+}
+
+// windowsOver returns merged byte ranges of raw that hold the lines of
+// every span: a window runs from the line holding span.start through the
+// newline of the line holding span.end, plus one byte. Each window but one
+// at offset 0 starts on the newline that ends the line before: gitleaks
+// counts columns from that newline, so the columns of findings in a window
+// equal those in the whole fragment. Overlapping windows are merged.
+func windowsOver(raw string, spans []window) []window {
+	if len(spans) == 0 {
 		return nil
+	}
+	type hit struct{ lineStart, end int }
+	hits := make([]hit, 0, len(spans))
+	for _, s := range spans {
+		from := min(max(s.start, 0), len(raw))
+		hits = append(hits, hit{strings.LastIndexByte(raw[:from], '\n') + 1, s.end})
 	}
 	sort.Slice(hits, func(i, j int) bool { return hits[i].lineStart < hits[j].lineStart })
 	var out []window
@@ -285,8 +321,8 @@ func windowsAt(raw string, pos []int, reach int) []window {
 		if start > 0 {
 			start-- // the previous line's newline
 		}
-		// The line holding pos+reach with its newline, and one byte more.
-		end := min(h.pos+reach, len(raw))
+		// The line holding the span's end with its newline, and one byte more.
+		end := min(max(h.end, 0), len(raw))
 		if nl := strings.IndexByte(raw[end:], '\n'); nl < 0 {
 			end = len(raw)
 		} else {

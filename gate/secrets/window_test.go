@@ -62,9 +62,34 @@ func sameAsGitleaks(t testing.TB, d *Detector, f detect.Fragment) ([]report.Find
 	}
 	w, g := keys(want), keys(got)
 	if strings.Join(w, "\n") != strings.Join(g, "\n") {
-		t.Fatalf("%s (from line %d): windowed scan differs from gitleaks\ngitleaks:\n  %s\nwindowed:\n  %s", f.FilePath, f.StartLine, strings.Join(w, "\n  "), strings.Join(g, "\n  "))
+		t.Fatalf("%s (from line %d, %d bytes): windowed scan differs from gitleaks\nonly gitleaks:\n  %s\nonly windowed:\n  %s\nfragment: %s",
+			f.FilePath, f.StartLine, len(f.Raw), strings.Join(minus(w, g), "\n  "), strings.Join(minus(g, w), "\n  "), clip(fmt.Sprintf("%q", f.Raw)))
 	}
 	return got, true
+}
+
+// minus returns the keys of a not in b (as multisets), each clipped.
+func minus(a, b []string) []string {
+	n := map[string]int{}
+	for _, k := range b {
+		n[k]++
+	}
+	var out []string
+	for _, k := range a {
+		if n[k] > 0 {
+			n[k]--
+			continue
+		}
+		out = append(out, clip(k))
+	}
+	return out
+}
+
+func clip(s string) string {
+	if len(s) > 2000 {
+		return s[:2000] + "..."
+	}
+	return s
 }
 
 func TestGenericPatternIsGitleaksOwn(t *testing.T) {
@@ -288,7 +313,7 @@ func TestWindowedEqualsGitleaksOnRealSource(t *testing.T) {
 		}
 		return nil
 	})
-	t.Logf("%d fragments through the fast path, %d declined (encoded segments); %d findings, %d generic", taken, declined, total, generic)
+	t.Logf("%d fragments through the fast path, %d declined (U+XXXX text); %d findings, %d generic", taken, declined, total, generic)
 	if taken < 100 || generic < 20 {
 		t.Errorf("too little coverage: %d fragments, %d generic findings", taken, generic)
 	}
