@@ -493,6 +493,14 @@ func FuzzWindowed(f *testing.F) {
 		"VAULT_TOKEN=s.Ab3dEf5hIj7lMn9pQr1tUv3x;\n",
 		"eyJhbGciOiJIUzI1NiJ9x.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
 		"id AKIAQYLPMN5HHHFPZAM2 ",
+		// Encoded text: decoded passes (decoded.go).
+		"x\npassword \n= YXBpX2tleSA9ICJaeDlRdzdFcjVUeTNVaTFPcDhBczZEZiI=\nnext\n",
+		"YXBpX2tleQ== = Zx9Qw7Er5Ty3Ui1Op8As6Df\n",
+		"t: 746f6b656e203d205a783951773745723554793355693121\n",
+		"%74%6F%6B%65%6E%3D%5A%78%39%51%77%37%45%72%35%54%79%33\n",
+		"\\u0074\\u006f\\u006b\\u0065\\u006e = Zx9Qw7Er5Ty3Ui1Op8As6Df\n",
+		"WVhCcFgydGxlU0E5SUZwNE9WRjNOMFZ5TlZSNU0xVnBNVTl3T0VGek5rUm0=\nline\n",
+		"U+0041 U+0042\nkey = Zx9Qw7Er5Ty3Ui1Op8As6Df\n",
 	} {
 		f.Add(s)
 	}
