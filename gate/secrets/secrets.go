@@ -105,7 +105,7 @@ func LoadConfig(path string) (config.Config, error) {
 	if err := viper.Unmarshal(&vc); err != nil {
 		return config.Config{}, fmt.Errorf("gitleaks config %s: %w", path, err)
 	}
-	cfg, err := vc.Translate()
+	cfg, err := translate(vc)
 	if err != nil {
 		return config.Config{}, fmt.Errorf("gitleaks config %s: %w", path, err)
 	}
@@ -128,10 +128,14 @@ type Detector struct {
 }
 
 // NewDetector builds a detector from a gitleaks config.
+// The fast path is built beside gitleaks' detector: an image scan waits
+// for both before its first file.
 func NewDetector(ctx context.Context, cfg config.Config) *Detector {
+	fast := make(chan *windowed, 1)
+	go func() { fast <- newWindowed(ctx, cfg) }()
 	d := detect.NewDetectorContext(ctx, cfg)
 	d.MaxDecodeDepth = decodeDepth
-	return &Detector{cfg: cfg, d: d, fast: newWindowed(ctx, cfg)}
+	return &Detector{cfg: cfg, d: d, fast: <-fast}
 }
 
 // detect scans one fragment: through the windowed fast path when it is
@@ -257,9 +261,16 @@ func (d *Detector) ScanContent(ctx context.Context, path string, content []byte)
 	if looksBinary(content) {
 		return nil
 	}
-	buf := chunkBuffers.Get().(*[]byte)
-	defer chunkBuffers.Put(buf)
-	src := &sources.File{Content: bytes.NewReader(content), Path: path, Buffer: *buf}
+	src := &sources.File{Content: bytes.NewReader(content), Path: path}
+	if len(content) < chunkSize {
+		// One read takes the whole file, as with a full-size buffer, so
+		// the fragments are the same.
+		src.Buffer = make([]byte, len(content)+1)
+	} else {
+		buf := chunkBuffers.Get().(*[]byte)
+		defer chunkBuffers.Put(buf)
+		src.Buffer = *buf
+	}
 	var out []Secret
 	_ = src.Fragments(ctx, func(f sources.Fragment, err error) error {
 		if err != nil {
@@ -278,9 +289,12 @@ func (d *Detector) ScanContent(ctx context.Context, path string, content []byte)
 // chunkBuffers are the read buffers of the file source (gitleaks allocates
 // 100 KB per file otherwise).
 var chunkBuffers = sync.Pool{New: func() any {
-	b := make([]byte, 100_000)
+	b := make([]byte, chunkSize)
 	return &b
 }}
+
+// chunkSize is gitleaks' read size for a file (sources.defaultBufferSize).
+const chunkSize = 100_000
 
 // looksBinary mirrors gitleaks' own skip of binary files: a NUL in the first
 // block means it is not text a credential would be pasted into.
