@@ -1,7 +1,6 @@
 package secrets
 
 import (
-	"regexp"
 	"regexp/syntax"
 	"strings"
 
@@ -43,7 +42,7 @@ type windowRule struct {
 	value bool
 	// anchored is set for a prefix rule (prefix.go): the token pattern
 	// anchored at a prefix occurrence, which must match there for a window.
-	anchored *regexp.Regexp
+	anchored *lazyRegexp
 	// valuePattern is the VALUE part, or a prefix rule's whole token (tests
 	// generate secrets from it).
 	valuePattern string
