@@ -19,6 +19,25 @@ func mustDecode(t testing.TB, name, s string) (segments bool) {
 	if len(segs) > 0 && !mayDecode(s) {
 		t.Fatalf("%s: codec decodes %d segment(s) but mayDecode is false", name, len(segs))
 	}
+	// decoded.go keeps the lines decodable names: each line with a segment
+	// of its own must hold one of its positions.
+	if len(segs) > 0 && !hasCodePoint(s) {
+		var pos []int
+		decodable(s, func(p int) bool { pos = append(pos, p); return true })
+		for start := 0; start < len(s); {
+			end := nextLine(s, start)
+			if _, segs := codec.NewDecoder().Decode(s[start:end], nil); len(segs) > 0 {
+				found := false
+				for _, p := range pos {
+					found = found || start <= p && p < end
+				}
+				if !found {
+					t.Fatalf("%s: line %q has a segment but decodable names no position in it", name, s[start:end])
+				}
+			}
+			start = end
+		}
+	}
 	return len(segs) > 0
 }
 

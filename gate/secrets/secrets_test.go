@@ -231,6 +231,41 @@ func TestScanContentLargeFile(t *testing.T) {
 	}
 }
 
+// Files below gitleaks' read size are read with a buffer of their own size
+// (one read either way); around that size the fragments, and so a secret
+// that spans lines near the end, must still be those of gitleaks dir.
+func TestScanContentSizesMatchDisk(t *testing.T) {
+	cfg, err := secrets.LoadConfig("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := secrets.NewDetector(context.Background(), cfg)
+	key := "-----BEGIN RSA PRIVATE KEY-----\n" + strings.Repeat("MIIEpAIBAAKCAQEA0Zx9Qw7Er5Ty3Ui1Op8As6Df+/\n", 4) + "-----END RSA PRIVATE KEY-----\n"
+	head := "token := \"" + secretstest.GitHubPAT(3) + "\"\n"
+	for _, size := range []int{len(head) + len(key), 4095, 4097, 99_999, 100_000, 100_001, 100_200, 250_000} {
+		var b strings.Builder
+		b.WriteString(head)
+		for b.Len() < size-len(key)-40 {
+			b.WriteString("ordinary text without anything to find\n")
+		}
+		b.WriteString(strings.Repeat("x", max(0, size-len(key)-b.Len()-1)) + "\n")
+		b.WriteString(key)
+		content := b.String()
+		got := d.ScanContent(context.Background(), "app/f.txt", []byte(content))
+		dir := t.TempDir()
+		write(t, dir, "app/f.txt", content)
+		onDisk := scan(t, secrets.Options{Path: dir})
+		if len(got) != len(onDisk) || len(got) < 2 {
+			t.Fatalf("%d bytes: on disk %+v, in a layer %+v", len(content), onDisk, got)
+		}
+		for i := range got {
+			if onDisk[i].RuleID != got[i].RuleID || onDisk[i].Line != got[i].Line || onDisk[i].Column != got[i].Column || onDisk[i].SecretHash != got[i].SecretHash {
+				t.Errorf("%d bytes, finding %d: on disk %+v, in a layer %+v", len(content), i, onDisk[i], got[i])
+			}
+		}
+	}
+}
+
 func TestScanMissingPathIsAnError(t *testing.T) {
 	if _, err := secrets.Scan(context.Background(), secrets.Options{Path: filepath.Join(t.TempDir(), "nope")}); err == nil {
 		t.Fatal("want an error for a missing path")
