@@ -76,7 +76,7 @@ type windowed struct {
 	restLive *keywordIndex
 	// allow are the global allowlists whose path and commit parts the fast
 	// path checks once per fragment (allowlist.go).
-	allow []*config.Allowlist
+	allow []*hoistedAllowlist
 }
 
 // newWindowed returns the fast path for cfg, or nil when no rule can be
