@@ -66,13 +66,21 @@ func hexByte(s string, i int) (byte, bool) {
 // The scanners below return false when yield stopped them.
 
 func scanPercent(s string, yield func(int) bool) bool {
+	return scanAt(s, '%', func(p int) bool {
+		b, ok := hexByte(s, p+1)
+		return ok && printable(b)
+	}, yield)
+}
+
+// scanAt calls yield at each offset of c in s where at holds.
+func scanAt(s string, c byte, at func(p int) bool, yield func(int) bool) bool {
 	for off := 0; ; {
-		i := strings.IndexByte(s[off:], '%')
+		i := strings.IndexByte(s[off:], c)
 		if i < 0 {
 			return true
 		}
 		p := off + i
-		if b, ok := hexByte(s, p+1); ok && printable(b) && !yield(p) {
+		if at(p) && !yield(p) {
 			return false
 		}
 		off = p + 1
@@ -93,17 +101,9 @@ func fourHex(s string, i int) bool {
 
 // scanEscape finds \uXXXX (codec's (?i)(?:\\{1,2}u[a-fA-F0-9]{4})+).
 func scanEscape(s string, yield func(int) bool) bool {
-	for off := 0; ; {
-		i := strings.IndexByte(s[off:], '\\')
-		if i < 0 {
-			return true
-		}
-		p := off + i
-		if p+1 < len(s) && (s[p+1] == 'u' || s[p+1] == 'U') && fourHex(s, p+2) && !yield(p) {
-			return false
-		}
-		off = p + 1
-	}
+	return scanAt(s, '\\', func(p int) bool {
+		return p+1 < len(s) && (s[p+1] == 'u' || s[p+1] == 'U') && fourHex(s, p+2)
+	}, yield)
 }
 
 // hasCodePoint reports whether s holds U+XXXX, the start of codec's
