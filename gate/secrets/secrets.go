@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	_ "unsafe" // go:linkname
 
 	"github.com/rs/zerolog"
 	"github.com/spf13/viper"
@@ -105,6 +106,7 @@ func LoadConfig(path string) (config.Config, error) {
 	if err := viper.Unmarshal(&vc); err != nil {
 		return config.Config{}, fmt.Errorf("gitleaks config %s: %w", path, err)
 	}
+	gitleaksExtendDepth = 0
 	cfg, err := translate(vc)
 	if err != nil {
 		return config.Config{}, fmt.Errorf("gitleaks config %s: %w", path, err)
@@ -112,6 +114,17 @@ func LoadConfig(path string) (config.Config, error) {
 	cfg.Path = path
 	return cfg, nil
 }
+
+// gitleaksExtendDepth is gitleaks' count of configs extended so far in
+// this process. gitleaks loads one config per process and never resets
+// it; crank-gate check loads one per source target. Left as it is, the
+// third config with [extend] useDefault = true would silently get none of
+// the default rules (and the second would skip rule validation), so it is
+// reset before every load, as gitleaks' own tests do. A gitleaks without
+// the variable fails the build at link time.
+//
+//go:linkname gitleaksExtendDepth github.com/zricethezav/gitleaks/v8/config.extendDepth
+var gitleaksExtendDepth int
 
 // quietGitleaks keeps gitleaks' logger off our stderr: its debug lines
 // include raw secrets, and the gate reports errors itself.

@@ -266,6 +266,35 @@ func TestScanContentSizesMatchDisk(t *testing.T) {
 	}
 }
 
+// crank-gate check loads a config per source target. gitleaks counts
+// extended configs in a process-wide variable it never resets: without
+// crank-gate resetting it, the third load of a config that extends the
+// default rules got none of them, and a broken rule after an extending
+// config passed validation.
+func TestRepeatedExtendedConfigsLoadWhole(t *testing.T) {
+	dir := t.TempDir()
+	extending := filepath.Join(dir, "extending.toml")
+	write(t, dir, "extending.toml", "[extend]\nuseDefault = true\n\n[[rules]]\nid = \"mine\"\nregex = '''mine[0-9]{8}'''\nkeywords = [\"mine\"]\n")
+	broken := filepath.Join(dir, "broken.toml")
+	write(t, dir, "broken.toml", "[[rules]]\nid = \"bad\"\nregex = '''bad[0-9]+'''\nsecretGroup = 3\n")
+	def, err := secrets.LoadConfig("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 4 {
+		cfg, err := secrets.LoadConfig(extending)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cfg.Rules) != len(def.Rules)+1 || cfg.Path != extending {
+			t.Fatalf("load %d of the extending config: %d rules, path %q; want %d, %q", i+1, len(cfg.Rules), cfg.Path, len(def.Rules)+1, extending)
+		}
+		if _, err := secrets.LoadConfig(broken); err == nil {
+			t.Fatalf("load %d: a rule with secretGroup 3 and no group loaded without error", i+1)
+		}
+	}
+}
+
 func TestScanMissingPathIsAnError(t *testing.T) {
 	if _, err := secrets.Scan(context.Background(), secrets.Options{Path: filepath.Join(t.TempDir(), "nope")}); err == nil {
 		t.Fatal("want an error for a missing path")
