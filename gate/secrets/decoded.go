@@ -20,8 +20,9 @@ const decodeDepth = 5
 // every rule over the whole decoded text, keeps the matches that overlap
 // a decoded segment, and repeats while the decoder finds more. Running
 // every rule over every pass of a whole file is most of the time a scan
-// of such a file takes, so the windowed rules run, with every pass, over
-// part of the fragment only (detectDecoded):
+// of such a file takes. crank-gate runs the windowed rules' first pass
+// over their keyword windows as for any fragment, and their decoded passes
+// over part of the fragment only (detectDecoded):
 //
 //   - Every segment lies on one line of the fragment. The escape, percent,
 //     hex and base64 patterns match no newline; a decoded value can hold
@@ -37,51 +38,96 @@ const decodeDepth = 5
 //     match that touches a changed line lies within maxReach bytes of it,
 //     counted over unchanged text, which is as long in every pass (and
 //     where other changed lines lie in between, within maxReach of one
-//     of them). A match that touches no changed line is a match in the
-//     undecoded text as well, and lies in the rule's keyword windows.
+//     of them): in the lines near a decodable line ("near").
+//   - Only matches that overlap a decoded segment count in a decoded
+//     pass, and those touch a changed line. But a match of the same rule
+//     that overlaps one of them and starts earlier takes its place, as
+//     gitleaks finds a rule's matches left to right without overlaps; and
+//     so on down a chain of overlapping matches. A match that touches no
+//     changed line is one in the undecoded text too, so it lies in the
+//     rule's keyword windows, and a chain of them lies in windows that
+//     overlap each other, which are merged into one. So the windows that
+//     touch the near lines hold every such chain.
 //   - A windowed rule's match holds one of its keywords, so gitleaks'
 //     keyword prefilter lets the rule run wherever one of its matches is.
 //   - gitleaks' Line for a decoded match that ends with a newline runs
 //     through the next line, which is kept too.
 //
-// So every match of a windowed rule, in every pass, lies in the union of
-// all windowed rules' keyword windows and the lines within maxReach of a
-// decodable line, and any match in that text is one in the whole
-// fragment. Over that text (windowText, every line at its line number and
-// column) one detector with every windowed rule finds exactly what
-// gitleaks finds with them in the whole fragment. The other rules still
-// see the whole fragment with every pass (restDecoding).
+// So over the near lines and the keyword windows that touch them
+// (windowText, every line at its line number and column), one detector with
+// every windowed rule finds exactly gitleaks' decoded-pass findings for
+// them; its first pass, which sees part of the text only, is dropped
+// (decodedFinding). The other rules still see the whole fragment with
+// every pass (restDecoding).
 func (w *windowed) detectDecoded(ctx context.Context, full *detect.Detector, f detect.Fragment, hits [][]int) ([]report.Finding, bool) {
-	if full.MaxDecodeDepth != decodeDepth || hasCodePoint(f.Raw) {
+	if full.MaxDecodeDepth != decodeDepth || w.decoding == nil || hasCodePoint(f.Raw) {
 		return nil, false
 	}
-	var spans []window
-	for i, pos := range hits {
-		for _, p := range pos {
-			spans = append(spans, window{p, p + w.rules[i].reach})
-		}
-	}
 	raw := f.Raw
+	var near []window
 	decodable(raw, func(p int) bool {
 		start := strings.LastIndexByte(raw[:p], '\n') + 1
 		// A decoded match is not trimmed of a newline it ends with, and
 		// gitleaks' Line for it then runs through the next line: the span
 		// ends on the line after the one maxReach past p's line.
 		end := nextLine(raw, nextLine(raw, p)+w.maxReach)
-		spans = append(spans, window{start - w.maxReach, end})
+		near = append(near, window{start - w.maxReach, end})
 		return true
 	})
+	nearWs := windowsOver(raw, near)
+	spans := near
+	var found []report.Finding
+	for i, pos := range hits {
+		if len(pos) == 0 {
+			continue
+		}
+		ws := windowsAt(raw, pos, w.rules[i].reach)
+		found = append(found, w.detectWindows(ctx, f, i, ws)...)
+		for _, x := range ws {
+			if overlapsAny(x, nearWs) {
+				spans = append(spans, x)
+			}
+		}
+	}
 	sub := f
 	sub.Raw = windowText(raw, windowsOver(raw, spans))
 	sub.Bytes = nil
-	var found []report.Finding
 	if w.restLive.any(f, raw) || w.restLive.anyDecoded(f, sub.Raw) {
-		found = w.restDecoding.get().DetectContext(ctx, f)
+		found = append(found, w.restDecoding.get().DetectContext(ctx, f)...)
 	} else {
-		found = w.rest.DetectContext(ctx, f)
+		found = append(found, w.rest.DetectContext(ctx, f)...)
 	}
-	return append(found, w.decoding.get().DetectContext(ctx, sub)...), true
+	for _, g := range w.decoding.get().DetectContext(ctx, sub) {
+		if decodedFinding(g) {
+			found = append(found, g)
+		}
+	}
+	return found, true
 }
+
+// overlapsAny reports whether x overlaps one of ws.
+func overlapsAny(x window, ws []window) bool {
+	for _, y := range ws {
+		if x.start < y.end && y.start < x.end {
+			return true
+		}
+	}
+	return false
+}
+
+// decodedFinding reports whether g comes from a decoded pass: gitleaks
+// tags those findings with the pass's depth. windowedOnly makes sure no
+// windowed rule carries such a tag of its own.
+func decodedFinding(g report.Finding) bool {
+	for _, t := range g.Tags {
+		if strings.HasPrefix(t, decodeDepthTag) {
+			return true
+		}
+	}
+	return false
+}
+
+const decodeDepthTag = "decode-depth:"
 
 // keywordIndex tells whether gitleaks' keyword prefilter can let one of a
 // config's rules run over a text. The rest rules' decoded passes run over
@@ -170,16 +216,24 @@ func nextLine(raw string, p int) int {
 	return len(raw)
 }
 
-// windowedOnly returns cfg with only the rules not in rest.
-func windowedOnly(cfg, rest config.Config) config.Config {
+// windowedOnly returns cfg with only the rules not in rest, or false when
+// one of them carries a tag like those of decoded passes, which
+// decodedFinding could not tell apart.
+func windowedOnly(cfg, rest config.Config) (config.Config, bool) {
 	out := cfg
 	out.Rules = map[string]config.Rule{}
 	out.Keywords = map[string]struct{}{}
 	for id, r := range cfg.Rules {
-		if _, ok := rest.Rules[id]; !ok {
-			out.Rules[id] = r
-			addKeywords(out.Keywords, r)
+		if _, ok := rest.Rules[id]; ok {
+			continue
 		}
+		for _, t := range r.Tags {
+			if strings.HasPrefix(t, decodeDepthTag) {
+				return config.Config{}, false
+			}
+		}
+		out.Rules[id] = r
+		addKeywords(out.Keywords, r)
 	}
-	return out
+	return out, true
 }

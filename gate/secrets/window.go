@@ -68,7 +68,8 @@ type windowed struct {
 	keywords  []string
 	byKeyword [][]int
 	// restDecoding and decoding run the rest and the windowed rules with
-	// gitleaks' decoded passes (decoded.go).
+	// gitleaks' decoded passes (decoded.go); decoding is nil when a
+	// windowed rule's own tags look like a decoded pass's.
 	restDecoding, decoding *lazyDetector
 	maxReach               int // the longest reach of a windowed rule
 	// restLive tells when the rest rules can find anything in decoded
@@ -131,7 +132,9 @@ func newWindowed(ctx context.Context, cfg config.Config) *windowed {
 	}
 	w.rest = detect.NewDetectorContext(ctx, rest)
 	w.restDecoding = &lazyDetector{ctx: ctx, cfg: rest, depth: decodeDepth}
-	w.decoding = &lazyDetector{ctx: ctx, cfg: windowedOnly(cfg, rest), depth: decodeDepth}
+	if all, ok := windowedOnly(cfg, rest); ok {
+		w.decoding = &lazyDetector{ctx: ctx, cfg: all, depth: decodeDepth}
+	}
 	w.restLive = newKeywordIndex(rest)
 	w.trie = ahocorasick.NewTrieBuilder().AddStrings(w.keywords).Build()
 	return w
@@ -173,15 +176,19 @@ func (w *windowed) detect(ctx context.Context, full *detect.Detector, f detect.F
 	}
 	found := w.rest.DetectContext(ctx, f)
 	for i, pos := range hits {
-		if len(pos) == 0 {
-			continue
+		if len(pos) > 0 {
+			found = append(found, w.detectWindows(ctx, f, i, windowsAt(f.Raw, pos, w.rules[i].reach))...)
 		}
-		sub := f
-		sub.Raw = windowText(f.Raw, windowsAt(f.Raw, pos, w.rules[i].reach))
-		sub.Bytes = nil
-		found = append(found, w.dets[i].get().DetectContext(ctx, sub)...)
 	}
 	return filterGeneric(found), true
+}
+
+// detectWindows runs windowed rule i over windows ws of f.
+func (w *windowed) detectWindows(ctx context.Context, f detect.Fragment, i int, ws []window) []report.Finding {
+	sub := f
+	sub.Raw = windowText(f.Raw, ws)
+	sub.Bytes = nil
+	return w.dets[i].get().DetectContext(ctx, sub)
 }
 
 // lazyDetector builds a rule's detector on first use: most rules never
