@@ -82,6 +82,20 @@ func decodedCount(fs []report.Finding) int {
 // nested, among and across lines of plain text, must give exactly
 // gitleaks' findings, decoded ones included, through the fast path.
 func TestDecodedPassesEqualGitleaks(t *testing.T) {
+	bothWays(t, testDecodedPasses)
+}
+
+// bothWays runs a test with the windowed rules in one call per fragment
+// and in a call per rule (decoded.go's togetherBelow).
+func bothWays(t *testing.T, test func(t *testing.T)) {
+	defer func(v int) { togetherBelow = v }(togetherBelow)
+	for name, below := range map[string]int{"together": 1 << 30, "per rule": 0} {
+		togetherBelow = below
+		t.Run(name, test)
+	}
+}
+
+func testDecodedPasses(t *testing.T) {
 	d := defaultDetector(t)
 	rng := rand.New(rand.NewPCG(11, 28))
 	pad := func() string { return strings.Repeat("filler line without the words\n", rng.IntN(4)) }
@@ -108,6 +122,10 @@ func TestDecodedPassesEqualGitleaks(t *testing.T) {
 // a keyword lines above a decoded value, and a decoded keyword with its
 // value lines below.
 func TestDecodedAcrossLines(t *testing.T) {
+	bothWays(t, testDecodedAcrossLines)
+}
+
+func testDecodedAcrossLines(t *testing.T) {
 	d := defaultDetector(t)
 	val := "Zx9Qw7Er5Ty3Ui1Op8As6Df"
 	pad := strings.Repeat("filler line without the words\n", 30)
