@@ -30,8 +30,10 @@ func translate(vc config.ViperConfig) (config.Config, error) {
 		idx[i] = i
 		weight[i] = len(r.Regex) + len(r.Path)
 		for _, a := range r.Allowlists {
-			for _, s := range append(append(append([]string{}, a.Regexes...), a.Paths...), a.Commits...) {
-				weight[i] += len(s)
+			for _, ss := range [][]string{a.Regexes, a.Paths, a.Commits} {
+				for _, s := range ss {
+					weight[i] += len(s)
+				}
 			}
 			for _, s := range a.StopWords {
 				weight[i] += 3 * len(s)
