@@ -2,13 +2,13 @@ package secrets
 
 import "strings"
 
-// mayDecode reports whether gitleaks' decoder (detect/codec) could find an
-// encoded segment in s. It is a necessary condition, cheap enough to run
-// on every fragment: when it is false, codec's Decode(s, nil) returns no
+// decodable and hasCodePoint tell where gitleaks' decoder (detect/codec)
+// could find an encoded segment in s. Together they are a necessary
+// condition, cheap enough to run on every fragment: when decodable names
+// no position and s has no code point, codec's Decode(s, nil) returns no
 // segment, so its regular-expression pass (about a third of a scan's CPU
-// time with Go's regexp) can be skipped. When it is true, the decoder
-// runs as usual. decodable_test.go checks the implication against codec
-// on real source and in a fuzz test.
+// time with Go's regexp) can be skipped. decodable_test.go checks the
+// implication against codec on real source and in a fuzz test.
 //
 // codec keeps a segment only when its decoded value is non-empty, and
 // every decoder returns "" unless the decoded bytes are printable ASCII
@@ -22,12 +22,7 @@ import "strings"
 //
 // A match may start inside a run (after an overlapping match of another
 // encoding), so every start position is considered.
-func mayDecode(s string) bool {
-	found := false
-	decodable(s, func(int) bool { found = true; return false })
-	return found || hasCodePoint(s)
-}
-
+//
 // decodable calls yield with an offset inside every run of s where codec
 // could find an encoded segment in the escape, percent, hex or base64
 // form, at least once per such run, until yield returns false. Each such

@@ -15,7 +15,7 @@ import (
 // percent and unicode-escaped secrets are decoded up to five times.
 const decodeDepth = 5
 
-// A fragment with text gitleaks' decoder may decode (mayDecode) gets
+// A fragment with text gitleaks' decoder may decode (decodable) gets
 // decoded passes: gitleaks decodes the encoded segments it finds, runs
 // every rule over the whole decoded text, keeps the matches that overlap
 // a decoded segment, and repeats while the decoder finds more. Running
@@ -59,21 +59,21 @@ const decodeDepth = 5
 // them; its first pass, which sees part of the text only, is dropped
 // (decodedFinding). The other rules still see the whole fragment with
 // every pass (restDecoding).
-func (w *windowed) detectDecoded(ctx context.Context, full *detect.Detector, f detect.Fragment, hits [][]int) ([]report.Finding, bool) {
-	if full.MaxDecodeDepth != decodeDepth || w.decoding == nil || hasCodePoint(f.Raw) {
+// pos are decodable's positions in f, and f has no code point.
+func (w *windowed) detectDecoded(ctx context.Context, full *detect.Detector, f detect.Fragment, hits [][]int, pos []int) ([]report.Finding, bool) {
+	if full.MaxDecodeDepth != decodeDepth || w.decoding == nil {
 		return nil, false
 	}
 	raw := f.Raw
-	var near []window
-	decodable(raw, func(p int) bool {
+	near := make([]window, 0, len(pos))
+	for _, p := range pos {
 		start := strings.LastIndexByte(raw[:p], '\n') + 1
 		// A decoded match is not trimmed of a newline it ends with, and
 		// gitleaks' Line for it then runs through the next line: the span
 		// ends on the line after the one maxReach past p's line.
 		end := nextLine(raw, nextLine(raw, p)+w.maxReach)
 		near = append(near, window{start - w.maxReach, end})
-		return true
-	})
+	}
 	nearWs := windowsOver(raw, near)
 	spans := near
 	// In a small fragment one call for every rule's windows costs less than

@@ -167,12 +167,20 @@ func (w *windowed) detect(ctx context.Context, full *detect.Detector, f detect.F
 		return nil, true
 	}
 	hits := w.hits(f.Raw, asciiLower(f.Raw))
-	if full.MaxDecodeDepth > 0 && mayDecode(f.Raw) {
-		found, ok := w.detectDecoded(ctx, full, f, hits)
-		if !ok {
+	if full.MaxDecodeDepth > 0 {
+		// Code points can make segments that cross lines (decoded.go).
+		if hasCodePoint(f.Raw) {
 			return nil, false
 		}
-		return filterGeneric(found), true
+		var pos []int
+		decodable(f.Raw, func(p int) bool { pos = append(pos, p); return true })
+		if len(pos) > 0 {
+			found, ok := w.detectDecoded(ctx, full, f, hits, pos)
+			if !ok {
+				return nil, false
+			}
+			return filterGeneric(found), true
+		}
 	}
 	found := w.rest.DetectContext(ctx, f)
 	for i, pos := range hits {
