@@ -173,43 +173,6 @@ func TestLoadWorkerTLSFailsHard(t *testing.T) {
 	}
 }
 
-func TestBundleFileKeepsLastGood(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "bundle.json")
-	good, digest, _ := Marshal(billingPolicy(Rule{ID: "gw", Action: ActionAllow, Callers: []Caller{{Service: "api-gateway"}}, Capabilities: []string{"invoice.read"}}))
-	write(t, path, good)
-	var logs bytes.Buffer
-	f, err := LoadBundleFile(path, slog.New(slog.NewJSONHandler(&logs, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	write(t, path, []byte(`{"schema":"crank.cap.bundle/v1"`))
-	bump(t, path, time.Second)
-	if changed, err := f.Reload(); changed || err == nil {
-		t.Fatalf("truncated bundle accepted: %v %v", changed, err)
-	}
-	if f.Evaluator().Digest() != digest || !f.Evaluator().Decide(id("/api-gateway"), "invoice.read").Allowed() {
-		t.Fatal("last good bundle lost")
-	}
-	if !strings.Contains(logs.String(), "keeping the last good bundle") {
-		t.Fatalf("failure not logged: %s", logs.String())
-	}
-	if changed, err := f.Reload(); changed || err != nil {
-		t.Fatalf("the same bad file is reported once, not on every poll: %v %v", changed, err)
-	}
-	next, nextDigest, _ := Marshal(billingPolicy())
-	write(t, path, next)
-	bump(t, path, 2*time.Second)
-	if changed, err := f.Reload(); !changed || err != nil || f.Evaluator().Digest() != nextDigest {
-		t.Fatalf("good bundle not loaded: %v %v", changed, err)
-	}
-	if ok, failed := f.ReloadCounts(); ok != 1 || failed != 1 {
-		t.Fatalf("reload counts %d/%d", ok, failed)
-	}
-	if _, err := LoadBundleFile(filepath.Join(t.TempDir(), "missing.json"), nil); err == nil {
-		t.Fatal("missing bundle must fail the start")
-	}
-}
-
 func verifiedState(cert *x509.Certificate) *tls.ConnectionState {
 	return &tls.ConnectionState{PeerCertificates: []*x509.Certificate{cert}, VerifiedChains: [][]*x509.Certificate{{cert}}}
 }

@@ -192,7 +192,7 @@ func TestAccCapEndToEnd(t *testing.T) {
 	worker := workertest.Start(t, "-listen", "127.0.0.1:0",
 		"-cert", filepath.Join(dir, "billing.pem"), "-key", filepath.Join(dir, "billing.key"),
 		"-ca", filepath.Join(dir, "trust.pem"), "-bundle", filepath.Join(dir, "bundle.json"),
-		"-reload-interval", "1h") // reloads come from SIGHUP only, so the test controls them
+		"-allow-unsigned-bundle", "-reload-interval", "1h") // reloads come from SIGHUP only, so the test controls them
 	base := "https://" + worker.Addr
 	call := func(t *testing.T, cert, method, path string) workertest.CurlResult {
 		t.Helper()
