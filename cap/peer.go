@@ -2,10 +2,10 @@ package cap
 
 import (
 	"crypto/tls"
-	"log/slog"
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"log/slog"
 )
 
 var (
