@@ -7,6 +7,7 @@ import (
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/json"
@@ -65,6 +66,13 @@ var serial int64 = 100
 // SPIFFE ID is spiffe://example.org/<service>.
 func (ca *testCA) issue(t *testing.T, dir, name, service string) (certPath, keyPath string) {
 	t.Helper()
+	return ca.issueURIs(t, dir, name, service, &url.URL{Scheme: "spiffe", Host: trustDomain, Path: "/" + service})
+}
+
+// issueURIs is issue with exactly the given URI SANs, to make certificates
+// that are not valid X.509-SVIDs.
+func (ca *testCA) issueURIs(t *testing.T, dir, name, service string, uris ...*url.URL) (certPath, keyPath string) {
+	t.Helper()
 	key := mustKey(t)
 	serial++
 	template := &x509.Certificate{
@@ -74,7 +82,7 @@ func (ca *testCA) issue(t *testing.T, dir, name, service string) (certPath, keyP
 		NotAfter:     time.Now().Add(12 * time.Hour),
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
-		URIs:         []*url.URL{{Scheme: "spiffe", Host: trustDomain, Path: "/" + service}},
+		URIs:         uris,
 		DNSNames:     []string{"localhost"},
 		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
 	}
@@ -177,6 +185,7 @@ type denial struct {
 	Caller     string   `json:"caller"`
 	Capability string   `json:"capability"`
 	Digest     string   `json:"bundle_digest"`
+	Detail     string   `json:"detail"`
 }
 
 func TestWorkerEndToEndWithCurl(t *testing.T) {
@@ -191,6 +200,8 @@ func TestWorkerEndToEndWithCurl(t *testing.T) {
 	}
 	otherCA := newTestCA(t, "someone else's CA")
 	otherCA.issue(t, dir, "forged-gateway", "api-gateway")
+	ca.issueURIs(t, dir, "two-uris", "api-gateway",
+		&url.URL{Scheme: "spiffe", Host: trustDomain, Path: "/api-gateway"}, &url.URL{Scheme: "spiffe", Host: trustDomain, Path: "/worker"})
 
 	signer := newPolicySigner(t, dir)
 	bundleData, digest := billingBundle(t, signer)
@@ -251,6 +262,20 @@ func TestWorkerEndToEndWithCurl(t *testing.T) {
 		}
 		if r := workertest.Curl(t, dir, caFile, "api-gateway", "POST", base+"/v1/invoices"); r.Status != "201" {
 			t.Fatalf("the limit is per rule: create must still pass, got %s", r.Status)
+		}
+	})
+	t.Run("certificate with two URI SANs gets 403 naming the reason", func(t *testing.T) {
+		mark := w.Mark()
+		r := workertest.Curl(t, dir, caFile, "two-uris", "GET", base+"/v1/invoices/42")
+		body := expectDenial(t, r, "403", "identity_invalid", []string{})
+		if !strings.Contains(body.Detail, "certificate has 2 URI SANs") || !regexp.MustCompile(`(?im)^x-cap-reason: identity_invalid`).MatchString(r.Headers) {
+			t.Fatalf("detail %q, headers:\n%s", body.Detail, r.Headers)
+		}
+		line := w.WaitForLogSince(t, mark, "cap decision")
+		for _, want := range []string{`"reason":"identity_invalid"`, `"detail":"certificate has 2 URI SANs`, `"peer_serial":`, `"peer_subject":"CN=api-gateway"`, `"peer_addr":"127.0.0.1:`} {
+			if !strings.Contains(line, want) {
+				t.Fatalf("decision log lacks %s: %s", want, line)
+			}
 		}
 	})
 	t.Run("no client certificate is refused in the handshake", func(t *testing.T) {
@@ -427,5 +452,72 @@ func TestWorkerRefusesToStartOnBadInput(t *testing.T) {
 				t.Fatalf("worker started listening despite bad input:\n%s", out)
 			}
 		})
+	}
+}
+
+// TestWorkerIdleConnectionsDoNotStarveNewClients holds 300 idle
+// authenticated connections from one identity, the fault that used to
+// exhaust the worker's file descriptors, and checks a new client is served
+// and the held connections are closed by the timeouts.
+func TestWorkerIdleConnectionsDoNotStarveNewClients(t *testing.T) {
+	workertest.RequireTool(t, "curl")
+	dir := t.TempDir()
+	ca := newTestCA(t, "crank test CA")
+	caFile := filepath.Join(dir, "ca.pem")
+	writeFile(t, caFile, ca.pem)
+	serverCert, serverKey := ca.issue(t, dir, "billing", "billing")
+	idlerCert, idlerKey := ca.issue(t, dir, "idler", "idler")
+	ca.issue(t, dir, "worker", "worker")
+	signer := newPolicySigner(t, dir)
+	bundleData, _ := billingBundle(t, signer)
+	bundlePath := filepath.Join(dir, "bundle.json")
+	writeFile(t, bundlePath, bundleData)
+	w := workertest.Start(t, "-listen", "127.0.0.1:0", "-cert", serverCert, "-key", serverKey, "-ca", caFile, "-bundle", bundlePath,
+		"-policy-keys", signer.keysFile, "-max-conns-per-identity", "8", "-idle-timeout", "2s", "-read-header-timeout", "2s")
+
+	pair, err := tls.LoadX509KeyPair(idlerCert, idlerKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AddCert(ca.cert)
+	idler := &tls.Config{Certificates: []tls.Certificate{pair}, RootCAs: roots, ServerName: "127.0.0.1", NextProtos: []string{"http/1.1"}}
+	var held []*tls.Conn
+	t.Cleanup(func() {
+		for _, c := range held {
+			_ = c.Close()
+		}
+	})
+	for range 300 {
+		if c, err := tls.Dial("tcp", w.Addr, idler); err == nil {
+			held = append(held, c)
+		}
+	}
+	r := workertest.Curl(t, dir, caFile, "worker", "GET", "https://"+w.Addr+"/v1/invoices/42")
+	if r.ExitCode != 0 || r.Status != "200" {
+		t.Fatalf("a new client is starved by 300 idle connections: exit %d status %s %s", r.ExitCode, r.Status, r.Stderr)
+	}
+	line := w.WaitForLog(t, "connection refused: the peer identity is at its connection cap")
+	if !strings.Contains(line, `"peer":"spiffe://example.org/idler"`) || !strings.Contains(line, `"cap":8`) {
+		t.Fatalf("refusal log: %s", line)
+	}
+	var counts cap.ConnCounts
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		r = workertest.Curl(t, dir, caFile, "worker", "GET", "https://"+w.Addr+"/debug/conns")
+		counts = cap.ConnCounts{} // Unmarshal merges into a map it already holds
+		if err := json.Unmarshal(r.Body, &counts); err != nil {
+			t.Fatalf("/debug/conns: %q", r.Body)
+		}
+		if counts.OpenByIdentity["spiffe://example.org/idler"] == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("idle connections were not closed by the timeouts: %+v", counts)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if counts.PeakPerIdentity != 8 || counts.RefusedPerIdentity < 150 {
+		t.Fatalf("per-identity cap not applied: %+v", counts)
 	}
 }
