@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -148,4 +149,38 @@ func TestParsePolicyKeys(t *testing.T) {
 	if _, err := ParsePolicySigningKey(public); err == nil || !strings.Contains(err.Error(), "PRIVATE KEY") {
 		t.Fatalf("a public key is not a signing key: %v", err)
 	}
+}
+
+// FuzzOpenSignedBundle: whatever the bytes, a bundle is accepted only if
+// the trusted key signed exactly the policy bytes it yields.
+func FuzzOpenSignedBundle(f *testing.F) {
+	seed := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, ed25519.SeedSize))
+	keys := policyKeysOf(seed)
+	f.Add(signedBundle(f, billingPolicy(Rule{ID: "gw", Action: ActionAllow, Callers: []Caller{{Service: "api-gateway"}}, Capabilities: []string{"*"}}), seed))
+	f.Add([]byte(`{"schema":"crank.cap.signed-bundle/v1","signatures":[],"bundle":{}}`))
+	f.Add([]byte(`{"schema":"crank.cap.bundle/v1"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		bundle, keyID, err := OpenSignedBundle(data, keys)
+		if err != nil {
+			return
+		}
+		if _, ok := keys[keyID]; !ok {
+			t.Fatalf("accepted with untrusted key %s", keyID)
+		}
+		var wire signedBundleWire
+		if err := json.Unmarshal(data, &wire); err != nil {
+			t.Fatalf("accepted bytes do not decode: %v", err)
+		}
+		verified := false
+		for _, s := range wire.Signatures {
+			signature, _ := base64.StdEncoding.DecodeString(s.Signature)
+			verified = verified || (s.KeyID == keyID && ed25519.Verify(keys[keyID], signedMessage(wire.Bundle), signature))
+		}
+		if !verified {
+			t.Fatal("accepted a bundle no trusted signature covers")
+		}
+		if again, err := Load(wire.Bundle); err != nil || again.Digest != bundle.Digest {
+			t.Fatalf("the verified bytes are not the enforced policy: %v", err)
+		}
+	})
 }
