@@ -185,6 +185,11 @@ func (l *DecisionLog) Flush(ctx context.Context) {
 	}
 }
 
+// FlushEvery calls Flush every interval until ctx ends.
+func (l *DecisionLog) FlushEvery(ctx context.Context, interval time.Duration) {
+	pollEvery(ctx, interval, func() { l.Flush(ctx) })
+}
+
 // DecisionCounts is a snapshot of a DecisionLog's counters since start.
 // Every field is a monotonic counter, ready to export as a metric.
 type DecisionCounts struct {

@@ -147,7 +147,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	go bundle.Watch(ctx, cfg.reloadInterval)
 	// Summaries of suppressed decision lines are written when the reason
 	// logs again, and at the latest on this tick and at shutdown.
-	go flushEvery(ctx, decisions, cfg.reloadInterval)
+	go decisions.FlushEvery(ctx, cfg.reloadInterval)
 	defer decisions.Flush(context.Background())
 	go reloadOnHangup(ctx, workerTLS, bundle)
 
@@ -161,19 +161,6 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return server.Shutdown(shutdownCtx)
-}
-
-func flushEvery(ctx context.Context, decisions *cap.DecisionLog, interval time.Duration) {
-	ticker := time.NewTicker(interval)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-			decisions.Flush(ctx)
-		}
-	}
 }
 
 func reloadOnHangup(ctx context.Context, workerTLS *cap.WorkerTLS, bundle *cap.BundleFile) {
