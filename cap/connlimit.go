@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // noIdentityKey is the one count shared by every peer whose verified
@@ -25,24 +26,44 @@ type ConnLimiter struct {
 	perIdentity, total int
 	logger             *slog.Logger
 
-	mu         sync.Mutex
-	open       map[net.Conn]string
-	byIdentity map[string]*identityConns
-	totalOpen  int
-	totalNoted bool
-	peak       int
+	mu           sync.Mutex
+	open         map[net.Conn]string
+	byIdentity   map[string]*identityConns
+	totalOpen    int
+	totalRefusal refusalNote
+	peak         int
 
 	admitted           atomic.Uint64
 	refusedPerIdentity atomic.Uint64
 	refusedTotal       atomic.Uint64
 	http2Errors        sync.Map // error type -> *atomic.Uint64
+	errorLogSuppressed atomic.Uint64
 }
 
 type identityConns struct {
-	open int
-	// noted is set once a refusal was logged, until the identity drops
-	// below its cap again, so a flood of refusals logs one line.
-	noted bool
+	open    int
+	refusal refusalNote
+}
+
+// refusalLogInterval spaces the refusal lines of one identity (and of the
+// total cap): a flood of refused handshakes logs one line, then one a
+// minute with the count refused meanwhile, until its connections are gone.
+const refusalLogInterval = time.Minute
+
+type refusalNote struct {
+	lastLogged time.Time
+	since      uint64
+}
+
+// note counts a refusal and reports whether to log it, with how many
+// refusals went unlogged before it.
+func (n *refusalNote) note(now time.Time) (log bool, unlogged uint64) {
+	if !n.lastLogged.IsZero() && now.Sub(n.lastLogged) < refusalLogInterval {
+		n.since++
+		return false, 0
+	}
+	unlogged, n.since, n.lastLogged = n.since, 0, now
+	return true, unlogged
 }
 
 // NewConnLimiter caps connections at perIdentity per SPIFFE ID and total
@@ -72,22 +93,19 @@ func (l *ConnLimiter) admit(raw net.Conn, state tls.ConnectionState) error {
 	switch {
 	case conns.open >= l.perIdentity:
 		l.refusedPerIdentity.Add(1)
-		if !conns.noted {
-			conns.noted = true
-			l.logger.Warn("connection refused: the peer identity is at its connection cap; further refusals are counted, not logged, until it drops below",
-				"peer", key, "remote_addr", remoteAddr(raw), "open", conns.open, "cap", l.perIdentity)
+		if log, unlogged := conns.refusal.note(time.Now()); log {
+			l.logger.Warn("connection refused: the peer identity is at its connection cap; further refusals are counted and logged at most once a minute",
+				"peer", key, "remote_addr", remoteAddr(raw), "open", conns.open, "cap", l.perIdentity, "refused_unlogged_before", unlogged)
 		}
-		l.forgetIfEmpty(key, conns)
-		return fmt.Errorf("%s already has %d open connections, the per-identity cap", key, conns.open)
+		return fmt.Errorf("%s already has %d open connections, the per-identity %s", key, conns.open, connCapMarker)
 	case l.totalOpen >= l.total:
 		l.refusedTotal.Add(1)
-		if !l.totalNoted {
-			l.totalNoted = true
-			l.logger.Warn("connection refused: the server is at its total connection cap; further refusals are counted, not logged, until it drops below",
-				"peer", key, "remote_addr", remoteAddr(raw), "open", l.totalOpen, "cap", l.total)
+		if log, unlogged := l.totalRefusal.note(time.Now()); log {
+			l.logger.Warn("connection refused: the server is at its total connection cap; further refusals are counted and logged at most once a minute",
+				"peer", key, "remote_addr", remoteAddr(raw), "open", l.totalOpen, "cap", l.total, "refused_unlogged_before", unlogged)
 		}
 		l.forgetIfEmpty(key, conns)
-		return fmt.Errorf("server has %d open connections, its cap", l.totalOpen)
+		return fmt.Errorf("server has %d open connections, the total %s", l.totalOpen, connCapMarker)
 	}
 	conns.open++
 	l.peak = max(l.peak, conns.open)
@@ -97,8 +115,13 @@ func (l *ConnLimiter) admit(raw net.Conn, state tls.ConnectionState) error {
 	return nil
 }
 
+// connCapMarker ends every refusal error, so the server's error log (which
+// net/http writes for every failed handshake) can leave out what the
+// limiter has already logged once.
+const connCapMarker = "connection cap"
+
 func (l *ConnLimiter) forgetIfEmpty(key string, conns *identityConns) {
-	if conns.open == 0 && !conns.noted {
+	if conns.open == 0 {
 		delete(l.byIdentity, key)
 	}
 }
@@ -114,17 +137,11 @@ func (l *ConnLimiter) release(raw net.Conn) {
 	}
 	delete(l.open, raw)
 	l.totalOpen--
-	if l.totalOpen < l.total {
-		l.totalNoted = false
-	}
 	conns := l.byIdentity[key]
 	conns.open--
-	if conns.open < l.perIdentity {
-		conns.noted = false
-	}
-	if conns.open == 0 {
-		delete(l.byIdentity, key)
-	}
+	// With all its connections gone the identity starts afresh, so its
+	// next refusal is logged.
+	l.forgetIfEmpty(key, conns)
 }
 
 // connState is the http.Server.ConnState hook that releases connections.
@@ -154,16 +171,20 @@ type ConnCounts struct {
 	RefusedPerIdentity uint64            `json:"refused_per_identity"`
 	RefusedTotal       uint64            `json:"refused_total"`
 	HTTP2Errors        map[string]uint64 `json:"http2_errors"`
+	// ServerErrorLogSuppressed counts server error lines (failed
+	// handshakes and the like) left out of the log by its rate limit.
+	ServerErrorLogSuppressed uint64 `json:"server_error_log_suppressed"`
 }
 
 // Counts returns the current counters.
 func (l *ConnLimiter) Counts() ConnCounts {
 	c := ConnCounts{
-		Admitted:           l.admitted.Load(),
-		RefusedPerIdentity: l.refusedPerIdentity.Load(),
-		RefusedTotal:       l.refusedTotal.Load(),
-		OpenByIdentity:     map[string]int{},
-		HTTP2Errors:        map[string]uint64{},
+		Admitted:                 l.admitted.Load(),
+		RefusedPerIdentity:       l.refusedPerIdentity.Load(),
+		RefusedTotal:             l.refusedTotal.Load(),
+		ServerErrorLogSuppressed: l.errorLogSuppressed.Load(),
+		OpenByIdentity:           map[string]int{},
+		HTTP2Errors:              map[string]uint64{},
 	}
 	l.mu.Lock()
 	c.Open = l.totalOpen

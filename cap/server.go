@@ -141,7 +141,7 @@ func NewHTTPServer(handler http.Handler, workerTLS *WorkerTLS, limits ServerLimi
 			CountError:                    conns.countHTTP2Error,
 		},
 		ConnState: conns.connState,
-		ErrorLog:  slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		ErrorLog:  newServerErrorLog(logger, &conns.errorLogSuppressed),
 	}
 	return server, conns, nil
 }

@@ -169,10 +169,12 @@ func TestIdleAuthenticatedConnectionsDoNotStarveNewClient(t *testing.T) {
 	if counts.PeakPerIdentity != 16 || counts.RefusedPerIdentity < idle/2 || counts.RefusedTotal != 0 {
 		t.Fatalf("per-identity cap not enforced: %+v", counts)
 	}
-	// One line per episode at the cap (an episode ends when a timed-out
-	// connection makes room), never one per refusal.
-	if n := strings.Count(s.logs.String(), "at its connection cap"); n < 1 || n > int(counts.Admitted)/16+1 {
-		t.Fatalf("refusals logged %d times for %d admitted connections:\n%s", n, counts.Admitted, s.logs)
+	// One line for the flood, not one per refusal, and net/http's
+	// per-handshake error line is not repeated for them either. (A second
+	// line is legitimate only if every held connection timed out while the
+	// test was still dialling, which starts a new episode.)
+	if n := strings.Count(s.logs.String(), "connection cap"); n < 1 || n > 2 {
+		t.Fatalf("refusals logged %d times:\n%s", n, s.logs)
 	}
 
 	resp, err := s.httpClient(t, "spiffe://example.org/api-gateway").Get("https://" + s.addr + "/v1/invoices/1")
