@@ -87,13 +87,7 @@ func (r *capPolicyResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"and shows the bundle services load (`bundle_json`) whenever the inputs are known.\n\n" +
 			"Errors: unknown services or capabilities, invalid SPIFFE IDs, a trust domain the issuing CA cannot issue, unresolved or duplicate rule IDs, rate limits on deny rules, conflicting routes, failing tests. " +
 			"Warnings (also listed in `warnings`): allows shadowed by denies, redundant allows, partial allow/deny overlaps, `*` or trust-domain-wide grants, capabilities nobody can reach, `default_action = \"allow\"`.\n\n" +
-			"**Signed bundles.** Services (`cap.LoadBundleFile`, `examples/worker`) enforce only a bundle signed by a policy key they trust, so a hand-edited file on disk is refused and the last good bundle stays in force. " +
-			"Set `signing_key_file` to a dedicated Ed25519 key (`openssl genpkey -algorithm ed25519 -out policy-signing.pem && chmod 600 policy-signing.pem`), deploy `signed_bundle_json` as the service's bundle and `signing_public_key` as its trusted key (`-policy-keys`). " +
-			"Ed25519 signatures are deterministic, so `signed_bundle_json` is known at plan time and an unchanged policy plans no change; the key stays in its file and never enters the state.\n\n" +
-			"**Rotating the signing key.** 1. Make the new key and add its public key to every service's trusted key file next to the old one (services accept a bundle signed by any listed key). " +
-			"2. Point `signing_key_file` at the new key and apply: every bundle is re-signed (the plan shows `signed_bundle_json` and `signing_key_id` change). " +
-			"3. When every service runs the new bundles, remove the old public key from the trusted files and destroy the old key. " +
-			"A service that sees a bundle signed by a key it does not list refuses it, logs the key IDs involved, and keeps its last good bundle.",
+			"Services enforce only a bundle signed by a policy key they trust: set `signing_key_file` and deploy `signed_bundle_json` with `signing_public_key` as the trusted key (see `signing_key_file` for rotation).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The destination service name."},
 			"service": schema.StringAttribute{
@@ -147,8 +141,13 @@ func (r *capPolicyResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			},
 			"signing_key_file": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "Path of the unencrypted PKCS#8 PEM Ed25519 private key that signs this policy's bundle (`openssl genpkey -algorithm ed25519`). " +
-					"Read at plan and at apply, never stored in state; a key readable by group or others draws a warning. Unset, `signed_bundle_json` is null and services refuse the plain `bundle_json` unless they run with the development-only unsigned opt-out.",
+				MarkdownDescription: "Path of the unencrypted PKCS#8 PEM Ed25519 private key that signs this policy's bundle, a dedicated policy key (`openssl genpkey -algorithm ed25519 -out policy-signing.pem && chmod 600 policy-signing.pem`). " +
+					"Read at plan and at apply, never stored in state; a key readable by group or others draws a warning. Ed25519 signatures are deterministic, so `signed_bundle_json` is known at plan time and an unchanged policy plans no change. " +
+					"Unset, `signed_bundle_json` is null and services refuse the plain `bundle_json` unless they run with the development-only unsigned opt-out. " +
+					"To rotate the key: (1) add the new public key to every service's trusted key file next to the old one (a service accepts a bundle signed by any key it lists); " +
+					"(2) point `signing_key_file` at the new key and apply, which re-signs the bundle (`signed_bundle_json` and `signing_key_id` change); " +
+					"(3) when every service runs the new bundle, remove the old public key from the trusted files and destroy the old key. " +
+					"A service given a bundle signed by a key it does not list refuses it, logs the key IDs, and keeps its last good bundle.",
 			},
 			"signed_bundle_json": schema.StringAttribute{
 				Computed: true,
