@@ -15,14 +15,10 @@ import (
 // same limits (handshake timeout, HTTP/2 streams, header size, receive
 // windows, idle connections, pings). Add the interceptors and serve.
 func GRPCServerOptions(workerTLS *WorkerTLS, limits ServerLimits, logger *slog.Logger) ([]grpc.ServerOption, *ConnLimiter, error) {
-	if logger == nil {
-		logger = slog.Default()
-	}
-	limits, err := limits.withDefaults()
+	limits, conns, _, err := prepareServer(limits, logger)
 	if err != nil {
 		return nil, nil, err
 	}
-	conns := NewConnLimiter(limits.MaxConnsPerIdentity, limits.MaxConns, logger)
 	creds := &cappedCredentials{TransportCredentials: credentials.NewTLS(workerTLS.ServerConfig()), conns: conns}
 	return []grpc.ServerOption{
 		grpc.Creds(creds),

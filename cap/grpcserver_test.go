@@ -16,13 +16,10 @@ import (
 )
 
 func TestGRPCServerOptionsCapConnectionsPerIdentity(t *testing.T) {
-	s := startTestServer(t, okHandler(), ServerLimits{}) // for its CA and client certificates
-	dir := t.TempDir()
-	files := TLSFiles{CertFile: dir + "/c.pem", KeyFile: dir + "/k.pem", CAFile: dir + "/ca.pem"}
-	_, certPEM, keyPEM := s.ca.leaf(t, "spiffe://example.org/billing", time.Now().Add(time.Hour))
-	write(t, files.CertFile, certPEM)
-	write(t, files.KeyFile, keyPEM)
-	write(t, files.CAFile, s.ca.pem())
+	s := startTestServer(t, okHandler(), ServerLimits{}) // for its client certificates
+	ca, files, _, _ := workerFiles(t)
+	s.ca = ca
+	s.roots.AddCert(ca.cert)
 	workerTLS, err := LoadWorkerTLS(files, slogJSON(s.logs), nil)
 	if err != nil {
 		t.Fatal(err)

@@ -84,14 +84,22 @@ func bump(t *testing.T, path string, offset time.Duration) {
 	}
 }
 
-func TestWorkerTLSLoadRotateAndKeepLastGood(t *testing.T) {
+// workerFiles writes a billing worker's certificate, key and CA into a
+// temporary directory; certPEM and keyPEM are what was written.
+func workerFiles(t *testing.T) (ca *issuer, files TLSFiles, certPEM, keyPEM []byte) {
+	t.Helper()
 	dir := t.TempDir()
-	ca := newIssuer(t)
-	files := TLSFiles{CertFile: filepath.Join(dir, "c.pem"), KeyFile: filepath.Join(dir, "k.pem"), CAFile: filepath.Join(dir, "ca.pem")}
-	_, certPEM, keyPEM := ca.leaf(t, "spiffe://example.org/billing", time.Now().Add(24*time.Hour))
+	ca = newIssuer(t)
+	files = TLSFiles{CertFile: filepath.Join(dir, "c.pem"), KeyFile: filepath.Join(dir, "k.pem"), CAFile: filepath.Join(dir, "ca.pem")}
+	_, certPEM, keyPEM = ca.leaf(t, "spiffe://example.org/billing", time.Now().Add(24*time.Hour))
 	write(t, files.CertFile, certPEM)
 	write(t, files.KeyFile, keyPEM)
 	write(t, files.CAFile, ca.pem())
+	return ca, files, certPEM, keyPEM
+}
+
+func TestWorkerTLSLoadRotateAndKeepLastGood(t *testing.T) {
+	ca, files, _, _ := workerFiles(t)
 	var logs bytes.Buffer
 	w, err := LoadWorkerTLS(files, slog.New(slog.NewJSONHandler(&logs, nil)), nil)
 	if err != nil {
@@ -290,13 +298,7 @@ type fakeStream struct {
 func (s fakeStream) Context() context.Context { return s.ctx }
 
 func TestWorkerTLSReloadDecidedByContent(t *testing.T) {
-	dir := t.TempDir()
-	ca := newIssuer(t)
-	files := TLSFiles{CertFile: filepath.Join(dir, "c.pem"), KeyFile: filepath.Join(dir, "k.pem"), CAFile: filepath.Join(dir, "ca.pem")}
-	_, certPEM, keyPEM := ca.leaf(t, "spiffe://example.org/billing", time.Now().Add(24*time.Hour))
-	write(t, files.CertFile, certPEM)
-	write(t, files.KeyFile, keyPEM)
-	write(t, files.CAFile, ca.pem())
+	ca, files, certPEM, keyPEM := workerFiles(t)
 	w, err := LoadWorkerTLS(files, slog.New(slog.DiscardHandler), nil)
 	if err != nil {
 		t.Fatal(err)

@@ -115,14 +115,10 @@ func (l ServerLimits) withDefaults() (ServerLimits, error) {
 // material and every limit applied, and the ConnLimiter whose counters
 // show what was refused. Serve it with ServeTLS(listener, "", "").
 func NewHTTPServer(handler http.Handler, workerTLS *WorkerTLS, limits ServerLimits, logger *slog.Logger) (*http.Server, *ConnLimiter, error) {
-	if logger == nil {
-		logger = slog.Default()
-	}
-	limits, err := limits.withDefaults()
+	limits, conns, logger, err := prepareServer(limits, logger)
 	if err != nil {
 		return nil, nil, err
 	}
-	conns := NewConnLimiter(limits.MaxConnsPerIdentity, limits.MaxConns, logger)
 	server := &http.Server{
 		Handler:           handler,
 		TLSConfig:         workerTLS.serverConfig(conns),
@@ -144,6 +140,19 @@ func NewHTTPServer(handler http.Handler, workerTLS *WorkerTLS, limits ServerLimi
 		ErrorLog:  newServerErrorLog(logger, &conns.errorLogSuppressed),
 	}
 	return server, conns, nil
+}
+
+// prepareServer fills the limits and makes the connection limiter both
+// server kinds share.
+func prepareServer(limits ServerLimits, logger *slog.Logger) (ServerLimits, *ConnLimiter, *slog.Logger, error) {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	limits, err := limits.withDefaults()
+	if err != nil {
+		return limits, nil, nil, err
+	}
+	return limits, NewConnLimiter(limits.MaxConnsPerIdentity, limits.MaxConns, logger), logger, nil
 }
 
 // serverConfig is ServerConfig with each handshake's peer admitted by

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -52,13 +51,7 @@ func (b *syncBuffer) Len() int {
 
 func startTestServer(t *testing.T, handler http.Handler, limits ServerLimits) *testServer {
 	t.Helper()
-	dir := t.TempDir()
-	ca := newIssuer(t)
-	files := TLSFiles{CertFile: filepath.Join(dir, "c.pem"), KeyFile: filepath.Join(dir, "k.pem"), CAFile: filepath.Join(dir, "ca.pem")}
-	_, certPEM, keyPEM := ca.leaf(t, "spiffe://example.org/billing", time.Now().Add(24*time.Hour))
-	write(t, files.CertFile, certPEM)
-	write(t, files.KeyFile, keyPEM)
-	write(t, files.CAFile, ca.pem())
+	ca, files, _, _ := workerFiles(t)
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, nil))
 	workerTLS, err := LoadWorkerTLS(files, logger, nil)
