@@ -127,13 +127,14 @@ func (f *BundleFile) Evaluator() *Evaluator { return f.current.Load() }
 func (f *BundleFile) Reload() (changed bool, err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if digest, readErr := contentDigest(f.path); readErr == nil && (digest == f.loadedDigest || digest == f.failedDigest) {
+	version := fileVersion(f.path)
+	if version == f.loadedDigest || version == f.failedDigest {
 		return false, nil
 	}
 	current := f.current.Load()
 	evaluator, digest, err := f.load(current)
 	if err != nil {
-		f.failedDigest = digest
+		f.failedDigest = version
 		f.reloadFailure.Add(1)
 		f.logger.Error("cap bundle reload failed; keeping the last good bundle",
 			"path", f.path, "error", err.Error(), "bundle_digest", current.Digest())

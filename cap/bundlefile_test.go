@@ -196,3 +196,28 @@ func TestBundleReloadKeepsRateLimitBuckets(t *testing.T) {
 		t.Fatalf("a changed rule starts with its new bucket: %s", d.Reason)
 	}
 }
+
+func TestBundleFileMissingFileIsReportedOnce(t *testing.T) {
+	fx := loadSignedBundleFile(t, billingPolicy(gatewayReads), BundleFileConfig{})
+	if err := os.Remove(fx.path); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fx.file.Reload(); err == nil {
+		t.Fatal("a vanished bundle must be reported")
+	}
+	for range 3 {
+		if changed, err := fx.file.Reload(); changed || err != nil {
+			t.Fatalf("the same missing file is reported once, not on every poll: %v %v", changed, err)
+		}
+	}
+	if n := strings.Count(fx.logs.String(), "cap bundle reload failed"); n != 1 {
+		t.Fatalf("logged %d times", n)
+	}
+	if !fx.file.Evaluator().Decide(id("/api-gateway"), "invoice.read").Allowed() {
+		t.Fatal("last good bundle lost")
+	}
+	write(t, fx.path, signedBundle(t, billingPolicy(), fx.key))
+	if changed, err := fx.file.Reload(); !changed || err != nil {
+		t.Fatalf("the restored file is loaded: %v %v", changed, err)
+	}
+}

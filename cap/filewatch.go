@@ -48,6 +48,17 @@ func contentDigest(paths ...string) (string, error) {
 	return digestOfContents(contents...), nil
 }
 
+// fileVersion is contentDigest, or a description of why the files cannot
+// be read, so that a missing or unreadable file is also reported once per
+// state rather than on every poll.
+func fileVersion(paths ...string) string {
+	digest, err := contentDigest(paths...)
+	if err != nil {
+		return "unreadable: " + err.Error()
+	}
+	return digest
+}
+
 // digestOfContents is contentDigest of bytes already read, so a loader can
 // record the version it actually parsed.
 func digestOfContents(contents ...[]byte) string {

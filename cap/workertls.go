@@ -88,13 +88,13 @@ func (w *WorkerTLS) Identity() SPIFFEID { return w.current.Load().identity }
 func (w *WorkerTLS) Reload() (changed bool, err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	digest, readErr := contentDigest(w.files.paths()...)
-	if readErr == nil && (digest == w.current.Load().digest || digest == w.failedDigest) {
+	version := fileVersion(w.files.paths()...)
+	if version == w.current.Load().digest || version == w.failedDigest {
 		return false, nil
 	}
 	material, err := w.load()
 	if err != nil {
-		w.failedDigest = digest
+		w.failedDigest = version
 		w.logger.Error("worker TLS reload failed; keeping the current certificate", "error", err.Error(),
 			"not_after", w.current.Load().leaf.NotAfter.UTC().Format(time.RFC3339))
 		return false, err
