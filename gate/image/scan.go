@@ -703,6 +703,10 @@ func (s *Scan) readLayer(ctx context.Context, idx int, l v1.Layer, visitors []*R
 		if errors.As(err, &lim) {
 			return lim
 		}
+		var ve *errVerify
+		if errors.As(err, &ve) {
+			return ve
+		}
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -816,6 +820,10 @@ func (s *Scan) visit(e *Entry, visitors []*Rule) error {
 			var lim *errLimit
 			if errors.As(e.err, &lim) {
 				return lim
+			}
+			var ve *errVerify
+			if errors.As(e.err, &ve) {
+				return ve
 			}
 			return fmt.Errorf("the layer is corrupt or truncated: reading %s: %w", p, e.err)
 		}

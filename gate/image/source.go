@@ -347,6 +347,9 @@ func openRemote(ctx context.Context, ref string, plat *v1.Platform, opt SourceOp
 	if err != nil {
 		return nil, registryError(ref, reg, err)
 	}
+	if desc.Size > opt.Limits.MaxJSONBytes {
+		return nil, jsonLimit(ref+" manifest", desc.Size, opt.Limits.MaxJSONBytes)
+	}
 	if desc.MediaType.IsIndex() {
 		idx, err := desc.ImageIndex()
 		if err != nil {
@@ -355,6 +358,9 @@ func openRemote(ctx context.Context, ref string, plat *v1.Platform, opt SourceOp
 		im, err := idx.IndexManifest()
 		if err != nil {
 			return nil, registryError(ref, reg, err)
+		}
+		if len(im.Manifests) > opt.Limits.MaxManifests {
+			return nil, &errLimit{fmt.Sprintf("%s lists %d manifests, above the budget of %d (max-manifests); raise it with --max-manifests if the index is legitimate", ref, len(im.Manifests), opt.Limits.MaxManifests)}
 		}
 		src, err := resolveIndex(idx, im.Manifests, plat, ref)
 		if err != nil {
@@ -368,6 +374,11 @@ func openRemote(ctx context.Context, ref string, plat *v1.Platform, opt SourceOp
 	img, err := desc.Image()
 	if err != nil {
 		return nil, registryError(ref, reg, err)
+	}
+	// The configuration is fetched whole: its declared size is held to
+	// the JSON budget first (the registry client verifies the bytes).
+	if mf, err := img.Manifest(); err == nil && mf.Config.Size > opt.Limits.MaxJSONBytes {
+		return nil, jsonLimit(ref+" configuration", mf.Config.Size, opt.Limits.MaxJSONBytes)
 	}
 	return readOnce(&Source{Image: img, Annotations: desc.Annotations}, opt)
 }

@@ -20,7 +20,14 @@ type taint struct {
 	err error
 }
 
+// errVerify marks a blob that failed verification, so the scan reports it
+// as such rather than as a corrupt layer.
+type errVerify struct{ msg string }
+
+func (e *errVerify) Error() string { return e.msg }
+
 func (t *taint) set(err error) error {
+	err = &errVerify{err.Error()}
 	t.mu.Lock()
 	if t.err == nil {
 		t.err = err
