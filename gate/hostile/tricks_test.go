@@ -24,8 +24,22 @@ func TestCleanArchivesPass(t *testing.T) {
 	clean, id := cleanLayer(t)
 	dockerArchive(t, filepath.Join(dir, "plain.tar"), "1000", [][]byte{clean}, []string{id})
 	dockerArchive(t, filepath.Join(dir, "gzip.tar"), "1000", [][]byte{gz(t, clean)}, []string{id})
-	ociLayout(t, filepath.Join(dir, "layout"), ociImage{Layers: [][]byte{gz(t, clean)}, DiffIDs: []string{id}})
-	for _, ref := range []string{"docker-archive:plain.tar", "./plain.tar", "./gzip.tar", "oci:layout", filepath.Join(dir, "layout")} {
+	w := ociLayout(t, filepath.Join(dir, "layout"), ociImage{Layers: [][]byte{gz(t, clean)}, DiffIDs: []string{id}})
+	// The same layout packed in a tar: an OCI archive.
+	var ms []member
+	for _, n := range append([]string{"oci-layout", "index.json"}, w.manifest, w.config, w.layers[0]) {
+		p := filepath.Join(w.dir, n)
+		if strings.HasPrefix(n, "sha256:") {
+			p, n = w.blob(n), "blobs/sha256/"+n[7:]
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms = append(ms, member{Name: n, Body: b})
+	}
+	writeTar(t, filepath.Join(dir, "oci.tar"), ms...)
+	for _, ref := range []string{"docker-archive:plain.tar", "./plain.tar", "./gzip.tar", "oci:layout", filepath.Join(dir, "layout"), "./oci.tar", "oci:oci.tar"} {
 		t.Run(ref, func(t *testing.T) {
 			r := gateRun(t, dir, 30*time.Second, ref)
 			if r.code != 0 {

@@ -67,6 +67,7 @@ func layerSeeds() [][]byte {
 		fuzzTar(tarEntry{name: "l", typ: tar.TypeSymlink, link: "../../etc/shadow"}, tarEntry{name: "m", typ: tar.TypeLink, link: "../x"}),
 		fuzzTar(tarEntry{name: strings.Repeat("n", 600), body: "x"}, tarEntry{name: "p", pax: map[string]string{"path": strings.Repeat("q", 300)}}),
 		fuzzTar(tarEntry{name: "dev", typ: tar.TypeChar}, tarEntry{name: "fifo", typ: tar.TypeFifo}, tarEntry{name: "/abs", body: "x"}),
+		sparseLayer(),
 	}
 }
 
