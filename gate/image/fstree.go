@@ -44,8 +44,6 @@ type node struct {
 	// content is the serial of the entry whose bytes this file has: its
 	// own, or a hard link's target's.
 	content  int
-	size     int64
-	uid, gid int
 }
 
 func newTree(limit int, nameLimit int64) *Tree {
@@ -136,7 +134,7 @@ func (t *Tree) putContent(p string, h *tar.Header, layer, serial, content int) e
 	base := path.Base(p)
 	old := parent.children[base]
 	if old != nil && old.typeflag == tar.TypeDir && h.Typeflag == tar.TypeDir {
-		old.serial, old.layer, old.mode, old.uid, old.gid = serial, layer, h.Mode, h.Uid, h.Gid
+		old.serial, old.layer, old.mode = serial, layer, h.Mode
 		return nil
 	}
 	if old == nil {
@@ -144,7 +142,7 @@ func (t *Tree) putContent(p string, h *tar.Header, layer, serial, content int) e
 			return err
 		}
 	}
-	n := &node{name: base, parent: parent, serial: serial, content: content, layer: layer, typeflag: h.Typeflag, mode: h.Mode, linkname: h.Linkname, size: h.Size, uid: h.Uid, gid: h.Gid}
+	n := &node{name: base, parent: parent, serial: serial, content: content, layer: layer, typeflag: h.Typeflag, mode: h.Mode, linkname: h.Linkname}
 	if h.Typeflag == tar.TypeDir {
 		n.children = map[string]*node{}
 	}
