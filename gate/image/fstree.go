@@ -43,7 +43,7 @@ type node struct {
 	linkname string
 	// content is the serial of the entry whose bytes this file has: its
 	// own, or a hard link's target's.
-	content  int
+	content int
 }
 
 func newTree(limit int, nameLimit int64) *Tree {
