@@ -10,6 +10,7 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
+	"github.com/crank-platform/terraform-provider-crank/gate/config"
 	"github.com/crank-platform/terraform-provider-crank/gate/findings"
 	"github.com/crank-platform/terraform-provider-crank/gate/image/imagetest"
 )
@@ -132,5 +133,22 @@ func TestHeaderBudget(t *testing.T) {
 		if _, err := hb.next(tr); err != nil {
 			t.Fatalf("entry %d: %v", i, err)
 		}
+	}
+}
+
+// TestLimitsForBudgets: the image: keys reach the limits.
+func TestLimitsForBudgets(t *testing.T) {
+	cfg := config.Default()
+	if err := cfg.ApplyCrank([]byte("image: {max-json-bytes: 1KiB, max-path-bytes: 100B, max-manifests: 3, max-total-bytes: 1MiB, max-path-index-bytes: 2KiB}\n"), "c.yaml"); err != nil {
+		t.Fatal(err)
+	}
+	l := LimitsFor(cfg)
+	if l.MaxJSONBytes != 1<<10 || l.MaxPathBytes != 100 || l.MaxManifests != 3 || l.MaxTotalBytes != 1<<20 || l.MaxPathIndexBytes != 2<<10 {
+		t.Fatalf("limits %+v", l)
+	}
+	dir := t.TempDir()
+	imagetest.WriteOCI(t, dir, imagetest.Insecure(t), "v1")
+	if _, err := Open(context.Background(), "oci:"+dir, SourceOptions{Limits: l}); err == nil || !strings.Contains(err.Error(), "max-json-bytes") {
+		t.Fatalf("a 1 KiB JSON budget must refuse the manifest: %v", err)
 	}
 }
