@@ -78,6 +78,13 @@ func TestHugeJSON(t *testing.T) {
 		rewrite(t, w, deep)
 		expect(t, gateRun(t, dir, 30*time.Second, "oci:"+dir), 2, "configuration")
 	})
+	t.Run("flags set the budgets", func(t *testing.T) {
+		dir := t.TempDir()
+		clean, id := cleanLayer(t)
+		ociLayout(t, dir, ociImage{Layers: [][]byte{clean}, DiffIDs: []string{id}})
+		expect(t, gateRun(t, dir, 30*time.Second, "--max-json-bytes", "100B", "oci:"+dir), 2, "max-json-bytes")
+		expect(t, gateRun(t, dir, 30*time.Second, "--max-path-bytes", "0", "oci:"+dir), 2, "must be positive")
+	})
 	t.Run("too many manifests", func(t *testing.T) {
 		dir := t.TempDir()
 		var ms []string
