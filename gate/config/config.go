@@ -62,6 +62,14 @@ type ImageSettings struct {
 	MaxLayerBytes *int64
 	MaxFileBytes  *int64
 	MaxEntries    *int
+	// MaxTotalBytes, MaxJSONBytes, MaxPathBytes, MaxPathIndexBytes and
+	// MaxManifests are the other budgets of what is read (all layers,
+	// one JSON document, one path name, all path names, one index).
+	MaxTotalBytes     *int64
+	MaxJSONBytes      *int64
+	MaxPathBytes      *int64
+	MaxPathIndexBytes *int64
+	MaxManifests      *int
 }
 
 // Ignore suppresses Rule (for Paths matching, or everywhere).
