@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"crypto"
 	"crypto/x509"
 	"errors"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"github.com/crank-platform/terraform-provider-crank/internal/issuer"
 	// The issuer backends this provider ships register themselves by name.
 	_ "github.com/crank-platform/terraform-provider-crank/internal/issuer/local"
+	_ "github.com/crank-platform/terraform-provider-crank/internal/issuer/pkcs11"
 	"github.com/crank-platform/terraform-provider-crank/internal/pki"
 )
 
@@ -47,16 +49,24 @@ func issuerCertificates(handle string) (*x509.Certificate, []*x509.Certificate, 
 }
 
 // issueThrough signs a leaf with whichever backend the handle names, after
-// checking the backend writes every field the request sets.
-func issueThrough(handle string, lr pki.LeafRequest) (*issuer.SignResponse, error) {
+// checking the backend writes every field the request sets. key, when this
+// provider holds the certificate's private key, signs a CSR for backends
+// that need proof of possession.
+func issueThrough(handle string, lr pki.LeafRequest, key crypto.Signer) (*issuer.SignResponse, error) {
 	name, b, err := resolveBackend(handle)
 	if err != nil {
 		return nil, err
 	}
-	if err := issuer.CheckFields(name, b, issuer.RequestedFields(lr)); err != nil {
+	if err := issuer.CheckRequest(name, b, lr); err != nil {
 		return nil, err
 	}
-	return b.Sign(context.Background(), &issuer.SignRequest{Template: lr})
+	req := &issuer.SignRequest{Template: lr}
+	if key != nil {
+		if req.CSR, err = issuer.LeafCSR(key, lr); err != nil {
+			return nil, err
+		}
+	}
+	return b.Sign(context.Background(), req)
 }
 
 // planIssuer is the issuer a plan checks a certificate against. A backend
@@ -86,7 +96,7 @@ func checkBackendFields(handle string, lr pki.LeafRequest) diag.Diagnostics {
 		diags.Append(diagBadIssuer(err))
 		return diags
 	}
-	if err := issuer.CheckFields(name, b, issuer.RequestedFields(lr)); err != nil {
+	if err := issuer.CheckRequest(name, b, lr); err != nil {
 		diags.Append(issueDiag(err))
 	}
 	return diags

@@ -536,6 +536,7 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 	m.PrivateKeyPEM = types.StringNull()
+	var leafKey crypto.Signer
 	if lr.PublicKey == nil {
 		key, err := pki.GenerateKey(w.keyAlgorithm)
 		if err != nil {
@@ -547,10 +548,10 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 			resp.Diagnostics.AddError("Could not encode the private key", err.Error())
 			return
 		}
-		lr.PublicKey = key.Public()
+		lr.PublicKey, leafKey = key.Public(), key
 		m.PrivateKeyPEM = types.StringValue(keyPEM)
 	}
-	issued, err := issueThrough(m.Issuer.ValueString(), lr)
+	issued, err := issueThrough(m.Issuer.ValueString(), lr, leafKey)
 	if err != nil {
 		resp.Diagnostics.Append(issueDiag(err))
 		return

@@ -10,6 +10,8 @@ package issuer
 
 import (
 	"context"
+	"crypto"
+	"crypto/rand"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -181,4 +183,33 @@ func names(m map[string]Factory) string {
 	}
 	sortStrings(out)
 	return strings.Join(out, ", ")
+}
+
+// RequestChecker is the optional ability of a backend to refuse, before
+// anything is sent, a request it would not honour exactly as asked even
+// though it supports every field in it (a fixed set of key usages, say).
+type RequestChecker interface {
+	CheckRequest(pki.LeafRequest) error
+}
+
+// CheckRequest runs CheckFields and, where the backend has it, its own
+// RequestChecker: the one call a caller needs before Sign.
+func CheckRequest(name string, b Backend, r pki.LeafRequest) error {
+	if err := CheckFields(name, b, RequestedFields(r)); err != nil {
+		return err
+	}
+	if rc, ok := b.(RequestChecker); ok {
+		return rc.CheckRequest(r)
+	}
+	return nil
+}
+
+// LeafCSR is the CSR of a request, for backends that sign only CSRs: the
+// request's subject and SANs, signed by the certificate's own key.
+func LeafCSR(key crypto.Signer, r pki.LeafRequest) (*x509.CertificateRequest, error) {
+	der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: r.Subject, URIs: r.URIs, DNSNames: r.DNSNames, IPAddresses: r.IPAddresses}, key)
+	if err != nil {
+		return nil, err
+	}
+	return x509.ParseCertificateRequest(der)
 }

@@ -158,3 +158,12 @@ func FindOrGenerate(tok Token, pin string, alg pki.KeyAlgorithm) (s crypto.Signe
 	s, err = generateKey(tok, pin, alg)
 	return s, err == nil, err
 }
+
+// Discard deletes a key pair this run generated and could not use, so a
+// failed create leaves nothing on the token.
+func Discard(s crypto.Signer) error {
+	if d, ok := s.(interface{ Delete() error }); ok {
+		return d.Delete()
+	}
+	return nil
+}
