@@ -14,6 +14,7 @@ import (
 	// The issuer backends this provider ships register themselves by name.
 	_ "github.com/crank-platform/terraform-provider-crank/internal/issuer/local"
 	_ "github.com/crank-platform/terraform-provider-crank/internal/issuer/pkcs11"
+	_ "github.com/crank-platform/terraform-provider-crank/internal/issuer/stepca"
 	"github.com/crank-platform/terraform-provider-crank/internal/pki"
 )
 

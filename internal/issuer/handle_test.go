@@ -94,3 +94,14 @@ func TestRequestedFields(t *testing.T) {
 		t.Fatalf("RequestedFields = %v", got)
 	}
 }
+
+func TestLeafCSRCarriesTheRequest(t *testing.T) {
+	key, _ := pki.GenerateKey(pki.ECDSAP256)
+	csr, err := issuer.LeafCSR(key, pki.LeafRequest{DNSNames: []string{"a.example"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := csr.CheckSignature(); err != nil || len(csr.DNSNames) != 1 || !pki.PublicKeysEqual(csr.PublicKey, key.Public()) {
+		t.Fatalf("CSR = %v, %v", csr.DNSNames, err)
+	}
+}
