@@ -49,8 +49,8 @@ resource "crank_crl" "services" {
 `, module, token, extra)
 }
 
-// noSecretsInPlan fails when the saved plan JSON holds key material or the PIN.
-type noSecretsInPlan struct{ pin string }
+// noSecretsInPlan fails when the saved plan JSON holds any of needles.
+type noSecretsInPlan struct{ needles []string }
 
 func (c noSecretsInPlan) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
 	raw, err := json.Marshal(req.Plan)
@@ -58,7 +58,7 @@ func (c noSecretsInPlan) CheckPlan(_ context.Context, req plancheck.CheckPlanReq
 		resp.Error = err
 		return
 	}
-	for _, needle := range []string{c.pin, "PRIVATE KEY", `\"key\":`} {
+	for _, needle := range c.needles {
 		if strings.Contains(string(raw), needle) {
 			resp.Error = fmt.Errorf("the plan JSON contains %q", needle)
 			return
@@ -140,7 +140,7 @@ func TestAccPKCS11CAKey(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:           cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{noSecretsInPlan{pin: pin}}},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{noSecretsInPlan{needles: []string{pin, "PRIVATE KEY", `\"key\":`}}}},
 				Check:            checkHSMState(dir, pin),
 			},
 			{

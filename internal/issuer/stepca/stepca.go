@@ -431,3 +431,19 @@ func do(c *http.Client, req *http.Request, out any) error {
 	}
 	return nil
 }
+
+// RootOf returns the pinned root of o.
+func RootOf(o Options) (*x509.Certificate, error) { return parseB64(o.Root) }
+
+// IntermediatesOf returns the intermediates of o, issuing CA first.
+func IntermediatesOf(o Options) ([]*x509.Certificate, error) {
+	var out []*x509.Certificate
+	for _, s := range o.Intermediates {
+		c, err := parseB64(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
