@@ -42,21 +42,30 @@ resource "crank_certificate" "billing" {
 `, srv.URL, fingerprint, stepcatest.Provisioner, issuerRef, extra)
 }
 
-// verifyAgainst runs openssl verify of the billing certificate against the
-// root PEM of attribute rootAddr.rootAttr, alone.
+// dumpStateAttrs writes state attributes (file name -> address, attribute)
+// into dir for the independent tools.
+func dumpStateAttrs(s *terraform.State, dir string, files map[string][2]string) error {
+	for name, src := range files {
+		v, err := stateAttr(s, src[0], src[1])
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(v), 0o600); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// verifyAgainst runs openssl verify of the billing certificate, as a TLS
+// client and server certificate, against the root PEM of attribute
+// rootAddr.rootAttr alone, with the certificate's chain as untrusted input.
 func verifyAgainst(dir, rootAddr, rootAttr string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		files := map[string][2]string{"root.pem": {rootAddr, rootAttr}, "chain.pem": {"crank_certificate.billing", "chain_pem"}, "leaf.pem": {"crank_certificate.billing", "cert_pem"}}
-		for name, src := range files {
-			v, err := stateAttr(s, src[0], src[1])
-			if err != nil {
-				return err
-			}
-			if err := os.WriteFile(filepath.Join(dir, name), []byte(v), 0o600); err != nil {
-				return err
-			}
+		if err := dumpStateAttrs(s, dir, map[string][2]string{"root.pem": {rootAddr, rootAttr}, "chain.pem": {"crank_certificate.billing", "chain_pem"}, "leaf.pem": {"crank_certificate.billing", "cert_pem"}}); err != nil {
+			return err
 		}
-		out, err := run(dir, "openssl", "verify", "-CAfile", "root.pem", "-untrusted", "chain.pem", "-purpose", "sslclient", "leaf.pem")
+		out, err := run(dir, "openssl", "verify", "-CAfile", "root.pem", "-untrusted", "chain.pem", "-purpose", "sslserver", "leaf.pem")
 		if err != nil {
 			return err
 		}
