@@ -57,8 +57,8 @@ func dumpStateAttrs(s *terraform.State, dir string, files map[string][2]string) 
 	return nil
 }
 
-// verifyAgainst runs openssl verify of the billing certificate, as a TLS
-// client and server certificate, against the root PEM of attribute
+// verifyAgainst runs openssl verify of the billing certificate against the
+// root PEM of attribute
 // rootAddr.rootAttr alone, with the certificate's chain as untrusted input.
 func verifyAgainst(dir, rootAddr, rootAttr string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
