@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"maps"
 	"net"
 	"strings"
 	"time"
@@ -79,6 +80,12 @@ type caModel struct {
 	KeyStorage             types.String          `tfsdk:"key_storage"`
 	KeyFile                types.String          `tfsdk:"key_file"`
 	KeyPassphraseWO        types.String          `tfsdk:"key_passphrase_wo"`
+	ExternalParent         types.Bool            `tfsdk:"external_parent"`
+	SignedCertPEM          types.String          `tfsdk:"signed_cert_pem"`
+	SignedChainPEM         types.String          `tfsdk:"signed_chain_pem"`
+	CSRPEM                 types.String          `tfsdk:"csr_pem"`
+	PKCS11                 *pkcs11Model          `tfsdk:"pkcs11"`
+	PKCS11PinWO            types.String          `tfsdk:"pkcs11_pin_wo"`
 
 	CertPEM           types.String `tfsdk:"cert_pem"`
 	ChainPEM          types.String `tfsdk:"chain_pem"`
@@ -213,11 +220,13 @@ func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *r
 			"fingerprint_sha256": computedString("SHA-256 fingerprint of the DER certificate, hex."),
 			"issuer": schema.StringAttribute{
 				Computed: true, Sensitive: true,
-				MarkdownDescription: "Handle that `crank_certificate.issuer` and `crank_ca.parent` take. It carries the certificate chain and either the CA key (`key_storage = \"state\"`) or the key file path and public key fingerprint (`key_storage = \"file\"`).",
+				MarkdownDescription: "Handle that `crank_certificate.issuer` and `crank_ca.parent` take. It carries the certificate chain and either the CA key (`key_storage = \"state\"`), the key file path and public key fingerprint (`key_storage = \"file\"`), or where the key is on its token and its fingerprint (`key_storage = \"pkcs11\"`). Null while an `external_parent` CA waits for its signed certificate.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 		},
 	}
+	maps.Copy(resp.Schema.Attributes, caExternalAttributes())
+	maps.Copy(resp.Schema.Attributes, caPKCS11Attributes())
 }
 
 func nestedList(desc string) schema.ListAttribute {
@@ -271,11 +280,23 @@ func (r *caResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequ
 		if resp.Diagnostics.HasError() {
 			return
 		}
+		if handled, replace := r.planExternalUpdate(&plan, &state, &resp.Diagnostics); handled {
+			resp.RequiresReplace = append(resp.RequiresReplace, replace...)
+			resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+			return
+		}
+		if handled, replace := planTokenKeyStorage(&plan, &state, cfg.PKCS11PinWO, &resp.Diagnostics); handled {
+			resp.RequiresReplace = append(resp.RequiresReplace, replace...)
+			resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+			return
+		}
 		resp.RequiresReplace = append(resp.RequiresReplace, planKeyStorage(&plan, &state, cfg.KeyPassphraseWO, &resp.Diagnostics)...)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
 	resp.Diagnostics.Append(checkNewKeyFile(&plan, cfg.KeyPassphraseWO)...)
+	planExternalCreate(&plan, &resp.Diagnostics)
+	planNewTokenKey(&plan, cfg.PKCS11PinWO, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -383,6 +404,16 @@ func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, res
 		resp.Diagnostics.Append(policyDiag(err, path.Root("subject"), "Invalid CA configuration"))
 		return
 	}
+	if m.external() {
+		var cfg caModel
+		resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+		if r.createExternal(ctx, &m, creq, cfg, resp); resp.Diagnostics.HasError() {
+			return
+		}
+		m.KeyPassphraseWO, m.PKCS11PinWO = types.StringNull(), types.StringNull()
+		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		return
+	}
 	var parent *pki.Issuer
 	if knownString(m.Parent) {
 		if parent, err = resolveIssuer(m.Parent.ValueString()); err != nil {
@@ -390,18 +421,20 @@ func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, res
 			return
 		}
 	}
-	if creq.Key, err = pki.GenerateKey(pki.KeyAlgorithm(m.KeyAlgorithm.ValueString())); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("key_algorithm"), "Key generation failed", err.Error())
-		return
-	}
-	iss, err := pki.CreateCA(creq, parent)
-	if err != nil {
-		resp.Diagnostics.Append(policyDiag(err, path.Root("parent"), "Could not create the CA"))
-		return
-	}
 	var cfg caModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	key, discard, d := newCAKey(&m, cfg)
+	if resp.Diagnostics.Append(d...); resp.Diagnostics.HasError() {
+		return
+	}
+	creq.Key = key
+	iss, err := pki.CreateCA(creq, parent)
+	if err != nil {
+		discard()
+		resp.Diagnostics.Append(policyDiag(err, path.Root("parent"), "Could not create the CA"))
 		return
 	}
 	// The key file is written last, after everything that can fail, so a
@@ -409,10 +442,12 @@ func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, res
 	handle, diags := storeCAKey(&m, iss, cfg.KeyPassphraseWO)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
+		discard()
 		return
 	}
 	setCAOutputs(&m, iss, handle)
-	m.KeyPassphraseWO = types.StringNull()
+	m.CSRPEM = types.StringNull()
+	m.KeyPassphraseWO, m.PKCS11PinWO = types.StringNull(), types.StringNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
@@ -444,6 +479,14 @@ func (r *caResource) Update(ctx context.Context, req resource.UpdateRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if r.updateExternal(ctx, &m, &state, cfg, req, resp) {
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		m.KeyPassphraseWO, m.PKCS11PinWO = types.StringNull(), types.StringNull()
+		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		return
+	}
 	resp.Diagnostics.Append(moveCAKey(&m, &state, cfg.KeyPassphraseWO)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -461,6 +504,7 @@ func (r *caResource) Delete(ctx context.Context, req resource.DeleteRequest, res
 		return
 	}
 	resp.Diagnostics.Append(removeCAKeyFile(&m)...)
+	resp.Diagnostics.Append(removePendingKeyFile(&m)...)
 }
 
 // durationValidator rejects values parseDuration cannot read, at validate time.

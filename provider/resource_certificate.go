@@ -440,7 +440,7 @@ func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.Modif
 // so a bad name or validity fails the plan, not the apply.
 func (r *certificateResource) planTimePolicy(plan *certificateModel, w wanted, now time.Time) diag.Diagnostics {
 	var diags diag.Diagnostics
-	iss, err := resolveIssuer(plan.Issuer.ValueString())
+	iss, err := planIssuer(plan.Issuer.ValueString())
 	if err != nil {
 		diags.Append(diagBadIssuer(err))
 		return diags
@@ -457,7 +457,9 @@ func (r *certificateResource) planTimePolicy(plan *certificateModel, w wanted, n
 	}
 	if err := pki.CheckLeaf(iss, lr); err != nil {
 		diags.Append(policyDiag(err, path.Root("issuer"), "Issuance policy refused the certificate"))
+		return diags
 	}
+	diags.Append(checkBackendFields(plan.Issuer.ValueString(), lr)...)
 	return diags
 }
 
@@ -523,8 +525,7 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	iss, err := resolveIssuer(m.Issuer.ValueString())
-	if err != nil {
+	if _, _, err := issuerCertificates(m.Issuer.ValueString()); err != nil {
 		resp.Diagnostics.Append(diagBadIssuer(err))
 		return
 	}
@@ -535,6 +536,7 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 	m.PrivateKeyPEM = types.StringNull()
+	var leafKey crypto.Signer
 	if lr.PublicKey == nil {
 		key, err := pki.GenerateKey(w.keyAlgorithm)
 		if err != nil {
@@ -546,14 +548,15 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 			resp.Diagnostics.AddError("Could not encode the private key", err.Error())
 			return
 		}
-		lr.PublicKey = key.Public()
+		lr.PublicKey, leafKey = key.Public(), key
 		m.PrivateKeyPEM = types.StringValue(keyPEM)
 	}
-	leaf, err := pki.IssueLeaf(iss, lr)
+	issued, err := issueThrough(m.Issuer.ValueString(), lr, leafKey)
 	if err != nil {
-		resp.Diagnostics.Append(policyDiag(err, path.Root("issuer"), "Could not issue the certificate"))
+		resp.Diagnostics.Append(issueDiag(err))
 		return
 	}
+	leaf := issued.Certificate
 	m.TrustDomain = types.StringValue(w.trustDomain)
 	m.SPIFFEID = types.StringValue(w.spiffeID.String())
 	m.KeyAlgorithm = types.StringValue(string(w.keyAlgorithm))
@@ -561,8 +564,8 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 	info := pki.Describe(leaf)
 	m.ID = types.StringValue(info.Serial)
 	m.CertPEM = types.StringValue(pki.EncodeCertsPEM(leaf))
-	m.ChainPEM = types.StringValue(pki.EncodeCertsPEM(append([]*x509.Certificate{leaf}, iss.Intermediates()...)...))
-	m.CABundlePEM = types.StringValue(pki.EncodeCertsPEM(iss.Root()))
+	m.ChainPEM = types.StringValue(pki.EncodeCertsPEM(append([]*x509.Certificate{leaf}, issued.Intermediates...)...))
+	m.CABundlePEM = types.StringValue(pki.EncodeCertsPEM(issued.Root))
 	m.NotBefore = types.StringValue(rfc3339(info.NotBefore))
 	m.NotAfter = types.StringValue(rfc3339(info.NotAfter))
 	m.Serial = types.StringValue(info.Serial)
