@@ -36,6 +36,7 @@ type crankFile struct {
 	LabelSchema         map[string]string `yaml:"label-schema"`
 	StrictLabels        *bool             `yaml:"strict-labels"`
 	DisableIgnorePragma *bool             `yaml:"disable-ignore-pragma"`
+	Compat              *string           `yaml:"compat"`
 	Image               *imageFile        `yaml:"image"`
 }
 
@@ -180,6 +181,11 @@ func (c *Config) ApplyCrank(data []byte, source string) error {
 		c.RequireHealthcheck = *f.RequireHealthcheck
 	}
 	c.applyShared(f.LabelSchema, f.StrictLabels, f.DisableIgnorePragma)
+	if f.Compat != nil {
+		if err := c.SetCompat(*f.Compat, source); err != nil {
+			return err
+		}
+	}
 	if f.Image != nil {
 		if err := c.Image.apply(f.Image); err != nil {
 			return fmt.Errorf("%s: image.%v", source, err)

@@ -167,6 +167,11 @@ type Instruction struct {
 	Scripts []*Script
 	// Shell is the SHELL in effect for this instruction (default /bin/sh -c).
 	Shell []string
+	// Trigger is the kind of instruction an ONBUILD registers ("RUN" for
+	// "ONBUILD RUN ..."), empty otherwise. An ONBUILD RUN gets Scripts of
+	// its own: it runs in every image built FROM this one, so the RUN rules
+	// judge it as hadolint does.
+	Trigger string
 	// Vars are the ARG/ENV names set at this point, for rules that ask
 	// whether a variable exists; values already applied to Expanded.
 	vars *scopeView

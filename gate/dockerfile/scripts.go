@@ -19,6 +19,12 @@ func (b *builder) scripts(in *Instruction) []*Script {
 		cl = c.ShellDependantCmdLine
 	case *instructions.EntrypointCommand:
 		cl = c.ShellDependantCmdLine
+	case *instructions.OnbuildCommand:
+		run := onbuildRun(in)
+		if run == nil {
+			return nil
+		}
+		cl = run.ShellDependantCmdLine
 	default:
 		return nil
 	}
@@ -84,6 +90,19 @@ func (b *builder) scripts(in *Instruction) []*Script {
 	}}
 	a.parse(full, 0)
 	return []*Script{s}
+}
+
+// onbuildRun parses the RUN an ONBUILD registers, or returns nil.
+func onbuildRun(in *Instruction) *instructions.RunCommand {
+	if in.Trigger != KindRun || in.Node == nil || in.Node.Next == nil || len(in.Node.Next.Children) != 1 {
+		return nil
+	}
+	cmd, err := instructions.ParseInstruction(in.Node.Next.Children[0])
+	if err != nil {
+		return nil
+	}
+	run, _ := cmd.(*instructions.RunCommand)
+	return run
 }
 
 func (b *builder) execForm(in *Instruction, argv []string, vars func(string) (string, bool)) *Script {
