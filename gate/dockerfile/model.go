@@ -233,8 +233,12 @@ func (in *Instruction) Var(name string) (string, bool) {
 	return in.vars.get(name)
 }
 
-// Run returns the typed RUN command, or nil.
+// Run returns the typed RUN command (for ONBUILD RUN, the trigger's), or
+// nil.
 func (in *Instruction) Run() *instructions.RunCommand {
+	if in.Trigger == KindRun {
+		return onbuildRun(in)
+	}
 	c, _ := in.Command.(*instructions.RunCommand)
 	return c
 }

@@ -102,6 +102,13 @@ func onbuildRun(in *Instruction) *instructions.RunCommand {
 		return nil
 	}
 	run, _ := cmd.(*instructions.RunCommand)
+	if run != nil {
+		// Mount flags are only read on expansion; a trigger's variables
+		// belong to the downstream build, so its words stay as written.
+		if err := run.Expand(func(w string) (string, error) { return w, nil }); err != nil {
+			return nil
+		}
+	}
 	return run
 }
 

@@ -38,6 +38,12 @@ func (c *Context) ImageStages() []*dockerfile.Stage {
 	if c.Compat() {
 		return c.File.Stages
 	}
+	return c.targetChain()
+}
+
+// targetChain is the target and the stages it is built FROM, base first,
+// whatever the compat setting (hadolint's DL3009 scopes itself this way).
+func (c *Context) targetChain() []*dockerfile.Stage {
 	var out []*dockerfile.Stage
 	for s := c.Target(); s != nil; s = s.BaseStage {
 		out = append(out, s)
