@@ -17,8 +17,11 @@ var DL3032 = Rule{
 		"cache for ever. End the same RUN with `yum clean all` (or mount `/var/cache/yum` as a cache).",
 	Bad:  "FROM centos:7.9.2009\nRUN yum install -y httpd-2.4.6\n",
 	Good: "FROM centos:7.9.2009\nRUN yum install -y httpd-2.4.6 && yum clean all\n",
-	Differences: diffImageStagesOnly + " `rm -rf /var/cache/yum` and `dnf clean all` also count as cleaning, and a " +
-		"RUN that mounts a cache (`--mount=type=cache`) on `/var/cache/yum` does not fire.",
+	Differences: diffImageStagesOnly + " As in hadolint, `yum clean all` or `rm -rf /var/cache/yum/*` after the " +
+		"install count; here `dnf clean all` (yum is dnf on current systems) and any `rm` of `/var/cache/yum` count " +
+		"too, `groupinstall`, `localinstall` and `sudo yum` are checked, the clean must follow the last install, and " +
+		"a RUN that mounts a cache (`--mount=type=cache`) on `/var/cache/yum` does not fire. hadolint accepts any " +
+		"`yum` command with a `clean` or `all` argument; `compat: hadolint` restores its matching.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3032"}, Trivy: []string{"DS015"}},
 	Check:       checkDL3032,
 }
@@ -35,7 +38,11 @@ func checkDL3032(ctx *Context) {
 		install: func(c *dockerfile.SimpleCommand) bool {
 			return c.Name() == "yum" && firstNonOptionIs(c, yumOptsWithValue, "install", "groupinstall", "localinstall")
 		},
-		clean:     cleansRPMCache,
+		clean:           cleansRPMCache,
+		hadolintInstall: func(c *dockerfile.SimpleCommand) bool { return hadolintHasArgs(c, "yum", "install") },
+		hadolintClean: func(c *dockerfile.SimpleCommand) bool {
+			return hadolintHasArgs(c, "yum", "clean", "all") || hadolintHasArgs(c, "rm", "-rf", "/var/cache/yum/*")
+		},
 		cacheDirs: []string{"/var/cache/yum", "/var/cache/dnf"},
 		message:   "yum install leaves its cache in the layer; end this RUN with yum clean all",
 	})
