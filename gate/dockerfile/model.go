@@ -243,6 +243,19 @@ func (in *Instruction) Run() *instructions.RunCommand {
 	return c
 }
 
+// TriggerCommand is BuildKit's typed instruction for what an ONBUILD
+// registers (*instructions.LabelCommand for "ONBUILD LABEL ..."), or nil.
+func (in *Instruction) TriggerCommand() any {
+	if in.Trigger == "" || in.Node == nil || in.Node.Next == nil || len(in.Node.Next.Children) != 1 {
+		return nil
+	}
+	cmd, err := instructions.ParseInstruction(in.Node.Next.Children[0])
+	if err != nil {
+		return nil
+	}
+	return cmd
+}
+
 // Text is the instruction text normalised for fingerprints: whitespace
 // collapsed, heredoc bodies included, line numbers absent.
 func (in *Instruction) Text() string {

@@ -94,14 +94,7 @@ func (b *builder) scripts(in *Instruction) []*Script {
 
 // onbuildRun parses the RUN an ONBUILD registers, or returns nil.
 func onbuildRun(in *Instruction) *instructions.RunCommand {
-	if in.Trigger != KindRun || in.Node == nil || in.Node.Next == nil || len(in.Node.Next.Children) != 1 {
-		return nil
-	}
-	cmd, err := instructions.ParseInstruction(in.Node.Next.Children[0])
-	if err != nil {
-		return nil
-	}
-	run, _ := cmd.(*instructions.RunCommand)
+	run, _ := in.TriggerCommand().(*instructions.RunCommand)
 	if run != nil {
 		// Mount flags are only read on expansion; a trigger's variables
 		// belong to the downstream build, so its words stay as written.
