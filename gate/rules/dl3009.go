@@ -35,20 +35,7 @@ const imageLayersDifference = "Only the stages whose layers become the image are
 func checkDL3009(ctx *Context) {
 	// hadolint scopes DL3009 to the image too, so compat keeps the scope;
 	// ONBUILD RUN triggers run in downstream images and count everywhere.
-	var runs []*dockerfile.Instruction
-	for _, s := range ctx.targetChain() {
-		for _, in := range s.Instructions {
-			if in.Kind == dockerfile.KindRun {
-				runs = append(runs, in)
-			}
-		}
-	}
-	for _, in := range ctx.File.Instructions {
-		if in.Trigger == dockerfile.KindRun {
-			runs = append(runs, in)
-		}
-	}
-	for _, in := range runs {
+	for _, in := range imageChainAndTriggerRuns(ctx) {
 		if ctx.Compat() {
 			if !hadolintAptCacheMounted(in) && hadolintForgotAptCleanup(in.Commands()) {
 				ctx.Report(in, "The apt lists stay in this layer; end the RUN with rm -rf /var/lib/apt/lists/*")
