@@ -12,7 +12,8 @@ var DL4004 = Rule{
 		"but the last are dead code that misleads readers about what the container runs. Keep one.",
 	Bad:         "FROM alpine:3.20\nENTRYPOINT [\"/bin/sh\"]\nENTRYPOINT [\"/app\"]\n",
 	Good:        "FROM alpine:3.20\nENTRYPOINT [\"/app\"]\n",
-	Differences: "Counted per stage, as in hadolint; " + diffShippedStagesOnly,
+	Differences: "Counted per stage in every stage, as in hadolint: a second ENTRYPOINT misleads readers of a " +
+		"stage whether or not the stage is built.",
 	Equivalents: Equivalents{Hadolint: []string{"DL4004"}, Trivy: []string{"DS007"}, BuildKit: []string{"MultipleInstructionsDisallowed"}},
 	Check:       func(ctx *Context) { reportRepeatedInStage(ctx, dockerfile.KindEntrypoint) },
 }
