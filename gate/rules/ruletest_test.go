@@ -126,7 +126,7 @@ func markCoverage(id string, kind int) {
 // minCases is how many must-fire and must-not-fire cases every rule needs:
 // a migrating user's variants (multi-stage, exec form, heredoc, line
 // continuations, &&/;/|| chains) do not fit in fewer.
-const minCases = 1
+const minCases = 5
 
 func TestMain(m *testing.M) {
 	code := m.Run()
