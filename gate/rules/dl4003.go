@@ -10,8 +10,8 @@ var DL4003 = Rule{
 	Summary:  "Multiple CMD instructions found; only the last CMD takes effect.",
 	Why: "A stage has one default command: each CMD replaces the previous one, so all but the last are dead " +
 		"code that misleads readers. Keep one CMD (use a script or ENTRYPOINT to run several things).",
-	Bad:         "FROM alpine:3.20\nCMD [\"./migrate\"]\nCMD [\"./serve\"]\n",
-	Good:        "FROM alpine:3.20\nCMD [\"./serve\"]\n",
+	Bad:  "FROM alpine:3.20\nCMD [\"./migrate\"]\nCMD [\"./serve\"]\n",
+	Good: "FROM alpine:3.20\nCMD [\"./serve\"]\n",
 	Differences: "Counted per stage in every stage, as in hadolint: a second CMD misleads readers of a stage " +
 		"whether or not the stage is built.",
 	Equivalents: Equivalents{Hadolint: []string{"DL4003"}, Trivy: []string{"DS016"}, BuildKit: []string{"MultipleInstructionsDisallowed"}},
