@@ -56,6 +56,7 @@ func (c ImageCommand) Run(ctx context.Context, args []string, env Env) int {
 	maxFile := fs.String("max-file-bytes", "4MiB", "read at most this much of one file for content checks")
 	maxEntries := fs.Int("max-entries", image.DefaultLimits().MaxEntries, "abort above this many filesystem entries")
 	eng := imageEngineFlags(fs)
+	trivy := addTrivyImageFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprint(env.Stderr, imageUsage)
 		fs.PrintDefaults()
@@ -66,6 +67,10 @@ func (c ImageCommand) Run(ctx context.Context, args []string, env Env) int {
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(env.Stderr, "crank-gate image: "+format+"\n", a...)
 		return ExitError
+	}
+	findingsCode, err := trivy.findingsCode()
+	if err != nil {
+		return fail("%v", err)
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
@@ -171,7 +176,7 @@ func (c ImageCommand) Run(ctx context.Context, args []string, env Env) int {
 		}
 	}
 	if rep.Summary.Failed {
-		return ExitFindings
+		return findingsCode
 	}
 	return ExitPass
 }
