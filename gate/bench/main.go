@@ -82,4 +82,27 @@ func main() {
 	for _, e := range errs {
 		fmt.Printf("not lintable: %v\n", e)
 	}
+	buildkitCost(inputs)
+}
+
+// buildkitCost times the corpus with and without BuildKit's own checks,
+// alternating runs so both see the same machine load, and prints the best
+// of each: the budget is that they add at most 20%.
+func buildkitCost(inputs []lint.Input) {
+	var without []rules.Rule
+	for _, r := range rules.All() {
+		if !rules.IsBuildKitRule(r) {
+			without = append(without, r)
+		}
+	}
+	best := [2]time.Duration{1 << 62, 1 << 62}
+	for i := 0; i < 7; i++ {
+		for k, cat := range [][]rules.Rule{without, rules.All()} {
+			t := time.Now()
+			lint.Lint(inputs, lint.Options{Catalogue: cat})
+			best[k] = min(best[k], time.Since(t))
+		}
+	}
+	fmt.Printf("BuildKit checks: best of 7 alternating runs, without %v, with %v (%+.0f%%)\n",
+		best[0].Round(time.Millisecond), best[1].Round(time.Millisecond), 100*(float64(best[1])/float64(best[0])-1))
 }
