@@ -78,6 +78,18 @@ func TestCompatFlag(t *testing.T) {
 	}
 }
 
+func TestBuildKitChecksConfigKey(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "Dockerfile", "FROM scratch as base\nUSER 1000\n")
+	if _, out, _ := runCLI(t, dir, "", "lint", "--fail-on", "none", "Dockerfile"); strings.Contains(out, "FromAsCasing") {
+		t.Errorf("off by default:\n%s", out)
+	}
+	write(t, dir, ".crank-gate.yaml", "buildkit-checks: true\n")
+	if _, out, _ := runCLI(t, dir, "", "lint", "--fail-on", "none", "Dockerfile"); !strings.Contains(out, "FromAsCasing") {
+		t.Errorf("buildkit-checks: true:\n%s", out)
+	}
+}
+
 func TestTrivyImageFlags(t *testing.T) {
 	dir := t.TempDir()
 	imagetest.WriteOCI(t, filepath.Join(dir, "insecure"), imagetest.Insecure(t), "v1")

@@ -39,6 +39,10 @@ type Config struct {
 	// (stage scoping, ARG expansion, extra spellings), so a team migrating
 	// can diff the two tools' output line for line.
 	Compat string
+	// BuildKitChecks turns on BuildKit's own checks (docker build --check)
+	// in lint; they are off by default because they roughly double the CPU
+	// time of a lint run.
+	BuildKitChecks bool
 	// DisableIgnorePragma makes inline "# hadolint ignore=" and friends
 	// inert, as hadolint's option of the same name.
 	DisableIgnorePragma bool

@@ -37,6 +37,7 @@ type crankFile struct {
 	StrictLabels        *bool             `yaml:"strict-labels"`
 	DisableIgnorePragma *bool             `yaml:"disable-ignore-pragma"`
 	Compat              *string           `yaml:"compat"`
+	BuildKitChecks      *bool             `yaml:"buildkit-checks"`
 	Image               *imageFile        `yaml:"image"`
 }
 
@@ -185,6 +186,9 @@ func (c *Config) ApplyCrank(data []byte, source string) error {
 		if err := c.SetCompat(*f.Compat, source); err != nil {
 			return err
 		}
+	}
+	if f.BuildKitChecks != nil {
+		c.BuildKitChecks = *f.BuildKitChecks
 	}
 	if f.Image != nil {
 		if err := c.Image.apply(f.Image); err != nil {

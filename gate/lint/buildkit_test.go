@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/crank-platform/terraform-provider-crank/gate/buildkitlint"
+	"github.com/crank-platform/terraform-provider-crank/gate/config"
 	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
 	"github.com/crank-platform/terraform-provider-crank/gate/findings"
 	"github.com/crank-platform/terraform-provider-crank/gate/rules"
@@ -35,7 +36,12 @@ func ruleIDs(fs []findings.Finding) []string {
 
 func TestBuildKitChecks(t *testing.T) {
 	src := "FROM alpine:3.20 as Build\nMAINTAINER me\nENV K v\nEXPOSE 80/TCP\nUSER 1000\n"
-	ids := ruleIDs(lintSrc(t, src, Options{}))
+	if ids := ruleIDs(lintSrc(t, src, Options{})); slices.Contains(ids, "FromAsCasing") {
+		t.Errorf("BuildKit's checks are off by default: %v", ids)
+	}
+	on := config.Default()
+	on.BuildKitChecks = true
+	ids := ruleIDs(lintSrc(t, src, Options{Config: on}))
 	for _, want := range []string{"FromAsCasing", "StageNameCasing", "LegacyKeyValueFormat", "ExposeProtoCasing", "DL4000"} {
 		if !slices.Contains(ids, want) {
 			t.Errorf("want %s in %v", want, ids)

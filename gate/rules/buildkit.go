@@ -3,6 +3,7 @@ package rules
 import (
 	"strings"
 
+	"github.com/crank-platform/terraform-provider-crank/gate/config"
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
 )
 
@@ -30,12 +31,18 @@ func buildkitRule(name, url, description string, sev Severity, summary, why, bad
 		Severity: sev,
 		Summary:  summary,
 		Why: why + "\n\nBuildKit's description: " + description + ". Reference: " + url +
-			". Like BuildKit, `# check=skip=" + name + "` (or `skip=all`) turns it off for the file and " +
-			"`# check=error=true` makes its findings errors.",
+			". Off by default: `buildkit-checks: true` in `.crank-gate.yaml` turns on all of BuildKit's checks, " +
+			"`--only " + name + "` or a severity override this one. Like BuildKit, `# check=skip=" + name +
+			"` (or `skip=all`) turns it off for the file and `# check=error=true` makes its findings errors.",
 		Bad:         bad,
 		Good:        good,
 		Equivalents: Equivalents{BuildKit: []string{name}, Hadolint: hadolint},
 		Builtin:     true,
+		// Off by default: running BuildKit's conversion roughly doubles the
+		// CPU time of linting (make bench-gate prints the figure), far over
+		// the 20% budget for default checks.
+		OffByDefault: true,
+		EnabledBy:    func(cfg *config.Config) bool { return cfg.BuildKitChecks },
 	}
 }
 
