@@ -61,6 +61,7 @@ func (c ImageCommand) Run(ctx context.Context, args []string, env Env) int {
 	maxPathIndex := fs.String("max-path-index-bytes", "256MiB", "abort when the path names kept for the image add up to more than this")
 	maxManifests := fs.Int("max-manifests", image.DefaultLimits().MaxManifests, "abort when an index lists more manifests than this")
 	eng := imageEngineFlags(fs)
+	trivy := addTrivyImageFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprint(env.Stderr, imageUsage)
 		fs.PrintDefaults()
@@ -71,6 +72,10 @@ func (c ImageCommand) Run(ctx context.Context, args []string, env Env) int {
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(env.Stderr, "crank-gate image: "+format+"\n", a...)
 		return ExitError
+	}
+	findingsCode, err := trivy.findingsCode()
+	if err != nil {
+		return fail("%v", err)
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
@@ -188,7 +193,7 @@ func (c ImageCommand) Run(ctx context.Context, args []string, env Env) int {
 		}
 	}
 	if rep.Summary.Failed {
-		return ExitFindings
+		return findingsCode
 	}
 	return ExitPass
 }

@@ -36,6 +36,8 @@ type crankFile struct {
 	LabelSchema         map[string]string `yaml:"label-schema"`
 	StrictLabels        *bool             `yaml:"strict-labels"`
 	DisableIgnorePragma *bool             `yaml:"disable-ignore-pragma"`
+	Compat              *string           `yaml:"compat"`
+	BuildKitChecks      *bool             `yaml:"buildkit-checks"`
 	Image               *imageFile        `yaml:"image"`
 }
 
@@ -186,6 +188,14 @@ func (c *Config) ApplyCrank(data []byte, source string) error {
 		c.RequireHealthcheck = *f.RequireHealthcheck
 	}
 	c.applyShared(f.LabelSchema, f.StrictLabels, f.DisableIgnorePragma)
+	if f.Compat != nil {
+		if err := c.SetCompat(*f.Compat, source); err != nil {
+			return err
+		}
+	}
+	if f.BuildKitChecks != nil {
+		c.BuildKitChecks = *f.BuildKitChecks
+	}
 	if f.Image != nil {
 		if err := c.Image.apply(f.Image); err != nil {
 			return fmt.Errorf("%s: image.%v", source, err)
