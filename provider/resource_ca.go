@@ -186,9 +186,9 @@ func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *r
 					"excluded_ip_ranges":    nestedList("CIDR ranges IP SANs must not be in."),
 				},
 			},
-			"crl_distribution_points":  replaceList("CRL distribution point URLs written into the certificate."),
-			"ocsp_servers":             replaceList("OCSP responder URLs written into the Authority Information Access extension."),
-			"issuing_certificate_urls": replaceList("URLs where the issuing certificate can be fetched (Authority Information Access)."),
+			"crl_distribution_points":  replaceList("URLs where this CA publishes its CRL (for example a `crank_crl`'s `crl_der_base64`), written as the CRL distribution points extension into every certificate this CA signs: leaves and child CAs, where relying parties look (RFC 5280 4.2.1.13). This CA's own certificate carries its parent's URLs."),
+			"ocsp_servers":             replaceList("OCSP responder URLs for the certificates this CA signs, written into their Authority Information Access extension. This CA's own certificate carries its parent's."),
+			"issuing_certificate_urls": replaceList("URLs where this CA's certificate can be fetched (DER), written as Authority Information Access CA issuers into every certificate it signs, so a client missing the intermediate can fetch it (RFC 5280 4.2.2.1). This CA's own certificate carries its parent's."),
 
 			"key_storage": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(keyStorageState),
@@ -318,9 +318,11 @@ func (r *caResource) buildRequest(m *caModel, now time.Time) (pki.CARequest, err
 		NotBefore:       now,
 		NotAfter:        now.Add(validity),
 		MaxPathLength:   int(m.MaxPathLength.ValueInt64()),
-		CRLDistribution: stringList(m.CRLDistributionPoints),
-		OCSPServers:     stringList(m.OCSPServers),
-		IssuingCertURLs: stringList(m.IssuingCertificateURLs),
+		Pointers: pki.Pointers{
+			CRLDistributionPoints:  stringList(m.CRLDistributionPoints),
+			OCSPServers:            stringList(m.OCSPServers),
+			IssuingCertificateURLs: stringList(m.IssuingCertificateURLs),
+		},
 	}
 	if nc := m.NameConstraints; nc != nil {
 		req.NameConstraints = pki.NameConstraints{
