@@ -117,21 +117,11 @@ func replaceList(desc string, validators ...validator.List) schema.ListAttribute
 }
 
 func subjectSchema() schema.SingleNestedAttribute {
-	opt := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{Optional: true, MarkdownDescription: desc}
-	}
 	return schema.SingleNestedAttribute{
 		Required:            true,
 		MarkdownDescription: "Distinguished name of the CA.",
 		PlanModifiers:       []planmodifier.Object{objectplanmodifier.RequiresReplace()},
-		Attributes: map[string]schema.Attribute{
-			"common_name":         schema.StringAttribute{Required: true, MarkdownDescription: "Common name (CN), for example `Example Root CA`.", Validators: []validator.String{stringvalidator.LengthBetween(1, 64)}},
-			"organization":        opt("Organization (O)."),
-			"organizational_unit": opt("Organizational unit (OU)."),
-			"country":             schema.StringAttribute{Optional: true, MarkdownDescription: "Two-letter country code (C).", Validators: []validator.String{stringvalidator.LengthBetween(2, 2)}},
-			"province":            opt("State or province (ST)."),
-			"locality":            opt("Locality (L)."),
-		},
+		Attributes:          subjectAttributes(true, "Common name (CN), for example `Example Root CA`."),
 	}
 }
 
@@ -314,10 +304,10 @@ func (r *caResource) buildRequest(m *caModel, now time.Time) (pki.CARequest, err
 		return pki.CARequest{}, &pki.PolicyError{Attribute: "validity", Value: m.Validity.ValueString(), Problem: "not a positive duration", Fix: `Use a duration such as "87600h" or "3650d"`}
 	}
 	req := pki.CARequest{
-		Subject:         subjectName(m.Subject),
-		NotBefore:       now,
-		NotAfter:        now.Add(validity),
-		MaxPathLength:   int(m.MaxPathLength.ValueInt64()),
+		Subject:       subjectName(m.Subject),
+		NotBefore:     now,
+		NotAfter:      now.Add(validity),
+		MaxPathLength: int(m.MaxPathLength.ValueInt64()),
 		Pointers: pki.Pointers{
 			CRLDistributionPoints:  stringList(m.CRLDistributionPoints),
 			OCSPServers:            stringList(m.OCSPServers),
