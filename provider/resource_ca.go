@@ -160,7 +160,7 @@ func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *r
 			},
 			"name_constraints": schema.SingleNestedAttribute{
 				Optional:            true,
-				MarkdownDescription: "RFC 5280 name constraints limiting the names any certificate below this CA may carry. They are checked at plan time for every certificate issued, and enforced by TLS clients.",
+				MarkdownDescription: "RFC 5280 name constraints limiting the names any certificate below this CA may carry. They are checked at plan time for every certificate issued (names, and a subject common name the way Java and GnuTLS read it). Relying parties enforce them too, but not all of them every type: GnuTLS 3.7 ignores URI constraints (see the *Certificates every TLS stack accepts* guide).",
 				PlanModifiers:       []planmodifier.Object{objectplanmodifier.RequiresReplace()},
 				Attributes: map[string]schema.Attribute{
 					"critical": schema.BoolAttribute{

@@ -96,7 +96,9 @@ func (r *certificateResource) Schema(_ context.Context, _ resource.SchemaRequest
 		MarkdownDescription: "One service identity: an X.509-SVID with the URI SAN `spiffe://<trust_domain>/<service>`, signed by a `crank_ca` issuer.\n\n" +
 			"The certificate is replaced by the next plan once it enters its renewal window (`renew_before` before `not_after`) or when its issuer changed. " +
 			"Plans warn some days ahead (provider `renewal_warning`). Use `lifecycle { create_before_destroy = true }` so the new certificate exists before the old one goes.\n\n" +
-			"Either the provider generates the key (`private_key_pem`, sensitive, kept in state) or you supply `public_key_pem` or `csr_pem` and no private key ever reaches state.",
+			"Either the provider generates the key (`private_key_pem`, sensitive, kept in state) or you supply `public_key_pem` or `csr_pem` and no private key ever reaches state.\n\n" +
+			"The subject is empty unless `dns_names` or `subject` is set, key usage follows the key and role, and the issuer's CRL distribution points and AIA URLs are written in; see the *Certificates every TLS stack accepts* guide. " +
+			"Since schema version 1, a certificate in state whose common name (the service name, as earlier releases wrote it) Java or GnuTLS would reject under its issuer's name constraints is replaced by the next plan, with a warning; others keep their subject until renewal.",
 		Attributes: map[string]schema.Attribute{
 			"id": computedString("Serial number of the certificate."),
 			"issuer": schema.StringAttribute{
