@@ -155,7 +155,7 @@ func checkPKCS12Opens(password string) resource.TestCheckFunc {
 		if err != nil {
 			return err
 		}
-		for _, want := range []string{"PBES2, PBKDF2, AES-256-CBC", "subject=CN = java-svc", "subject=CN = P12 Intermediate", "Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC"} {
+		for _, want := range []string{"PBES2, PBKDF2, AES-256-CBC", "localKeyID", "subject=CN = P12 Intermediate", "Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC"} {
 			if !regexp.MustCompile(regexp.QuoteMeta(want)).MatchString(out) {
 				return fmt.Errorf("openssl pkcs12 -info lacks %q:\n%s", want, out)
 			}
@@ -168,8 +168,9 @@ func checkPKCS12Opens(password string) resource.TestCheckFunc {
 			if err != nil {
 				return err
 			}
-			if !regexp.MustCompile(`PrivateKeyEntry`).MatchString(out) {
-				return fmt.Errorf("keytool sees no private key entry:\n%s", out)
+			// The alias is the friendlyName: the service name by default.
+			if !regexp.MustCompile(`(?m)^java-svc, .*PrivateKeyEntry`).MatchString(out) {
+				return fmt.Errorf("keytool sees no private key entry with alias java-svc:\n%s", out)
 			}
 		}
 		return nil
