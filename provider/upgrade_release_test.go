@@ -2,8 +2,6 @@ package provider
 
 import (
 	"encoding/json"
-	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -95,11 +93,7 @@ func TestUpgradeFromPreviousRelease(t *testing.T) {
 	previous := *current
 	plugins := filepath.Join(t.TempDir(), "plugins")
 	buildPreviousRelease(t, plugins)
-	previous.rc = filepath.Join(t.TempDir(), "previous.tfrc")
-	cfg := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"crank-platform/crank\" = %q\n  }\n  direct {}\n}\n", plugins)
-	if err := os.WriteFile(previous.rc, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	previous.rc = devOverridesRC(t, plugins)
 	dir := writeFiles(t, map[string]string{"main.tf": upgradeConfig})
 	previous.mustTofu(dir, "apply", "-input=false", "-auto-approve")
 	oldWeb := stateOutputOf(t, current.mustTofu(dir, "show", "-json"), "crank_certificate", "web", "serial")

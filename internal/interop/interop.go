@@ -256,39 +256,30 @@ func (r Results) Get(dir, check string) (failure string, ran bool) {
 // RunJava runs Interop.java over the case directories in one JVM.
 func RunJava(t testing.TB, dirs []string) Results {
 	t.Helper()
-	java := Tool(t, "java", "openjdk-17-jdk-headless")
-	src := filepath.Join(t.TempDir(), "Interop.java")
-	if err := os.WriteFile(src, javaSource, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, java, append([]string{src}, dirs...)...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("java Interop.java (needs a JDK, for example openjdk-17-jdk-headless): %v\n%s", err, lastLines(stderr.String(), 20))
-	}
-	return parseResults(string(out))
+	return runScript(t, Tool(t, "java", "openjdk-17-jdk-headless"), "Interop.java", javaSource, dirs,
+		"the JDK's single-file launcher needs a JDK, for example openjdk-17-jdk-headless")
 }
 
 // RunPython runs interop.py over the case directories.
 func RunPython(t testing.TB, dirs []string) Results {
 	t.Helper()
-	python := Tool(t, "python3", "python3")
-	src := filepath.Join(t.TempDir(), "interop.py")
-	if err := os.WriteFile(src, pythonSource, 0o600); err != nil {
+	return runScript(t, Tool(t, "python3", "python3"), "interop.py", pythonSource, dirs, "")
+}
+
+func runScript(t testing.TB, interpreter, name string, source []byte, dirs []string, hint string) Results {
+	t.Helper()
+	src := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(src, source, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, python, append([]string{src}, dirs...)...)
+	cmd := exec.CommandContext(ctx, interpreter, append([]string{src}, dirs...)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("python3 interop.py: %v\n%s", err, lastLines(stderr.String(), 20))
+		t.Fatalf("%s %s (%s): %v\n%s", filepath.Base(interpreter), name, hint, err, lastLines(stderr.String(), 20))
 	}
 	return parseResults(string(out))
 }
