@@ -21,6 +21,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -293,11 +294,13 @@ type Netns struct {
 	port int
 }
 
+var netnsCount atomic.Int32
+
 // NewNetns creates the namespace; it is deleted when the test ends.
 func NewNetns(t testing.TB) *Netns {
 	t.Helper()
 	Tool(t, "ip", "iproute2")
-	name := fmt.Sprintf("crank-interop-%d", os.Getpid())
+	name := fmt.Sprintf("crank-interop-%d-%d", os.Getpid(), netnsCount.Add(1))
 	ctx, cancel := timeout()
 	defer cancel()
 	if out, err := run(ctx, "ip", "netns", "add", name); err != nil {
