@@ -38,6 +38,8 @@ func TestNegativeMatrix(t *testing.T) {
 		{"uri-outside", x509.Certificate{URIs: []*url.URL{mustURL("spiffe://evil.example/billing")}}, want{openssl: true, gnutls: false, java: true, golang: true, crank: true}},
 		// The pre-schema-v1 default: CN = service name, no DNS SAN.
 		{"cn-outside", x509.Certificate{Subject: pkix.Name{CommonName: "billing"}, URIs: []*url.URL{inside}}, want{openssl: false, gnutls: true, java: true, golang: false, crank: true}},
+		// OpenSSL checks a CN too, once it looks like a host name with a dot.
+		{"cn-fqdn-outside", x509.Certificate{Subject: pkix.Name{CommonName: "billing.evil.example"}, URIs: []*url.URL{inside}}, want{openssl: true, gnutls: true, java: true, golang: false, crank: true}},
 	}
 	key, err := pki.GenerateKey(pki.ECDSAP256)
 	if err != nil {
