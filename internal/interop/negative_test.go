@@ -40,6 +40,7 @@ func TestNegativeMatrix(t *testing.T) {
 		{"cn-outside", x509.Certificate{Subject: pkix.Name{CommonName: "billing"}, URIs: []*url.URL{inside}}, want{openssl: false, gnutls: true, java: true, golang: false, crank: true}},
 		// OpenSSL checks a CN too, once it looks like a host name with a dot.
 		{"cn-fqdn-outside", x509.Certificate{Subject: pkix.Name{CommonName: "billing.evil.example"}, URIs: []*url.URL{inside}}, want{openssl: true, gnutls: true, java: true, golang: false, crank: true}},
+		{"cn-fqdn-outside-beside-dns-san", x509.Certificate{Subject: pkix.Name{CommonName: "billing.evil.example"}, URIs: []*url.URL{inside}, DNSNames: []string{"billing.crank.internal"}}, want{}}, // beside a DNS SAN no stack reads the CN, nor does crank
 	}
 	key, err := pki.GenerateKey(pki.ECDSAP256)
 	if err != nil {
