@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -128,6 +129,10 @@ func TestAccLifecycleFunctionPKCS12(t *testing.T) {
 			{
 				Config: fmt.Sprintf(pkcs12Config, "changeit-123"),
 				Check:  checkPKCS12Opens("changeit-123"),
+			},
+			{
+				Config:      strings.Replace(fmt.Sprintf(pkcs12Config, "changeit-123"), `"changeit-123")`, `"changeit-123", "a", "b")`, 1),
+				ExpectError: regexp.MustCompile(`(?s)friendly_name was given 2 times`),
 			},
 		},
 	})
