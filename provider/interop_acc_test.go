@@ -38,38 +38,49 @@ resource "crank_ca" "services" {
     permitted_ip_ranges   = ["127.0.0.0/8", "10.0.0.0/8"]
   }
 }
-locals {
-  shapes = {
-    "default-ecdsa" = { alg = null, usages = null, dns = null, ips = null }
-    "client-ecdsa"  = { alg = null, usages = ["client"], dns = null, ips = null }
-    "server-ecdsa"  = { alg = null, usages = ["server"], dns = ["billing.crank.internal", "localhost"], ips = ["127.0.0.1"] }
-    "default-rsa"   = { alg = "RSA_2048", usages = null, dns = null, ips = null }
-    "client-rsa"    = { alg = "RSA_2048", usages = ["client"], dns = null, ips = null }
-    "server-rsa"    = { alg = "RSA_2048", usages = ["server"], dns = ["billing.crank.internal", "localhost"], ips = ["127.0.0.1"] }
-    "peer"          = { alg = null, usages = null, dns = ["localhost"], ips = ["127.0.0.1"] }
-  }
+%s`
+
+// interopShapes are the certificates of interopConfig: the matrix's leaf
+// shapes for the default key algorithm and RSA, and a peer for handshakes.
+var interopShapes = []struct{ name, body string }{
+	{"default-ecdsa", ``},
+	{"client-ecdsa", `usages = ["client"]`},
+	{"server-ecdsa", `usages = ["server"]
+  dns_names = ["billing.crank.internal", "localhost"]
+  ip_addresses = ["127.0.0.1"]`},
+	{"default-rsa", `key_algorithm = "RSA_2048"`},
+	{"client-rsa", `key_algorithm = "RSA_2048"
+  usages = ["client"]`},
+	{"server-rsa", `key_algorithm = "RSA_2048"
+  usages = ["server"]
+  dns_names = ["billing.crank.internal", "localhost"]
+  ip_addresses = ["127.0.0.1"]`},
+	{"peer", `dns_names = ["localhost"]
+  ip_addresses = ["127.0.0.1"]`},
 }
-resource "crank_certificate" "svc" {
-  for_each      = local.shapes
-  issuer        = crank_ca.services.issuer
-  service       = each.key
-  key_algorithm = each.value.alg
-  usages        = each.value.usages
-  dns_names     = each.value.dns
-  ip_addresses  = each.value.ips
+
+func resourceName(shape string) string { return strings.ReplaceAll(shape, "-", "_") }
+
+func interopConfigHCL() string {
+	var b strings.Builder
+	b.WriteString("output \"p12\" {\n  sensitive = true\n  value = {\n")
+	for _, sh := range interopShapes {
+		r := "crank_certificate." + resourceName(sh.name)
+		fmt.Fprintf(&b, "    %q = provider::crank::pkcs12_encode(%s.cert_pem, %s.private_key_pem, %s.chain_pem, %q)\n", sh.name, r, r, r, interop.P12Password)
+	}
+	b.WriteString("  }\n}\n")
+	for _, sh := range interopShapes {
+		fmt.Fprintf(&b, "resource \"crank_certificate\" %q {\n  issuer = crank_ca.services.issuer\n  service = %q\n  %s\n}\n", resourceName(sh.name), sh.name, sh.body)
+	}
+	return fmt.Sprintf(interopConfig, b.String())
 }
-output "p12" {
-  value     = { for k, c in crank_certificate.svc : k => provider::crank::pkcs12_encode(c.cert_pem, c.private_key_pem, c.chain_pem, "` + interop.P12Password + `") }
-  sensitive = true
-}
-`
 
 func TestAccInteropProviderDefaults(t *testing.T) {
 	requireAcc(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
-		Steps:                    []resource.TestStep{{Config: interopConfig, Check: checkInterop(t)}},
+		Steps:                    []resource.TestStep{{Config: interopConfigHCL(), Check: checkInterop(t)}},
 	})
 }
 
@@ -83,7 +94,7 @@ func checkInterop(t *testing.T) resource.TestCheckFunc {
 			return fmt.Errorf("output p12 is %T", s.RootModule().Outputs["p12"].Value)
 		}
 		load := func(name string) (*x509.Certificate, []*x509.Certificate, *x509.Certificate, crypto.Signer, error) {
-			addr := fmt.Sprintf("crank_certificate.svc[%q]", name)
+			addr := "crank_certificate." + resourceName(name)
 			attrs := map[string]string{}
 			for _, a := range []string{"cert_pem", "chain_pem", "ca_bundle_pem", "private_key_pem"} {
 				v, err := stateAttr(s, addr, a)
