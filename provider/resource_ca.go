@@ -124,21 +124,11 @@ func replaceList(desc string, validators ...validator.List) schema.ListAttribute
 }
 
 func subjectSchema() schema.SingleNestedAttribute {
-	opt := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{Optional: true, MarkdownDescription: desc}
-	}
 	return schema.SingleNestedAttribute{
 		Required:            true,
 		MarkdownDescription: "Distinguished name of the CA.",
 		PlanModifiers:       []planmodifier.Object{objectplanmodifier.RequiresReplace()},
-		Attributes: map[string]schema.Attribute{
-			"common_name":         schema.StringAttribute{Required: true, MarkdownDescription: "Common name (CN), for example `Example Root CA`.", Validators: []validator.String{stringvalidator.LengthBetween(1, 64)}},
-			"organization":        opt("Organization (O)."),
-			"organizational_unit": opt("Organizational unit (OU)."),
-			"country":             schema.StringAttribute{Optional: true, MarkdownDescription: "Two-letter country code (C).", Validators: []validator.String{stringvalidator.LengthBetween(2, 2)}},
-			"province":            opt("State or province (ST)."),
-			"locality":            opt("Locality (L)."),
-		},
+		Attributes:          subjectAttributes(true, "Common name (CN), for example `Example Root CA`."),
 	}
 }
 
@@ -177,7 +167,7 @@ func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *r
 			},
 			"name_constraints": schema.SingleNestedAttribute{
 				Optional:            true,
-				MarkdownDescription: "RFC 5280 name constraints limiting the names any certificate below this CA may carry. They are checked at plan time for every certificate issued, and enforced by TLS clients.",
+				MarkdownDescription: "RFC 5280 name constraints limiting the names any certificate below this CA may carry. They are checked at plan time for every certificate issued (names, and a subject common name the way Java and GnuTLS read it). Relying parties enforce them too, but not all of them every type: GnuTLS 3.7 ignores URI constraints (see the *Certificates every TLS stack accepts* guide).",
 				PlanModifiers:       []planmodifier.Object{objectplanmodifier.RequiresReplace()},
 				Attributes: map[string]schema.Attribute{
 					"critical": schema.BoolAttribute{
@@ -193,9 +183,9 @@ func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *r
 					"excluded_ip_ranges":    nestedList("CIDR ranges IP SANs must not be in."),
 				},
 			},
-			"crl_distribution_points":  replaceList("CRL distribution point URLs written into the certificate."),
-			"ocsp_servers":             replaceList("OCSP responder URLs written into the Authority Information Access extension."),
-			"issuing_certificate_urls": replaceList("URLs where the issuing certificate can be fetched (Authority Information Access)."),
+			"crl_distribution_points":  replaceList("URLs where this CA publishes its CRL (for example a `crank_crl`'s `crl_der_base64`), written as the CRL distribution points extension into every certificate this CA signs: leaves and child CAs, where relying parties look (RFC 5280 4.2.1.13). This CA's own certificate carries its parent's URLs."),
+			"ocsp_servers":             replaceList("OCSP responder URLs for the certificates this CA signs, written into their Authority Information Access extension. This CA's own certificate carries its parent's."),
+			"issuing_certificate_urls": replaceList("URLs where this CA's certificate can be fetched (DER), written as Authority Information Access CA issuers into every certificate it signs, so a client missing the intermediate can fetch it (RFC 5280 4.2.2.1). This CA's own certificate carries its parent's."),
 
 			"key_storage": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(keyStorageState),
@@ -335,13 +325,15 @@ func (r *caResource) buildRequest(m *caModel, now time.Time) (pki.CARequest, err
 		return pki.CARequest{}, &pki.PolicyError{Attribute: "validity", Value: m.Validity.ValueString(), Problem: "not a positive duration", Fix: `Use a duration such as "87600h" or "3650d"`}
 	}
 	req := pki.CARequest{
-		Subject:         subjectName(m.Subject),
-		NotBefore:       now,
-		NotAfter:        now.Add(validity),
-		MaxPathLength:   int(m.MaxPathLength.ValueInt64()),
-		CRLDistribution: stringList(m.CRLDistributionPoints),
-		OCSPServers:     stringList(m.OCSPServers),
-		IssuingCertURLs: stringList(m.IssuingCertificateURLs),
+		Subject:       subjectName(m.Subject),
+		NotBefore:     now,
+		NotAfter:      now.Add(validity),
+		MaxPathLength: int(m.MaxPathLength.ValueInt64()),
+		Pointers: pki.Pointers{
+			CRLDistributionPoints:  stringList(m.CRLDistributionPoints),
+			OCSPServers:            stringList(m.OCSPServers),
+			IssuingCertificateURLs: stringList(m.IssuingCertificateURLs),
+		},
 	}
 	if nc := m.NameConstraints; nc != nil {
 		req.NameConstraints = pki.NameConstraints{

@@ -11,12 +11,15 @@ import (
 // An issuer handle is a small versioned JSON document: which backend signs,
 // and that backend's options. Never a private key of an online backend.
 //
-// Version 1 is the local CA's original layout ({"v":1,"backend":"local",
-// "cert":...}); it stays the local backend's encoding so every handle in
-// existing state keeps working byte for byte. Version 2 is the envelope every
-// other backend uses: {"v":2,"backend":NAME,"options":{...}}.
+// Two layouts exist, told apart by the backend, not by "v": the local CA's
+// own layout ({"v":N,"backend":"local","cert":...}), versioned by
+// internal/pki (v1 without, v2 with revocation and AIA pointers), stays the
+// local backend's encoding so every handle in existing state keeps working
+// byte for byte; every other backend uses the envelope
+// {"v":2,"backend":NAME,"options":{...}}. Handle.Version says which layout
+// was read: Version1 for the local layout, Version2 for the envelope.
 const (
-	Version1 = pki.HandleVersion
+	Version1 = 1
 	Version2 = 2
 )
 
@@ -48,10 +51,13 @@ func Decode(s string) (Handle, error) {
 	if err := json.Unmarshal([]byte(s), &head); err != nil {
 		return Handle{}, fmt.Errorf("%w: it is not the value of an \"issuer\" attribute (%v)", ErrBadHandle, err)
 	}
-	switch head.Version {
-	case Version1:
+	switch {
+	case head.Backend == pki.BackendLocal:
+		if head.Version < 1 || head.Version > pki.HandleVersion {
+			return Handle{}, fmt.Errorf("%w: version %d of a %q handle is not supported by this provider version (it reads 1 to %d); upgrade the provider", ErrBadHandle, head.Version, head.Backend, pki.HandleVersion)
+		}
 		return Handle{Version: Version1, Backend: head.Backend, Options: json.RawMessage(s)}, nil
-	case Version2:
+	case head.Version == Version2:
 		var env envelope
 		dec := json.NewDecoder(bytes.NewReader([]byte(s)))
 		dec.DisallowUnknownFields()
@@ -63,7 +69,7 @@ func Decode(s string) (Handle, error) {
 		}
 		return Handle{Version: Version2, Backend: env.Backend, Options: env.Options}, nil
 	}
-	return Handle{}, fmt.Errorf("%w: version %d is not supported by this provider version (it reads %d and %d); upgrade the provider", ErrBadHandle, head.Version, Version1, Version2)
+	return Handle{}, fmt.Errorf("%w: version %d of a %q handle is not supported by this provider version (it reads %d); upgrade the provider", ErrBadHandle, head.Version, head.Backend, Version2)
 }
 
 // Encode writes a version 2 handle for backend with its options.

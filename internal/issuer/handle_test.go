@@ -16,8 +16,9 @@ func TestDecodeHandle(t *testing.T) {
 		version                int
 	}{
 		{name: "version 1 is the local layout", in: `{"v":1,"backend":"local","cert":"AA=="}`, version: 1, backend: "local"},
+		{name: "the local layout with pointers (pki v2) is still the local layout", in: `{"v":2,"backend":"local","cert":"AA=="}`, version: 1, backend: "local"},
 		{name: "version 2 envelope", in: `{"v":2,"backend":"pkcs11","options":{"module":"/m.so"}}`, version: 2, backend: "pkcs11"},
-		{name: "future version", in: `{"v":3,"backend":"local"}`, err: "version 3 is not supported"},
+		{name: "future version", in: `{"v":3,"backend":"local"}`, err: `version 3 of a "local" handle is not supported`},
 		{name: "not JSON", in: `-----BEGIN CERTIFICATE-----`, err: "not the value of an \"issuer\" attribute"},
 		{name: "version 2 without options", in: `{"v":2,"backend":"x"}`, err: "needs \"backend\" and \"options\""},
 		{name: "version 2 with unknown member", in: `{"v":2,"backend":"x","options":{},"key":"secret"}`, err: "unknown field"},
