@@ -199,6 +199,19 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 			}
 			return nil, inputErr("%v", err)
 		}
+		// A tree scanned only in part has no verdict: as "crank-gate
+		// secrets" without --skip-unreadable, unreadable paths fail.
+		if len(sr.Unreadable) > 0 {
+			msgs := make([]string, 0, len(sr.Unreadable))
+			for _, u := range sr.Unreadable {
+				msgs = append(msgs, u.Path+" ("+u.Reason+")")
+			}
+			return nil, inputErr("secrets target %s: %d path(s) cannot be read, so they were not scanned: %s; fix the permissions", dir, len(msgs), strings.Join(msgs, ", "))
+		}
+		for _, sk := range sr.Skipped {
+			res.Notes = append(res.Notes, fmt.Sprintf("secrets: skipped %s: %s", sk.Path, sk.Reason))
+		}
+		res.Files += sr.Files
 		addRules(secrets.Detected(sr))
 		for _, f := range secrets.ToFindings(sr.Secrets) {
 			all = append(all, tagged{Finding: f, category: CatSecrets, target: dir, failing: p.Thresholds.Secrets})
