@@ -50,7 +50,7 @@ func runSecrets(ctx context.Context, args []string, env Env) int {
 		return r.failf("%v", err)
 	}
 	r.outs = outs
-	stop := startProgress(env, "scanning %s for secrets", report.Inert(path))
+	stop := startProgress(env, "scanning %s for secrets", path)
 	res, err := secrets.Scan(ctx, secrets.Options{Path: path, Git: *git, LogOpts: *logOpts, ConfigPath: *cfgPath, IgnoreFiles: ignoreFiles, MaxFileMB: *maxMB, FollowSymlinks: *follow})
 	stop()
 	if err != nil {
@@ -111,7 +111,7 @@ func startProgress(env Env, format string, a ...any) func() {
 	if !stderrIsTerminal(env) {
 		return func() {}
 	}
-	msg := fmt.Sprintf(format, a...)
+	msg := report.Inert(fmt.Sprintf(format, a...))
 	done := make(chan struct{})
 	finished := make(chan struct{})
 	start := time.Now()

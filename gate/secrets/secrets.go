@@ -15,12 +15,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	_ "unsafe" // go:linkname
 
 	"github.com/rs/zerolog"
@@ -107,8 +109,11 @@ func LoadConfig(path string) (config.Config, error) {
 			return config.Config{}, fmt.Errorf("gitleaks default config: %w", err)
 		}
 	} else {
-		viper.SetConfigFile(path)
-		if err := viper.ReadInConfig(); err != nil {
+		data, err := readRegular(path, maxConfigBytes)
+		if err != nil {
+			return config.Config{}, fmt.Errorf("reading gitleaks config %s: %w", path, err)
+		}
+		if err := viper.ReadConfig(bytes.NewReader(data)); err != nil {
 			return config.Config{}, fmt.Errorf("reading gitleaks config %s: %w: fix the TOML or remove the file to use the default rules", path, err)
 		}
 	}
@@ -227,6 +232,11 @@ func Scan(ctx context.Context, opts Options) (*Result, error) {
 		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) && !contains(opts.IgnoreFiles, p) {
 			continue
 		}
+		// gitleaks opens the file by name; refuse a FIFO or device first,
+		// which would block or never end.
+		if _, err := readRegular(p, maxConfigBytes); err != nil {
+			return nil, fmt.Errorf("reading ignore file %s: %w", p, err)
+		}
 		if err := d.AddGitleaksIgnore(p); err != nil {
 			return nil, fmt.Errorf("reading ignore file %s: %w", p, err)
 		}
@@ -266,6 +276,31 @@ func Scan(ctx context.Context, opts Options) (*Result, error) {
 
 func sortProblems(ps []Problem) {
 	sort.Slice(ps, func(i, j int) bool { return ps[i].Path < ps[j].Path })
+}
+
+// maxConfigBytes bounds a gitleaks config or ignore file: the default
+// config is about 100 KB.
+const maxConfigBytes = 16 << 20
+
+// readRegular reads a regular file of at most max bytes; anything else
+// (a FIFO, a device) is refused without blocking on it.
+func readRegular(path string, max int64) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file (%s)", kind(st.Mode()))
+	}
+	if st.Size() > max {
+		return nil, fmt.Errorf("%d bytes is over the limit of %d", st.Size(), max)
+	}
+	return io.ReadAll(io.LimitReader(f, max))
 }
 
 func contains(xs []string, x string) bool {

@@ -168,17 +168,21 @@ func TestSignalEndsLintOnEndlessStdin(t *testing.T) {
 	}
 }
 
-// TestSignalEndsABlockedRead: a read blocked in the kernel cannot be
-// cancelled (here secrets' --config names a FIFO nobody writes), so main
-// exits on its own one second after the signal, and at once on a second.
-func TestSignalEndsABlockedRead(t *testing.T) {
+// TestSignalEndsABlockedWrite: a system call blocked in the kernel cannot
+// be cancelled (here the open of a report FIFO nobody reads, which
+// --format json=FIFO asks for), so main exits on its own one second after
+// the signal, and at once on a second one.
+func TestSignalEndsABlockedWrite(t *testing.T) {
 	for _, twice := range []bool{false, true} {
 		dir := t.TempDir()
-		fifo := filepath.Join(dir, "gitleaks.toml")
+		fifo := filepath.Join(dir, "report.json")
 		if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		cmd := gate(t, "secrets", "--config", fifo, dir)
+		if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM scratch\nUSER 1000\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := gate(t, "lint", "--format", "json="+fifo, filepath.Join(dir, "Dockerfile"))
 		code, took := signalAfterStart(t, cmd, syscall.SIGTERM, twice)
 		t.Logf("twice=%v: exit %d after %v", twice, code, took)
 		if code != 143 {
@@ -186,6 +190,30 @@ func TestSignalEndsABlockedRead(t *testing.T) {
 		}
 		// Not a timing assertion: without the grace period's forced exit
 		// the process would still be blocked, and waitExit's timeout fails.
+	}
+}
+
+// TestSecretsRefusesSpecialConfigFiles: a --config or --gitleaks-ignore
+// that is a FIFO or a device is refused at once (it used to block).
+func TestSecretsRefusesSpecialConfigFiles(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "gitleaks.toml")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"--config", fifo}, {"--gitleaks-ignore", "/dev/zero"}} {
+		cmd := gate(t, append(append([]string{"secrets"}, args...), dir)...)
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		code, _ := waitExit(t, cmd, done, time.Now())
+		if code != 2 || !strings.Contains(stderr.String(), "not a regular file") {
+			t.Errorf("%v: exit %d: %s", args, code, stderr.String())
+		}
 	}
 }
 
