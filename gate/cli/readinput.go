@@ -2,12 +2,12 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"os"
-	"syscall"
 
 	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
+	"github.com/crank-platform/terraform-provider-crank/gate/safefile"
 )
 
 // readInput reads one Dockerfile named on the command line, bounded by
@@ -21,18 +21,14 @@ func readInput(ctx context.Context, path string, stdin io.Reader, max int) ([]by
 	if path == "-" {
 		return readCancellable(ctx, stdin, max, "stdin")
 	}
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, st, err := safefile.Open(path)
+	if errors.Is(err, safefile.ErrNotRegular) {
+		return nil, fmt.Errorf("%w: lint reads only regular files; pipe it through stdin (-) instead", err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("cannot read: %w", err)
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("cannot read: %w", err)
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("not a regular file (%s): lint reads only regular files; pipe it through stdin (-) instead", fileKind(st.Mode()))
-	}
 	if st.Size() > int64(max) {
 		return nil, &dockerfile.LimitError{What: "file size in bytes", Got: int(min(st.Size(), int64(^uint(0)>>1))), Limit: max}
 	}
@@ -63,21 +59,4 @@ func readCancellable(ctx context.Context, r io.Reader, max int, name string) ([]
 		}
 		return res.data, nil
 	}
-}
-
-// fileKind names a non-regular file type for messages.
-func fileKind(m os.FileMode) string {
-	switch {
-	case m&os.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&os.ModeSocket != 0:
-		return "a socket"
-	case m&os.ModeCharDevice != 0:
-		return "a character device"
-	case m&os.ModeDevice != 0:
-		return "a block device"
-	case m.IsDir():
-		return "a directory"
-	}
-	return "type " + m.Type().String()
 }

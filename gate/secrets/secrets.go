@@ -15,14 +15,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
-	"syscall"
 	_ "unsafe" // go:linkname
 
 	"github.com/rs/zerolog"
@@ -35,6 +33,7 @@ import (
 	"github.com/zricethezav/gitleaks/v8/sources"
 
 	"github.com/crank-platform/terraform-provider-crank/gate/findings"
+	"github.com/crank-platform/terraform-provider-crank/gate/safefile"
 )
 
 // Engine is the SARIF run name for secret findings.
@@ -109,7 +108,7 @@ func LoadConfig(path string) (config.Config, error) {
 			return config.Config{}, fmt.Errorf("gitleaks default config: %w", err)
 		}
 	} else {
-		data, err := readRegular(path, maxConfigBytes)
+		data, err := safefile.ReadFile(path, maxConfigBytes)
 		if err != nil {
 			return config.Config{}, fmt.Errorf("reading gitleaks config %s: %w", path, err)
 		}
@@ -234,7 +233,7 @@ func Scan(ctx context.Context, opts Options) (*Result, error) {
 		}
 		// gitleaks opens the file by name; refuse a FIFO or device first,
 		// which would block or never end.
-		if _, err := readRegular(p, maxConfigBytes); err != nil {
+		if _, err := safefile.ReadFile(p, maxConfigBytes); err != nil {
 			return nil, fmt.Errorf("reading ignore file %s: %w", p, err)
 		}
 		if err := d.AddGitleaksIgnore(p); err != nil {
@@ -281,27 +280,6 @@ func sortProblems(ps []Problem) {
 // maxConfigBytes bounds a gitleaks config or ignore file: the default
 // config is about 100 KB.
 const maxConfigBytes = 16 << 20
-
-// readRegular reads a regular file of at most max bytes; anything else
-// (a FIFO, a device) is refused without blocking on it.
-func readRegular(path string, max int64) ([]byte, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("not a regular file (%s)", kind(st.Mode()))
-	}
-	if st.Size() > max {
-		return nil, fmt.Errorf("%d bytes is over the limit of %d", st.Size(), max)
-	}
-	return io.ReadAll(io.LimitReader(f, max))
-}
 
 func contains(xs []string, x string) bool {
 	for _, y := range xs {

@@ -9,11 +9,12 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
-	"syscall"
 
 	"github.com/fatih/semgroup"
 	"github.com/zricethezav/gitleaks/v8/config"
 	"github.com/zricethezav/gitleaks/v8/sources"
+
+	"github.com/crank-platform/terraform-provider-crank/gate/safefile"
 )
 
 // Problem is a path the walk could not scan, or chose not to.
@@ -29,10 +30,9 @@ type Problem struct {
 //     (gitleaks logs it and goes on, so a tree scanned without
 //     permission passed with nothing checked);
 //   - only regular files are opened: FIFOs, devices and sockets, also as
-//     targets of symlinks with FollowSymlinks, are recorded in skipped. The
-//     open uses O_NONBLOCK (opening a FIFO cannot block) and the type is
-//     decided by fstat on the open descriptor, not by the name, so a file
-//     swapped for a FIFO between walk and open is refused too;
+//     targets of symlinks with FollowSymlinks, are recorded in skipped;
+//     safefile.Open decides on the open descriptor without blocking, so a
+//     file swapped for a FIFO between walk and open is refused too;
 //   - scanned counts the files whose content went through the detector.
 //
 // Everything else (empty files, the size limit, the config's path
@@ -121,7 +121,7 @@ func (s *treeSource) Fragments(ctx context.Context, yield sources.FragmentsFunc)
 			return nil
 		}
 		if symlink == "" && !d.Type().IsRegular() {
-			s.addSkipped(path, "not a regular file ("+kind(d.Type())+")")
+			s.addSkipped(path, "not a regular file ("+safefile.Kind(d.Type())+")")
 			return nil
 		}
 		wg.Add(1)
@@ -145,21 +145,17 @@ func (s *treeSource) scanFile(ctx context.Context, path, symlink string, yield s
 	if symlink != "" {
 		shown = symlink
 	}
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, st, err := safefile.Open(path)
+	if errors.Is(err, safefile.ErrNotRegular) {
+		s.addSkipped(shown, err.Error())
+		return nil
+	}
 	if err != nil {
 		s.addUnreadable(shown, err)
 		return nil
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		s.addUnreadable(shown, err)
-		return nil
-	}
 	switch {
-	case !st.Mode().IsRegular():
-		s.addSkipped(shown, "not a regular file ("+kind(st.Mode())+")")
-		return nil
 	case st.Size() == 0:
 		return nil
 	case s.maxFileSize > 0 && st.Size() > s.maxFileSize:
@@ -196,21 +192,4 @@ func skipPath(cfg *config.Config, path string) bool {
 		}
 	}
 	return false
-}
-
-// kind names a non-regular file type for notices.
-func kind(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeNamedPipe != 0:
-		return "named pipe"
-	case m&fs.ModeSocket != 0:
-		return "socket"
-	case m&fs.ModeCharDevice != 0:
-		return "character device"
-	case m&fs.ModeDevice != 0:
-		return "block device"
-	case m&fs.ModeIrregular != 0:
-		return "irregular file"
-	}
-	return m.Type().String()
 }

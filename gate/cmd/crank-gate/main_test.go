@@ -99,6 +99,21 @@ func waitExit(t *testing.T, cmd *exec.Cmd, done <-chan error, from time.Time) (i
 	return 0, 0
 }
 
+// runToEnd runs cmd to its end (bounded) and returns its exit code and
+// output.
+func runToEnd(t *testing.T, cmd *exec.Cmd) (int, string, string) {
+	t.Helper()
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	code, _ := waitExit(t, cmd, done, time.Now())
+	return code, stdout.String(), stderr.String()
+}
+
 // signalAfterStart starts cmd, gives it time to reach its blocking read,
 // sends sig (twice when twice) and returns the exit code and the time
 // from the first signal to the exit.
@@ -202,17 +217,9 @@ func TestSecretsRefusesSpecialConfigFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, args := range [][]string{{"--config", fifo}, {"--gitleaks-ignore", "/dev/zero"}} {
-		cmd := gate(t, append(append([]string{"secrets"}, args...), dir)...)
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		code, _ := waitExit(t, cmd, done, time.Now())
-		if code != 2 || !strings.Contains(stderr.String(), "not a regular file") {
-			t.Errorf("%v: exit %d: %s", args, code, stderr.String())
+		code, _, stderr := runToEnd(t, gate(t, append(append([]string{"secrets"}, args...), dir)...))
+		if code != 2 || !strings.Contains(stderr, "not a regular file") {
+			t.Errorf("%v: exit %d: %s", args, code, stderr)
 		}
 	}
 }
@@ -233,21 +240,13 @@ func TestSecretsSymlinkToFIFOAndDevZero(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "leak.env"), []byte("GITHUB_TOKEN="+secretstest.GitHubPAT(21)+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := gate(t, "secrets", "--follow-symlinks", dir)
-	var stdout, stderr strings.Builder
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	code, _ := waitExit(t, cmd, done, time.Now())
-	if code != 1 || !strings.Contains(stdout.String(), "1 file(s), 1 finding(s)") {
-		t.Errorf("exit %d\n%s%s", code, stdout.String(), stderr.String())
+	code, stdout, stderr := runToEnd(t, gate(t, "secrets", "--follow-symlinks", dir))
+	if code != 1 || !strings.Contains(stdout, "1 file(s), 1 finding(s)") {
+		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
 	}
 	for _, n := range []string{"a-pipe: not a regular file (named pipe)", "a-zero: not a regular file (character device)"} {
-		if !strings.Contains(stderr.String(), n) {
-			t.Errorf("stderr lacks %q:\n%s", n, stderr.String())
+		if !strings.Contains(stderr, n) {
+			t.Errorf("stderr lacks %q:\n%s", n, stderr)
 		}
 	}
 }
@@ -283,15 +282,7 @@ func TestSecretsUnreadableAsNonRoot(t *testing.T) {
 			cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
 		}
 		cmd.Dir = base
-		var stdout, stderr strings.Builder
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		code, _ := waitExit(t, cmd, done, time.Now())
-		return code, stdout.String(), stderr.String()
+		return runToEnd(t, cmd)
 	}
 	tree := filepath.Join(base, "tree")
 	code, stdout, stderr := run("secrets", tree)
