@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"sort"
@@ -19,9 +18,11 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
 	"github.com/crank-platform/terraform-provider-crank/gate/config"
+	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
 	"github.com/crank-platform/terraform-provider-crank/gate/findings"
 	"github.com/crank-platform/terraform-provider-crank/gate/lint"
 	"github.com/crank-platform/terraform-provider-crank/gate/rules"
+	"github.com/crank-platform/terraform-provider-crank/gate/safefile"
 	"github.com/crank-platform/terraform-provider-crank/gate/scanners/vuln"
 	"github.com/crank-platform/terraform-provider-crank/gate/secrets"
 )
@@ -166,7 +167,9 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		progress("linting %d Dockerfile(s)", len(dfs))
 		inputs := make([]lint.Input, 0, len(dfs))
 		for _, f := range dfs {
-			data, err := os.ReadFile(f)
+			// Regular files only, bounded: a FIFO listed in the policy
+			// would block the gate, a huge file exhaust it.
+			data, err := safefile.ReadFile(f, int64(dockerfile.DefaultLimits().MaxBytes))
 			if err != nil {
 				return nil, inputErr("cannot read Dockerfile %s: %v", f, err)
 			}
