@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"sort"
@@ -19,9 +18,11 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
 	"github.com/crank-platform/terraform-provider-crank/gate/config"
+	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
 	"github.com/crank-platform/terraform-provider-crank/gate/findings"
 	"github.com/crank-platform/terraform-provider-crank/gate/lint"
 	"github.com/crank-platform/terraform-provider-crank/gate/rules"
+	"github.com/crank-platform/terraform-provider-crank/gate/safefile"
 	"github.com/crank-platform/terraform-provider-crank/gate/scanners/vuln"
 	"github.com/crank-platform/terraform-provider-crank/gate/secrets"
 )
@@ -166,7 +167,9 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		progress("linting %d Dockerfile(s)", len(dfs))
 		inputs := make([]lint.Input, 0, len(dfs))
 		for _, f := range dfs {
-			data, err := os.ReadFile(f)
+			// Regular files only, bounded: a FIFO listed in the policy
+			// would block the gate, a huge file exhaust it.
+			data, err := safefile.ReadFile(f, int64(dockerfile.DefaultLimits().MaxBytes))
 			if err != nil {
 				return nil, inputErr("cannot read Dockerfile %s: %v", f, err)
 			}
@@ -199,6 +202,19 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 			}
 			return nil, inputErr("%v", err)
 		}
+		// A tree scanned only in part has no verdict: as "crank-gate
+		// secrets" without --skip-unreadable, unreadable paths fail.
+		if len(sr.Unreadable) > 0 {
+			msgs := make([]string, 0, len(sr.Unreadable))
+			for _, u := range sr.Unreadable {
+				msgs = append(msgs, u.Path+" ("+u.Reason+")")
+			}
+			return nil, inputErr("secrets target %s: %d path(s) cannot be read, so they were not scanned: %s; fix the permissions", dir, len(msgs), strings.Join(msgs, ", "))
+		}
+		for _, sk := range sr.Skipped {
+			res.Notes = append(res.Notes, fmt.Sprintf("secrets: skipped %s: %s", sk.Path, sk.Reason))
+		}
+		res.Files += sr.Files
 		addRules(secrets.Detected(sr))
 		for _, f := range secrets.ToFindings(sr.Secrets) {
 			all = append(all, tagged{Finding: f, category: CatSecrets, target: dir, failing: p.Thresholds.Secrets})

@@ -72,26 +72,28 @@ func runCheck(ctx context.Context, args []string, env Env) int {
 	if code, ok := parseArgs(c.flagSet, args); !ok {
 		return code
 	}
-	fail := func(format string, a ...any) int {
-		fmt.Fprintf(env.Stderr, "crank-gate check: "+format+"\n", a...)
-		return ExitError
-	}
+	r := newRun(ctx, env, "check")
 	if c.flagSet.NArg() > 0 {
-		return fail("unexpected argument %q: targets come from the policy file (--policy)", c.flagSet.Arg(0))
+		return r.failf("unexpected argument %q: targets come from the policy file (--policy)", c.flagSet.Arg(0))
 	}
+	r.noColor = *c.noColor
 	outs, err := parseFormats(c.formats)
 	if err != nil {
-		return fail("%v", err)
+		return r.failf("%v", err)
 	}
-	res, code := gateRun(ctx, c, env, *c.newOnly)
+	r.outs = outs
+	res, code := gateRun(ctx, c, env, *c.newOnly, r)
 	if res == nil {
 		return code
+	}
+	for _, n := range res.Notes {
+		r.say("%s", n)
 	}
 	sum := findings.Summarize(res.Findings, res.Files, res.Suppressed+res.Baselined, findings.None)
 	sum.Failed = res.Failed()
 	sum.FailOn = "policy"
 	rep := &report.Report{Tool: gateTool(env), Findings: res.Findings, Rules: res.Rules, Summary: sum}
-	if code := writeReports(env, outs, rep, *c.noColor); code != ExitPass {
+	if code := r.finish(rep); code != ExitPass {
 		return code
 	}
 	return verdict(env, res)
@@ -108,7 +110,7 @@ func verdict(env Env, res *check.Result) int {
 	}
 	sort.Strings(cats)
 	if res.DBError != nil {
-		fmt.Fprintf(env.Stderr, "crank-gate check: %v\n", res.DBError)
+		fmt.Fprintf(env.Stderr, "crank-gate check: %s\n", report.Inert(res.DBError.Error()))
 		fmt.Fprintf(env.Stderr, "crank-gate check: NO VERDICT: vulnerabilities were not checked (exit %d)\n", ExitDB)
 		return ExitDB
 	}
@@ -121,15 +123,11 @@ func verdict(env Env, res *check.Result) int {
 }
 
 // gateRun loads the policy and runs the gate; a nil result comes with the
-// exit code to return.
-func gateRun(ctx context.Context, c *checkFlags, env Env, newOnly bool) (*check.Result, int) {
-	name := "check"
-	if c.baseline {
-		name = "baseline"
-	}
+// exit code to return. Errors go through r, so check writes its failed
+// reports; baseline passes a run without outputs.
+func gateRun(ctx context.Context, c *checkFlags, env Env, newOnly bool, r *run) (*check.Result, int) {
 	fail := func(format string, a ...any) (*check.Result, int) {
-		fmt.Fprintf(env.Stderr, "crank-gate "+name+": "+format+"\n", a...)
-		return nil, ExitError
+		return nil, r.failf(format, a...)
 	}
 	pol, err := check.LoadPolicy(*c.policy)
 	if err != nil {
@@ -161,7 +159,7 @@ func gateRun(ctx context.Context, c *checkFlags, env Env, newOnly bool) (*check.
 	}
 	if err != nil {
 		if ctx.Err() != nil {
-			return fail("interrupted; no reports written")
+			return nil, r.fail(nil)
 		}
 		return fail("%v", err)
 	}
@@ -178,12 +176,12 @@ func runBaseline(ctx context.Context, args []string, env Env) int {
 	if code, ok := parseArgs(c.flagSet, args); !ok {
 		return code
 	}
-	res, code := gateRun(ctx, c, env, false)
+	res, code := gateRun(ctx, c, env, false, newRun(ctx, env, "baseline"))
 	if res == nil {
 		return code
 	}
 	if res.DBError != nil {
-		fmt.Fprintf(env.Stderr, "crank-gate baseline: %v\ncrank-gate baseline: not writing a baseline without vulnerability results\n", res.DBError)
+		fmt.Fprintf(env.Stderr, "crank-gate baseline: %s\ncrank-gate baseline: not writing a baseline without vulnerability results\n", report.Inert(res.DBError.Error()))
 		return ExitDB
 	}
 	path := *out
@@ -198,13 +196,13 @@ func runBaseline(ctx context.Context, args []string, env Env) int {
 	b := check.NewBaseline(res.Findings)
 	data, err := b.MarshalIndent()
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "crank-gate baseline: %v\n", err)
+		fmt.Fprintf(env.Stderr, "crank-gate baseline: %s\n", report.Inert(err.Error()))
 		return ExitError
 	}
 	if err := writeAtomic(path, func(f *os.File) error { _, err := f.Write(data); return err }); err != nil {
-		fmt.Fprintf(env.Stderr, "crank-gate baseline: %v\n", err)
+		fmt.Fprintf(env.Stderr, "crank-gate baseline: %s\n", report.Inert(err.Error()))
 		return ExitError
 	}
-	fmt.Fprintf(env.Stderr, "crank-gate baseline: %d finding(s) recorded in %s\n", len(b.Findings), path)
+	fmt.Fprintf(env.Stderr, "crank-gate baseline: %d finding(s) recorded in %s\n", len(b.Findings), report.Inert(path))
 	return ExitPass
 }

@@ -14,6 +14,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/crank-platform/terraform-provider-crank/gate/config"
+	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
 	"github.com/crank-platform/terraform-provider-crank/gate/findings"
 	"github.com/crank-platform/terraform-provider-crank/gate/lint"
 	"github.com/crank-platform/terraform-provider-crank/gate/report"
@@ -81,7 +82,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 		fmt.Fprint(env.Stdout, usage)
 		return ExitPass
 	}
-	fmt.Fprintf(env.Stderr, "crank-gate: unknown command %q\n\n%s", args[0], usage)
+	fmt.Fprintf(env.Stderr, "crank-gate: unknown command %q\n\n%s", report.Inert(args[0]), usage)
 	return ExitError
 }
 
@@ -187,24 +188,25 @@ func runLint(ctx context.Context, args []string, env Env) int {
 	if code, ok := parseArgs(fs, args); !ok {
 		return code
 	}
-	fail := func(format string, a ...any) int {
-		fmt.Fprintf(env.Stderr, "crank-gate lint: "+format+"\n", a...)
-		return ExitError
-	}
+	r := newRun(ctx, env, "lint")
+	r.tool = report.Tool{Name: rules.Engine, Version: env.Version, InformationURI: "https://github.com/crank-platform/terraform-provider-crank"}
+	r.noColor = *noColor
 	outs, err := parseFormats(formatAliases(formats))
 	if err != nil {
-		return fail("%v", err)
+		return r.failf("%v", err)
 	}
+	r.outs = outs
 	cfg, err := loadConfig(*cfgPath, *failOn)
 	if err != nil {
-		return fail("%v", err)
+		return r.failf("%v", err)
 	}
 	if err := hadolint.apply(cfg, *failOn); err != nil {
-		return fail("%v", err)
+		return r.failf("%v", err)
 	}
+	r.failOn = cfg.FailOn
 	bargs, err := parseBuildArgs(buildArgs, env.Getenv)
 	if err != nil {
-		return fail("%v", err)
+		return r.failf("%v", err)
 	}
 	var ids []string
 	for _, o := range only {
@@ -216,60 +218,44 @@ func runLint(ctx context.Context, args []string, env Env) int {
 	}
 	files, err := discover(paths)
 	if err != nil {
-		return fail("%v", err)
+		return r.failf("%v", err)
 	}
 	if len(files) == 0 {
-		return fail("no Dockerfiles found in %s (looked for Dockerfile*, *.Dockerfile, Containerfile)", strings.Join(paths, ", "))
+		return r.failf("no Dockerfiles found in %s (looked for Dockerfile*, *.Dockerfile, Containerfile)", strings.Join(paths, ", "))
 	}
+	// A file that cannot be read fails the run (exit 2) but not the
+	// others: they are still linted and reported beside the error.
+	limits := dockerfile.DefaultLimits()
 	inputs := make([]lint.Input, 0, len(files))
+	var unread []report.RunError
 	for _, p := range files {
-		var data []byte
-		if p == "-" {
-			data, err = io.ReadAll(io.LimitReader(env.Stdin, 64<<20))
-		} else {
-			data, err = os.ReadFile(p)
+		data, err := readInput(ctx, p, env.Stdin, limits.MaxBytes)
+		if ctx.Err() != nil {
+			return r.fail(nil)
 		}
 		if err != nil {
-			return fail("cannot read %s: %v", p, err)
+			unread = append(unread, report.RunError{Path: p, Message: err.Error()})
+			continue
 		}
 		inputs = append(inputs, lint.Input{Path: p, Data: data})
 	}
-	res, errs := lint.Lint(inputs, lint.Options{Config: cfg, Only: ids, Target: *target, BuildArgs: bargs})
+	res, errs := lint.Lint(inputs, lint.Options{Config: cfg, Only: ids, Target: *target, BuildArgs: bargs, Limits: limits})
 	if res == nil {
-		for _, e := range errs {
-			fmt.Fprintf(env.Stderr, "crank-gate lint: %v\n", e)
-		}
-		return ExitError
-	}
-	for _, e := range errs {
-		fmt.Fprintf(env.Stderr, "crank-gate lint: %v\n", e)
-	}
-	if ctx.Err() != nil {
-		return fail("interrupted; no reports written")
+		return r.fail(nil, append(unread, runErrors(errs)...)...)
 	}
 	rep := &report.Report{
-		Tool:     report.Tool{Name: rules.Engine, Version: env.Version, InformationURI: "https://github.com/crank-platform/terraform-provider-crank"},
+		Tool:     r.tool,
 		Findings: res.Findings,
 		Rules:    res.Rules,
 		Summary:  findings.Summarize(res.Findings, res.Files, res.Suppressed, cfg.FailOn),
 	}
-	color := env.StdoutIsTerminal && !*noColor && env.Getenv("NO_COLOR") == ""
-	for _, o := range outs {
-		r, _ := report.New(o.format, report.Options{Color: color && o.file == ""})
-		if o.file == "" {
-			if err := r.Write(env.Stdout, rep); err != nil {
-				return fail("writing %s output: %v", o.format, err)
-			}
-			continue
-		}
-		if err := writeAtomic(o.file, func(f *os.File) error { return r.Write(f, rep) }); err != nil {
-			return fail("%v", err)
-		}
+	if runErrs := append(unread, runErrors(errs)...); len(runErrs) > 0 {
+		return r.fail(rep, runErrs...)
 	}
-	switch {
-	case len(errs) > 0:
-		return ExitError
-	case rep.Summary.Failed:
+	if code := r.finish(rep); code != ExitPass {
+		return code
+	}
+	if rep.Summary.Failed {
 		return ExitFindings
 	}
 	return ExitPass

@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 
@@ -69,10 +68,10 @@ func (c ImageCommand) Run(ctx context.Context, args []string, env Env) int {
 	if code, ok := parseArgs(fs, args); !ok {
 		return code
 	}
-	fail := func(format string, a ...any) int {
-		fmt.Fprintf(env.Stderr, "crank-gate image: "+format+"\n", a...)
-		return ExitError
-	}
+	r := newRun(ctx, env, "image")
+	r.tool.Name = image.Engine
+	r.noColor = *noColor
+	fail := r.failf
 	findingsCode, err := trivy.findingsCode()
 	if err != nil {
 		return fail("%v", err)
@@ -86,10 +85,12 @@ func (c ImageCommand) Run(ctx context.Context, args []string, env Env) int {
 	if err != nil {
 		return fail("%v", err)
 	}
+	r.outs = outs
 	cfg, err := loadConfig(*cfgPath, *failOn)
 	if err != nil {
 		return fail("%v", err)
 	}
+	r.failOn = cfg.FailOn
 	// The config's image section sets the policy and limits; a flag
 	// given on the command line wins over it.
 	pol, lim := image.PolicyFor(cfg), image.LimitsFor(cfg)
@@ -148,7 +149,10 @@ func (c ImageCommand) Run(ctx context.Context, args []string, env Env) int {
 	if c.Content == nil && c.Vuln == nil {
 		closeEngines, code, err := eng.open(ctx, &c, env)
 		if err != nil {
-			fmt.Fprintf(env.Stderr, "crank-gate image: %v\n", err)
+			if code == ExitError {
+				return fail("%v", err)
+			}
+			r.say("%v", err)
 			return code
 		}
 		defer closeEngines()
@@ -156,7 +160,7 @@ func (c ImageCommand) Run(ctx context.Context, args []string, env Env) int {
 	opt := image.Options{Config: cfg, Policy: pol, Limits: lim, Content: c.Content, Vuln: c.Vuln}
 	if *progress {
 		opt.Progress = func(layer, total int, digest string) {
-			fmt.Fprintf(env.Stderr, "crank-gate image: layer %d/%d %s\n", layer, total, digest)
+			r.say("layer %d/%d %s", layer, total, digest)
 		}
 	}
 	res, fsFindings, err := image.ScanRef(ctx, image.Request{
@@ -168,7 +172,7 @@ func (c ImageCommand) Run(ctx context.Context, args []string, env Env) int {
 	})
 	if err != nil {
 		if ctx.Err() != nil {
-			return fail("interrupted; no reports written")
+			return r.fail(nil)
 		}
 		return fail("%v", err)
 	}
@@ -179,18 +183,8 @@ func (c ImageCommand) Run(ctx context.Context, args []string, env Env) int {
 		Rules:    res.RuleInfos(),
 		Summary:  findings.Summarize(kept, 1, suppressed, cfg.FailOn),
 	}
-	color := env.StdoutIsTerminal && !*noColor && env.Getenv("NO_COLOR") == ""
-	for _, o := range outs {
-		r, _ := report.New(o.format, report.Options{Color: color && o.file == ""})
-		if o.file == "" {
-			if err := r.Write(env.Stdout, rep); err != nil {
-				return fail("writing %s output: %v", o.format, err)
-			}
-			continue
-		}
-		if err := writeAtomic(o.file, func(f *os.File) error { return r.Write(f, rep) }); err != nil {
-			return fail("%v", err)
-		}
+	if code := r.finish(rep); code != ExitPass {
+		return code
 	}
 	if rep.Summary.Failed {
 		return findingsCode

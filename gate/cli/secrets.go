@@ -24,22 +24,22 @@ func runSecrets(ctx context.Context, args []string, env Env) int {
 	cfgPath := fs.String("config", "", "gitleaks config (default: PATH/.gitleaks.toml when present, else gitleaks' built-in rules)")
 	fs.Var(&ignoreFiles, "gitleaks-ignore", "extra .gitleaksignore file (repeatable); PATH/.gitleaksignore is always read")
 	maxMB := fs.Int("max-file-mb", 0, "skip files larger than this many MB (0: no limit)")
-	follow := fs.Bool("follow-symlinks", false, "scan files that are symlinks")
+	follow := fs.Bool("follow-symlinks", false, "scan files that are symlinks (their targets must be regular files)")
+	skipUnreadable := fs.Bool("skip-unreadable", false, "go on past files and directories that cannot be read, with a notice for each (default: they fail the run, exit 2)")
 	fs.Var(&formats, "format", "output NAME[=FILE], repeatable; NAME is one of "+strings.Join(report.Names(), ", ")+" (default tty on stdout)")
 	noColor := fs.Bool("no-color", false, "never colour the tty output")
 	fs.Usage = func() {
-		fmt.Fprintf(env.Stderr, "Usage: crank-gate secrets [flags] [PATH]\n\nFinds leaked credentials with gitleaks' rules; values are never printed.\nExit codes: 0 no secret, 1 secrets found, 2 usage or input error.\n\nFlags:\n")
+		fmt.Fprintf(env.Stderr, "Usage: crank-gate secrets [flags] [PATH]\n\nFinds leaked credentials with gitleaks' rules; values are never printed.\nOnly regular files are read: FIFOs, devices and sockets are skipped with a notice.\nExit codes: 0 no secret, 1 secrets found, 2 usage or input error (including\nfiles that cannot be read, unless --skip-unreadable).\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseArgs(fs, args); !ok {
 		return code
 	}
-	fail := func(format string, a ...any) int {
-		fmt.Fprintf(env.Stderr, "crank-gate secrets: "+format+"\n", a...)
-		return ExitError
-	}
+	r := newRun(ctx, env, "secrets")
+	r.failOn = findings.Error
+	r.noColor = *noColor
 	if fs.NArg() > 1 {
-		return fail("one PATH at a time (got %d); run it once per tree or scan their common parent", fs.NArg())
+		return r.failf("one PATH at a time (got %d); run it once per tree or scan their common parent", fs.NArg())
 	}
 	path := "."
 	if fs.NArg() == 1 {
@@ -47,25 +47,41 @@ func runSecrets(ctx context.Context, args []string, env Env) int {
 	}
 	outs, err := parseFormats(formats)
 	if err != nil {
-		return fail("%v", err)
+		return r.failf("%v", err)
 	}
+	r.outs = outs
 	stop := startProgress(env, "scanning %s for secrets", path)
 	res, err := secrets.Scan(ctx, secrets.Options{Path: path, Git: *git, LogOpts: *logOpts, ConfigPath: *cfgPath, IgnoreFiles: ignoreFiles, MaxFileMB: *maxMB, FollowSymlinks: *follow})
 	stop()
 	if err != nil {
 		if ctx.Err() != nil {
-			return fail("interrupted; no reports written")
+			return r.fail(nil)
 		}
-		return fail("%v", err)
+		return r.failf("%v", err)
+	}
+	for _, p := range res.Skipped {
+		r.say("skipped %s: %s", p.Path, p.Reason)
 	}
 	fsx := secrets.ToFindings(res.Secrets)
 	rep := &report.Report{
 		Tool:     gateTool(env),
 		Findings: fsx,
 		Rules:    secrets.Detected(res),
-		Summary:  findings.Summarize(fsx, 0, 0, findings.Error),
+		Summary:  findings.Summarize(fsx, res.Files, 0, findings.Error),
 	}
-	if code := writeReports(env, outs, rep, *noColor); code != ExitPass {
+	if len(res.Unreadable) > 0 {
+		if !*skipUnreadable {
+			errs := make([]report.RunError, 0, len(res.Unreadable))
+			for _, p := range res.Unreadable {
+				errs = append(errs, report.RunError{Path: p.Path, Message: "cannot be read, so it was not scanned (" + p.Reason + "); fix the permissions, or pass --skip-unreadable to go on without it"})
+			}
+			return r.fail(rep, errs...)
+		}
+		for _, p := range res.Unreadable {
+			r.say("not scanned, cannot be read (--skip-unreadable): %s: %s", p.Path, p.Reason)
+		}
+	}
+	if code := r.finish(rep); code != ExitPass {
 		return code
 	}
 	if len(fsx) > 0 {
@@ -76,27 +92,6 @@ func runSecrets(ctx context.Context, args []string, env Env) int {
 
 func gateTool(env Env) report.Tool {
 	return report.Tool{Name: "crank-gate", Version: env.Version, InformationURI: "https://github.com/crank-platform/terraform-provider-crank"}
-}
-
-// writeReports renders rep in every requested format; same rules as lint:
-// one format on stdout, the others atomically to files.
-func writeReports(env Env, outs []output, rep *report.Report, noColor bool) int {
-	color := env.StdoutIsTerminal && !noColor && env.Getenv("NO_COLOR") == ""
-	for _, o := range outs {
-		r, _ := report.New(o.format, report.Options{Color: color && o.file == ""})
-		if o.file == "" {
-			if err := r.Write(env.Stdout, rep); err != nil {
-				fmt.Fprintf(env.Stderr, "crank-gate: writing %s output: %v\n", o.format, err)
-				return ExitError
-			}
-			continue
-		}
-		if err := writeAtomic(o.file, func(f *os.File) error { return r.Write(f, rep) }); err != nil {
-			fmt.Fprintf(env.Stderr, "crank-gate: %v\n", err)
-			return ExitError
-		}
-	}
-	return ExitPass
 }
 
 // stderrIsTerminal decides whether progress lines are shown: in CI logs
@@ -116,7 +111,7 @@ func startProgress(env Env, format string, a ...any) func() {
 	if !stderrIsTerminal(env) {
 		return func() {}
 	}
-	msg := fmt.Sprintf(format, a...)
+	msg := report.Inert(fmt.Sprintf(format, a...))
 	done := make(chan struct{})
 	finished := make(chan struct{})
 	start := time.Now()

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 )
@@ -180,6 +181,29 @@ type builder struct {
 
 var defaultShell = []string{"/bin/sh", "-c"}
 
+// hasNUL reports a NUL byte in an instruction or its heredocs.
+func hasNUL(n *parser.Node) bool {
+	if strings.IndexByte(n.Original, 0) >= 0 {
+		return true
+	}
+	for _, h := range n.Heredocs {
+		if strings.IndexByte(h.Content, 0) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// silentLinter is handed to BuildKit's instruction parser instead of nil.
+// instructions.ParseInstruction passes a nil *linter.Linter, and
+// ParseInstructionWithLinter first merges any "# check=" comment above
+// the instruction into it: (*Linter).WithMergedConfig copies *lc, so a
+// "# check=" directive after the first line (a comment, not a parser
+// directive, then) panicked with a nil dereference. A Linter without a
+// Warn function runs no rule (Linter.Run returns at once), and merging
+// only clones it, so one value is safe to share between goroutines.
+var silentLinter = linter.New(&linter.Config{})
+
 func (b *builder) errorf(n *parser.Node, format string, args ...any) {
 	b.f.Errors = append(b.f.Errors, ParseError{Line: n.StartLine, EndLine: n.EndLine, Message: fmt.Sprintf(format, args...)})
 }
@@ -217,7 +241,13 @@ func (b *builder) add(n *parser.Node) {
 		in.Trigger = strings.ToUpper(in.Args[0])
 	}
 	b.f.Instructions = append(b.f.Instructions, in)
-	cmd, err := instructions.ParseInstruction(n)
+	if hasNUL(n) {
+		// BuildKit takes the line, but no process can be started with a
+		// NUL in an argument (execve ends strings there), so the build
+		// would run something other than what the file shows.
+		b.errorf(n, "%s contains a NUL byte (\\x00): no shell or program can receive it, so the build would not run what the file shows; remove it", in.Kind)
+	}
+	cmd, err := instructions.ParseInstructionWithLinter(n, silentLinter)
 	if err != nil {
 		b.errorf(n, "%s", cleanBuildKitError(err))
 	} else {

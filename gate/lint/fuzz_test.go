@@ -18,6 +18,20 @@ func FuzzLint(f *testing.F) {
 		f.Add([]byte(r.Good))
 	}
 	f.Add([]byte("# check=skip=all\nARG A=${B:-x}\nFROM ${A}:1 AS a\n# hadolint ignore=DL3006\nRUN <<EOF bash\nset -o pipefail; a | b\nEOF\nFROM a\nCOPY --from=0 / /\nUSER 0\n"))
+	// Directives in and out of place (issue 17: a "# check=" after the
+	// first line crashed BuildKit's parser), escape characters, heredocs
+	// and the bytes hostile files carry.
+	for _, s := range []string{
+		"FROM scratch\n# check=skip=JSONArgsRecommended\nCMD x\n",
+		"# syntax=docker/dockerfile:1\n# check=error=true;skip=all\n# escape=`\nFROM scratch\nRUN a `\n  b\n",
+		"# escape=`\nFROM windows\nRUN dir c:\\ `\n && echo\n",
+		"# escape=\\\n# check=experimental=all\nARG X\n# check=skip=InvalidDefinitionDescription\nFROM scratch AS a\n# check=\nCOPY <<A <<B /x\na\nA\nb\nB\n",
+		"FROM scratch\nRUN <<-EOT sh -c 'cat'\n\tx\n\tEOT\nRUN <<\"E\" cat\n$HOME\nE\n",
+		"FROM scratch\nRUN echo a\x00b\nLABEL k\x1b[2J=v\nENV \u202eA=1\n",
+		"FROM scratch\nRUN <<EOF\nnever ends\n",
+	} {
+		f.Add([]byte(s))
+	}
 	if paths, _ := filepath.Glob("/work/shared/corpus/dockerfiles/*"); len(paths) > 0 {
 		for _, p := range paths[:min(40, len(paths))] {
 			if data, err := os.ReadFile(p); err == nil && len(data) < 64<<10 {

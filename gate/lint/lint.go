@@ -200,17 +200,20 @@ func engineFinding(r rules.Rule, sel selection, path string, line int, msg, key 
 }
 
 func lintOne(in Input, opt Options, sel selection) (fs []findings.Finding, suppressed int, usedIgnores []bool, err error) {
+	defer func() {
+		// A bug anywhere in one file's checks (our parser model, a rule,
+		// BuildKit's parser) must not take down a CI run or let the other
+		// files go unreported; it fails this file, by name, and the run
+		// exits 2. Nothing of the file's partial results is kept.
+		if p := recover(); p != nil {
+			fs, suppressed, usedIgnores = nil, 0, nil
+			err = fmt.Errorf("internal error while linting, so this file was not checked (please report it with the file): %v", p)
+		}
+	}()
 	f, err := dockerfile.Parse(in.Data, dockerfile.Options{Path: in.Path, BuildArgs: opt.BuildArgs, Target: opt.Target, Limits: opt.Limits})
 	if err != nil {
 		return nil, 0, nil, err
 	}
-	defer func() {
-		// A bug in one rule must not take down a CI run silently or with
-		// a stack trace only; it fails this file with a clear message.
-		if p := recover(); p != nil {
-			err = fmt.Errorf("internal error while linting (please report it with this file): %v", p)
-		}
-	}()
 	raw := rules.Run(f, sel.rules, opt.Config)
 	if sel.active[rules.CG0000.ID] {
 		for _, e := range f.Errors {

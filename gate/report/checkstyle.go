@@ -43,6 +43,21 @@ func (checkstyleReporter) Write(w io.Writer, r *Report) error {
 		}
 		doc.Files[i].Errors = append(doc.Files[i].Errors, csError{Line: line(f), Column: f.Column, Severity: csSeverity[f.Severity], Message: f.Message, Source: f.RuleID})
 	}
+	// Checkstyle has no "tool failed" element that readers agree on; a
+	// run error is an error-severity entry of its file (or of the tool).
+	for _, e := range r.Errors {
+		name := e.Path
+		if name == "" {
+			name = r.Tool.Name
+		}
+		i, ok := idx[name]
+		if !ok {
+			i = len(doc.Files)
+			idx[name] = i
+			doc.Files = append(doc.Files, csFile{Name: name})
+		}
+		doc.Files[i].Errors = append(doc.Files[i].Errors, csError{Line: 1, Severity: "error", Message: "run incomplete: " + e.Message, Source: r.Tool.Name + ".run-error"})
+	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}

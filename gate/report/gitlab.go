@@ -38,6 +38,17 @@ func (gitlabReporter) Write(w io.Writer, r *Report) error {
 		is.Location.Lines.Begin = line(f)
 		out = append(out, is)
 	}
+	// GitLab has no "tool failed" field: each run error becomes a blocker
+	// issue, so the merge request widget cannot show a clean result.
+	for _, e := range r.Errors {
+		is := glIssue{Description: "run incomplete: " + e.Message, CheckName: r.Tool.Name + "/run-error", Fingerprint: findings.Fingerprint("run-error", e.Path, e.Message, 0), Severity: "blocker"}
+		is.Location.Path = e.Path
+		if is.Location.Path == "" {
+			is.Location.Path = "."
+		}
+		is.Location.Lines.Begin = 1
+		out = append(out, is)
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)

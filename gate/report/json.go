@@ -29,10 +29,16 @@ type jsonDoc struct {
 	Tool     Tool             `json:"tool"`
 	Findings []jsonFinding    `json:"findings"`
 	Summary  findings.Summary `json:"summary"`
+	// Errors are present only on a failed run (summary.failed is then
+	// true whatever the findings say).
+	Errors []RunError `json:"errors,omitempty"`
 }
 
 func (jsonReporter) Write(w io.Writer, r *Report) error {
-	doc := jsonDoc{Version: 1, Tool: r.Tool, Findings: []jsonFinding{}, Summary: r.Summary}
+	doc := jsonDoc{Version: 1, Tool: r.Tool, Findings: []jsonFinding{}, Summary: r.Summary, Errors: r.Errors}
+	if r.Incomplete() {
+		doc.Summary.Failed = true
+	}
 	for _, f := range r.Findings {
 		doc.Findings = append(doc.Findings, jsonFinding{
 			RuleID: f.RuleID, Severity: f.Severity.String(), Path: f.Path, Line: f.Line, Column: f.Column,

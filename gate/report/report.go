@@ -27,7 +27,29 @@ type Report struct {
 	// only those that fired, so viewers can show what was checked).
 	Rules   []findings.RuleInfo
 	Summary findings.Summary
+	// Errors say why the run could not give a verdict (input rejected, a
+	// budget exceeded, interrupted): the command exits 2 and every format
+	// says the run failed, so a half-done run never reads as a pass. The
+	// findings beside them are those of the inputs that were checked.
+	Errors []RunError
 }
+
+// RunError is one reason a run is incomplete. Path names the input it
+// concerns, when there is one.
+type RunError struct {
+	Path    string `json:"path,omitempty"`
+	Message string `json:"message"`
+}
+
+// Fail marks the report as a failed run: Summary.Failed is forced on,
+// whatever the findings say.
+func (r *Report) Fail(errs ...RunError) {
+	r.Errors = append(r.Errors, errs...)
+	r.Summary.Failed = true
+}
+
+// Incomplete reports whether the run ended with errors.
+func (r *Report) Incomplete() bool { return len(r.Errors) > 0 }
 
 // Options tune reporters.
 type Options struct {

@@ -30,9 +30,25 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool       sarifTool     `json:"tool"`
-	Results    []sarifResult `json:"results"`
-	ColumnKind string        `json:"columnKind"`
+	Tool        sarifTool         `json:"tool"`
+	Invocations []sarifInvocation `json:"invocations"`
+	Results     []sarifResult     `json:"results"`
+	ColumnKind  string            `json:"columnKind"`
+}
+
+// sarifInvocation says whether the run completed. A failed run (input
+// rejected, a budget exceeded, interrupted) has executionSuccessful false
+// and its errors as notifications, so a consumer can tell "no results"
+// from "nothing was checked".
+type sarifInvocation struct {
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+}
+
+type sarifNotification struct {
+	Level     string          `json:"level"`
+	Message   sarifText       `json:"message"`
+	Locations []sarifLocation `json:"locations,omitempty"`
 }
 
 type sarifTool struct {
@@ -78,7 +94,7 @@ type sarifLocation struct {
 
 type sarifPhysical struct {
 	ArtifactLocation sarifArtifact `json:"artifactLocation"`
-	Region           sarifRegion   `json:"region"`
+	Region           *sarifRegion  `json:"region,omitempty"`
 }
 
 type sarifArtifact struct {
@@ -135,6 +151,15 @@ func engineOf(e, fallback string) string {
 
 func sarifRunFor(engine string, fs []findings.Finding, r *Report) sarifRun {
 	run := sarifRun{Results: []sarifResult{}, ColumnKind: "unicodeCodePoints"}
+	inv := sarifInvocation{ExecutionSuccessful: !r.Incomplete()}
+	for _, e := range r.Errors {
+		n := sarifNotification{Level: "error", Message: sarifText{Text: sentence(e.Message)}}
+		if e.Path != "" {
+			n.Locations = []sarifLocation{{PhysicalLocation: sarifPhysical{ArtifactLocation: artifact(e.Path)}}}
+		}
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, n)
+	}
+	run.Invocations = []sarifInvocation{inv}
 	d := &run.Tool.Driver
 	d.Name = engine
 	d.Rules = []sarifRule{}
@@ -194,7 +219,7 @@ func sarifRunFor(engine string, fs []findings.Finding, r *Report) sarifRun {
 			RuleIndex:           ri,
 			Level:               sarifLevel[f.Severity],
 			Message:             sarifText{Text: sentence(f.Message)},
-			Locations:           []sarifLocation{{PhysicalLocation: sarifPhysical{ArtifactLocation: artifact(f.Path), Region: reg}}},
+			Locations:           []sarifLocation{{PhysicalLocation: sarifPhysical{ArtifactLocation: artifact(f.Path), Region: &reg}}},
 			PartialFingerprints: map[string]string{"crankGateFingerprint/v1": f.Fingerprint},
 		})
 	}

@@ -31,20 +31,33 @@ func (t ttyReporter) Write(w io.Writer, r *Report) error {
 				fmt.Fprintln(bw)
 			}
 			path = f.Path
-			fmt.Fprintln(bw, t.paint("\x1b[1m", path))
+			fmt.Fprintln(bw, t.paint("\x1b[1m", Inert(path)))
 		}
 		loc := fmt.Sprintf("%d", line(f))
 		if f.Column > 0 {
 			loc += fmt.Sprintf(":%d", f.Column)
 		}
-		fmt.Fprintf(bw, "  %-7s %-8s %s  %s\n", loc, t.paint(sevColor[f.Severity], f.Severity.String()), t.paint("\x1b[1m", f.RuleID), f.Message)
+		fmt.Fprintf(bw, "  %-7s %-8s %s  %s\n", loc, t.paint(sevColor[f.Severity], f.Severity.String()), t.paint("\x1b[1m", Inert(f.RuleID)), Inert(f.Message))
 	}
 	if len(r.Findings) > 0 {
 		fmt.Fprintln(bw)
 	}
+	for _, e := range r.Errors {
+		where := ""
+		if e.Path != "" {
+			where = Inert(e.Path) + ": "
+		}
+		fmt.Fprintf(bw, "%s %s%s\n", t.paint(sevColor[findings.Error], "error:"), where, Inert(e.Message))
+	}
+	if len(r.Errors) > 0 {
+		fmt.Fprintln(bw)
+	}
 	s := r.Summary
 	verdict := t.paint("\x1b[32m", "pass")
-	if s.Failed {
+	switch {
+	case r.Incomplete():
+		verdict = t.paint("\x1b[31m", fmt.Sprintf("ERROR (run incomplete, %d error(s); no verdict)", len(r.Errors)))
+	case s.Failed:
 		verdict = t.paint("\x1b[31m", "FAIL")
 	}
 	fmt.Fprintf(bw, "%s: %d file(s), %d finding(s) (%d error, %d warning, %d info, %d style), %d suppressed, fail-on %s\n",

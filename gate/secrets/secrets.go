@@ -33,6 +33,7 @@ import (
 	"github.com/zricethezav/gitleaks/v8/sources"
 
 	"github.com/crank-platform/terraform-provider-crank/gate/findings"
+	"github.com/crank-platform/terraform-provider-crank/gate/safefile"
 )
 
 // Engine is the SARIF run name for secret findings.
@@ -77,6 +78,16 @@ type Result struct {
 	Secrets []Secret
 	Rules   []findings.RuleInfo
 	Bytes   uint64
+	// Files is the number of files whose content was scanned (tree scans;
+	// zero for history scans).
+	Files int
+	// Unreadable are files and directories of the tree that could not be
+	// read: the scan is incomplete, and the CLI fails unless told to skip
+	// them.
+	Unreadable []Problem
+	// Skipped are paths left out on purpose: FIFOs, devices, sockets,
+	// files over MaxFileMB, symlinks that do not resolve.
+	Skipped []Problem
 }
 
 // configMu guards gitleaks' config loading, which goes through viper's
@@ -97,8 +108,11 @@ func LoadConfig(path string) (config.Config, error) {
 			return config.Config{}, fmt.Errorf("gitleaks default config: %w", err)
 		}
 	} else {
-		viper.SetConfigFile(path)
-		if err := viper.ReadInConfig(); err != nil {
+		data, err := safefile.ReadFile(path, maxConfigBytes)
+		if err != nil {
+			return config.Config{}, fmt.Errorf("reading gitleaks config %s: %w", path, err)
+		}
+		if err := viper.ReadConfig(bytes.NewReader(data)); err != nil {
 			return config.Config{}, fmt.Errorf("reading gitleaks config %s: %w: fix the TOML or remove the file to use the default rules", path, err)
 		}
 	}
@@ -217,6 +231,11 @@ func Scan(ctx context.Context, opts Options) (*Result, error) {
 		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) && !contains(opts.IgnoreFiles, p) {
 			continue
 		}
+		// gitleaks opens the file by name; refuse a FIFO or device first,
+		// which would block or never end.
+		if _, err := safefile.ReadFile(p, maxConfigBytes); err != nil {
+			return nil, fmt.Errorf("reading ignore file %s: %w", p, err)
+		}
 		if err := d.AddGitleaksIgnore(p); err != nil {
 			return nil, fmt.Errorf("reading ignore file %s: %w", p, err)
 		}
@@ -231,22 +250,36 @@ func Scan(ctx context.Context, opts Options) (*Result, error) {
 		// not part of any output here.
 		src = &sources.Git{Cmd: cmd, Config: &d.Config, Sema: d.Sema, Remote: &sources.RemoteInfo{Platform: scm.NoPlatform}}
 	} else {
-		src = &sources.Files{Config: &d.Config, FollowSymlinks: d.FollowSymlinks, MaxFileSize: opts.MaxFileMB * 1_000_000, Path: opts.Path, Sema: d.Sema}
+		src = &treeSource{cfg: &d.Config, root: opts.Path, followSymlinks: d.FollowSymlinks, maxFileSize: int64(opts.MaxFileMB) * 1_000_000, sema: d.Sema}
 	}
 	raw, err := det.detectSource(ctx, src)
-	if err != nil {
-		return nil, fmt.Errorf("secret scan of %s: %w", opts.Path, err)
-	}
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
+	if err != nil {
+		return nil, fmt.Errorf("secret scan of %s: %w", opts.Path, err)
+	}
 	res := &Result{Rules: det.Rules(), Bytes: d.TotalBytes.Load()}
+	if tree, ok := src.(*treeSource); ok {
+		res.Files = int(tree.scanned.Load())
+		res.Unreadable, res.Skipped = tree.unreadable, tree.skipped
+		sortProblems(res.Unreadable)
+		sortProblems(res.Skipped)
+	}
 	for _, f := range raw {
 		res.Secrets = append(res.Secrets, fromGitleaks(f))
 	}
 	sortSecrets(res.Secrets)
 	return res, nil
 }
+
+func sortProblems(ps []Problem) {
+	sort.Slice(ps, func(i, j int) bool { return ps[i].Path < ps[j].Path })
+}
+
+// maxConfigBytes bounds a gitleaks config or ignore file: the default
+// config is about 100 KB.
+const maxConfigBytes = 16 << 20
 
 func contains(xs []string, x string) bool {
 	for _, y := range xs {
