@@ -261,7 +261,11 @@ func (r *caResource) updateExternal(ctx context.Context, m, state *caModel, cfg 
 			return true
 		}
 	}
-	iss := &pki.Issuer{Cert: cert, Key: key, Parents: parents}
+	iss := &pki.Issuer{Cert: cert, Key: key, Parents: parents, Pointers: pki.Pointers{
+		CRLDistributionPoints:  stringList(m.CRLDistributionPoints),
+		OCSPServers:            stringList(m.OCSPServers),
+		IssuingCertificateURLs: stringList(m.IssuingCertificateURLs),
+	}}
 	if err := iss.Check(); err != nil {
 		resp.Diagnostics.Append(diagSignedCA(err))
 		return true

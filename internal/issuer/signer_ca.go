@@ -17,7 +17,10 @@ type SignerCA struct {
 	Name    string
 	Cert    *x509.Certificate
 	Parents []*x509.Certificate
-	OpenKey func(ctx context.Context) (crypto.Signer, error)
+	// Pointers are the revocation and AIA URLs written into every
+	// certificate this CA signs.
+	Pointers pki.Pointers
+	OpenKey  func(ctx context.Context) (crypto.Signer, error)
 
 	once sync.Once
 	iss  *pki.Issuer
@@ -37,7 +40,7 @@ func (c *SignerCA) LocalIssuer(ctx context.Context) (*pki.Issuer, error) {
 			c.err = err
 			return
 		}
-		iss := &pki.Issuer{Cert: c.Cert, Key: key, Parents: c.Parents}
+		iss := &pki.Issuer{Cert: c.Cert, Key: key, Parents: c.Parents, Pointers: c.Pointers}
 		if err := iss.Check(); err != nil {
 			c.err = err
 			return

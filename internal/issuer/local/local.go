@@ -28,7 +28,7 @@ func New(_ context.Context, opts issuer.Options) (issuer.Backend, error) {
 		return nil, err
 	}
 	return &issuer.SignerCA{
-		Name: Name, Cert: cert, Parents: parents,
+		Name: Name, Cert: cert, Parents: parents, Pointers: h.Pointers(cert),
 		OpenKey: func(context.Context) (crypto.Signer, error) {
 			iss, err := h.LocalIssuer(opts.Getenv(pki.KeyPassphraseEnv))
 			if err != nil {

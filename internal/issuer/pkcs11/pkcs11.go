@@ -45,6 +45,10 @@ type Options struct {
 	Cert           string   `json:"cert"`
 	Parents        []string `json:"parents,omitempty"`
 	KeyFingerprint string   `json:"key_fingerprint"`
+	// The revocation and AIA URLs the CA writes into what it signs.
+	CRLURLs       []string `json:"crl_urls,omitempty"`
+	OCSPURLs      []string `json:"ocsp_urls,omitempty"`
+	CAIssuersURLs []string `json:"ca_issuers_urls,omitempty"`
 }
 
 // Failures a user can fix, each wrapped with the details.
@@ -97,6 +101,7 @@ func New(_ context.Context, opts issuer.Options) (issuer.Backend, error) {
 	}
 	return &issuer.SignerCA{
 		Name: Name, Cert: cert, Parents: parents,
+		Pointers: pki.Pointers{CRLDistributionPoints: o.CRLURLs, OCSPServers: o.OCSPURLs, IssuingCertificateURLs: o.CAIssuersURLs},
 		OpenKey: func(context.Context) (crypto.Signer, error) {
 			return Find(o.Token, opts.Getenv(PINEnv), o.KeyFingerprint)
 		},
@@ -109,7 +114,10 @@ func Encode(iss *pki.Issuer, tok Token) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	o := Options{Token: tok, Cert: base64.StdEncoding.EncodeToString(iss.Cert.Raw), KeyFingerprint: fp}
+	o := Options{
+		Token: tok, Cert: base64.StdEncoding.EncodeToString(iss.Cert.Raw), KeyFingerprint: fp,
+		CRLURLs: iss.Pointers.CRLDistributionPoints, OCSPURLs: iss.Pointers.OCSPServers, CAIssuersURLs: iss.Pointers.IssuingCertificateURLs,
+	}
 	for _, p := range iss.Parents {
 		o.Parents = append(o.Parents, base64.StdEncoding.EncodeToString(p.Raw))
 	}
