@@ -51,25 +51,47 @@ gate=$work/bin/crank-gate
 sample=$work/gate
 "$work/bin/gatesample" "$root/examples/gate" "$sample"
 cd "$sample"
-echo "policy: crank-gate.yaml (Dockerfile lint, image oci:build/image:latest with an offline CVE DB, secrets in src/)"
-echo "\$ crank-gate check --format tty --format sarif=crank-gate.sarif"
+
+# gate_check: runs `crank-gate check` with the terminal report on stdout and
+# SARIF to a file, then shows the gate's own per-category verdict (the last
+# line it writes on stderr) as a table. Returns the gate's exit code.
+gate_check() {
+	local rc=0 verdict cat n
+	echo "\$ crank-gate check --format tty --format sarif=crank-gate.sarif"
+	"$gate" check --no-color --format tty --format sarif=crank-gate.sarif 2>"$work/check.err" || rc=$?
+	verdict=$(grep -E '^crank-gate check: ' "$work/check.err" | tail -n1)
+	grep -vxF -- "$verdict" "$work/check.err" || :
+	printf '  %-16s %-18s %s\n' category checked verdict
+	for cat in dockerfile image vulnerabilities secrets policy; do
+		n=$(grep -oE "[( ]$cat: [0-9]+" <<<"$verdict" | grep -oE '[0-9]+$' || :)
+		printf '  %-16s %-18s %s\n' "$cat" "$(what_checked "$cat")" "$([[ -n $n ]] && echo "FAIL ($n)" || echo pass)"
+	done
+	echo "exit $rc: ${verdict#crank-gate check: }; SARIF report: $sample/crank-gate.sarif"
+	return "$rc"
+}
+what_checked() {
+	case $1 in
+	dockerfile) echo Dockerfile ;;
+	image | vulnerabilities) echo oci:build/image ;;
+	secrets) echo src/ ;;
+	policy) echo waivers ;;
+	esac
+}
+
 rc=0
-"$gate" check --format tty --format sarif=crank-gate.sarif 2>&1 || rc=$?
-echo "exit $rc; SARIF report: $sample/crank-gate.sarif"
+gate_check || rc=$?
 ((rc == 1)) || { echo "demo: expected the gate to fail (exit 1) on the sample's fixable HIGH CVE" >&2; exit 1; }
 
 echo
-echo "A team that accepts the risk records it in the policy, with a reason and an expiry date:"
+echo "A team that accepts the risk records it in crank-gate.yaml, with a reason and an expiry date:"
 waiver="  - id: CVE-2099-1001
     target: oci:build/image:latest
     reason: the X.509 parser is not reachable, the service accepts no certificates; upgrade scheduled
     expires: $(date -u -d '+30 days' +%F 2>/dev/null || date -u -v+30d +%F)"
 printf '%s\n' "$waiver" >>crank-gate.yaml
 printf '%s\n' "$waiver"
-echo "\$ crank-gate check --format tty --format sarif=crank-gate.sarif"
 rc=0
-"$gate" check --format tty --format sarif=crank-gate.sarif 2>&1 || rc=$?
-echo "exit $rc; SARIF report: $sample/crank-gate.sarif"
+gate_check || rc=$?
 ((rc == 0)) || { echo "demo: expected the gate to pass (exit 0) with the waiver" >&2; exit 1; }
 echo
-echo "Files are in $work"
+echo "Files are in $sample"
