@@ -27,13 +27,8 @@ type gitlabJob struct {
 	} `yaml:"artifacts"`
 }
 
-// TestGitLabTemplateCodeQuality runs the template's script as GitLab's
-// runner would (one bash script from the script: lines, the job's variables
-// in the environment, CI_PROJECT_DIR as the working directory) against
-// examples/gate, installing the gate from a release served on loopback, and
-// checks the Code Quality report against GitLab's documented format and the
-// SARIF with Microsoft's validator.
-func TestGitLabTemplateCodeQuality(t *testing.T) {
+func loadGitLabTemplate(t *testing.T) map[string]gitlabJob {
+	t.Helper()
 	data, err := os.ReadFile(filepath.Join(repoRoot(), "ci/gitlab/crank-gate.gitlab-ci.yml"))
 	if err != nil {
 		t.Fatal(err)
@@ -42,6 +37,17 @@ func TestGitLabTemplateCodeQuality(t *testing.T) {
 	if err := yaml.Unmarshal(data, &jobs); err != nil {
 		t.Fatalf("crank-gate.gitlab-ci.yml: %v", err)
 	}
+	return jobs
+}
+
+// TestGitLabTemplateCodeQuality runs the template's script as GitLab's
+// runner would (one bash script from the script: lines, the job's variables
+// in the environment, CI_PROJECT_DIR as the working directory) against
+// examples/gate, installing the gate from a release served on loopback, and
+// checks the Code Quality report against GitLab's documented format and the
+// SARIF with Microsoft's validator.
+func TestGitLabTemplateCodeQuality(t *testing.T) {
+	jobs := loadGitLabTemplate(t)
 	tmpl, ok := jobs[".crank-gate"]
 	if !ok || jobs["crank-gate"].Extends != ".crank-gate" {
 		t.Fatal("want a hidden .crank-gate job and a crank-gate job extending it")
@@ -103,14 +109,7 @@ func TestGitLabTemplateCodeQuality(t *testing.T) {
 // TestGitLabTemplateNeedsVersion: without CRANK_GATE_VERSION the job stops
 // before downloading anything, saying what to set.
 func TestGitLabTemplateNeedsVersion(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join(repoRoot(), "ci/gitlab/crank-gate.gitlab-ci.yml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var jobs map[string]gitlabJob
-	if err := yaml.Unmarshal(data, &jobs); err != nil {
-		t.Fatal(err)
-	}
+	jobs := loadGitLabTemplate(t)
 	ws := t.TempDir()
 	cmd := exec.Command("bash", "--noprofile", "--norc", "-c", strings.Join(jobs[".crank-gate"].Script, "\n"))
 	cmd.Dir = ws
