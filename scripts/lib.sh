@@ -9,8 +9,10 @@ repo_root() { cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd; }
 dev_override() {
 	local work=$1 root
 	root=$(repo_root)
-	mkdir -p "$work/plugins"
-	(cd "$root" && go build -o "$work/plugins/terraform-provider-crank" .)
+	mkdir -p "$work/plugins" "$root/bin"
+	# Built where `make build` puts it, so go build can skip an up-to-date link.
+	(cd "$root" && go build -o bin/terraform-provider-crank .)
+	cp "$root/bin/terraform-provider-crank" "$work/plugins/"
 	cat >"$work/cli.tfrc" <<RC
 provider_installation {
   dev_overrides {
