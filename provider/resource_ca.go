@@ -69,7 +69,7 @@ type caModel struct {
 	ID                     types.String          `tfsdk:"id"`
 	Subject                *subjectModel         `tfsdk:"subject"`
 	KeyAlgorithm           types.String          `tfsdk:"key_algorithm"`
-	Validity               types.String          `tfsdk:"validity"`
+	Validity               durationValue         `tfsdk:"validity"`
 	Parent                 types.String          `tfsdk:"parent"`
 	MaxPathLength          types.Int64           `tfsdk:"max_path_length"`
 	NameConstraints        *nameConstraintsModel `tfsdk:"name_constraints"`
@@ -152,9 +152,10 @@ func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *r
 				PlanModifiers:       requiresReplaceString(),
 			},
 			"validity": schema.StringAttribute{
-				Optional: true, Computed: true,
-				MarkdownDescription: "Lifetime from creation, such as `87600h` or `3650d`. Defaults to 10 years for a root and 5 years for an intermediate. An intermediate may not outlive its parent.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace(), stringplanmodifier.UseStateForUnknown()},
+				CustomType: durationType{},
+				Optional:   true, Computed: true,
+				MarkdownDescription: "Lifetime from creation, such as `87600h` or `3650d`. Defaults to 10 years for a root and 5 years for an intermediate. An intermediate may not outlive its parent. " + durationSpellingNote,
+				PlanModifiers:       append(requiresReplaceIfDurationChanged(), stringplanmodifier.UseStateForUnknown()),
 				Validators:          []validator.String{durationValidator{}},
 			},
 			"parent": schema.StringAttribute{
@@ -241,7 +242,7 @@ func caDefaults(m *caModel) {
 		if intermediate {
 			d = defaultIntermediateValidity
 		}
-		m.Validity = types.StringValue(formatDuration(d))
+		m.Validity = durationOf(formatDuration(d))
 	}
 	if m.MaxPathLength.IsNull() || m.MaxPathLength.IsUnknown() {
 		var n int64 = -1
@@ -390,27 +391,50 @@ func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, res
 			return
 		}
 	}
-	if creq.Key, err = pki.GenerateKey(pki.KeyAlgorithm(m.KeyAlgorithm.ValueString())); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("key_algorithm"), "Key generation failed", err.Error())
+	var cfg caModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
 		return
+	}
+	var adopted adoption
+	if m.KeyStorage.ValueString() == keyStorageFile {
+		pass, d := creationPassphrase(cfg.KeyPassphraseWO)
+		if resp.Diagnostics.Append(d...); resp.Diagnostics.HasError() {
+			return
+		}
+		resp.Diagnostics.Append(cleanKeyTemps(m.KeyFile.ValueString())...)
+		var parentCert *x509.Certificate
+		if parent != nil {
+			parentCert = parent.Cert
+		}
+		adopted, d = findAdoptableKey(m.KeyFile.ValueString(), pass, &m, parentCert)
+		if resp.Diagnostics.Append(d...); resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	if creq.Key = adopted.key; creq.Key == nil {
+		if creq.Key, err = pki.GenerateKey(pki.KeyAlgorithm(m.KeyAlgorithm.ValueString())); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("key_algorithm"), "Key generation failed", err.Error())
+			return
+		}
 	}
 	iss, err := pki.CreateCA(creq, parent)
 	if err != nil {
 		resp.Diagnostics.Append(policyDiag(err, path.Root("parent"), "Could not create the CA"))
 		return
 	}
-	var cfg caModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	// The key file is written last, after everything that can fail, so a
-	// failed create leaves no orphaned key behind.
-	handle, diags := storeCAKey(&m, iss, cfg.KeyPassphraseWO)
+	// failed create leaves no orphaned key behind; one that dies after this
+	// point is adopted by the next create.
+	handle, diags := storeCAKey(&m, iss, cfg.KeyPassphraseWO, adopted.key != nil)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if adopted.key != nil {
+		resp.Diagnostics.Append(diagAdopted(m.KeyFile.ValueString(), adopted.record))
+	}
+	pki.Fault("ca-create-before-state")
 	setCAOutputs(&m, iss, handle)
 	m.KeyPassphraseWO = types.StringNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)

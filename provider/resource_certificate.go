@@ -61,8 +61,8 @@ type certificateModel struct {
 	// which Terraform only lets into write-only attributes.
 	PublicKeyPEMWO types.String `tfsdk:"public_key_pem_wo"`
 	CSRPEM         types.String `tfsdk:"csr_pem"`
-	Validity       types.String `tfsdk:"validity"`
-	RenewBefore    types.String `tfsdk:"renew_before"`
+	Validity       durationValue `tfsdk:"validity"`
+	RenewBefore    durationValue `tfsdk:"renew_before"`
 
 	CertPEM           types.String `tfsdk:"cert_pem"`
 	ChainPEM          types.String `tfsdk:"chain_pem"`
@@ -152,14 +152,16 @@ func (r *certificateResource) Schema(_ context.Context, _ resource.SchemaRequest
 				MarkdownDescription: "Certify the key of this PKCS#10 request (its signature is checked). Only the key is taken from it; names come from this resource. No private key is stored in state.",
 			},
 			"validity": schema.StringAttribute{
-				Optional: true, Computed: true, Default: stringdefault.StaticString(formatDuration(defaultLeafValidity)),
-				MarkdownDescription: "Lifetime from issuance, such as `2160h` or `90d`. Defaults to `90d`. May not reach past the issuer's `not_after`.",
-				PlanModifiers:       requiresReplaceString(),
+				CustomType: durationType{},
+				Optional:   true, Computed: true, Default: stringdefault.StaticString(formatDuration(defaultLeafValidity)),
+				MarkdownDescription: "Lifetime from issuance, such as `2160h` or `90d`. Defaults to `90d`. May not reach past the issuer's `not_after`. " + durationSpellingNote,
+				PlanModifiers:       requiresReplaceIfDurationChanged(),
 				Validators:          []validator.String{durationValidator{}},
 			},
 			"renew_before": schema.StringAttribute{
-				Optional: true, Computed: true, PlanModifiers: keepState(),
-				MarkdownDescription: "Start of the renewal window before `not_after`. Defaults to one third of `validity`.",
+				CustomType: durationType{},
+				Optional:   true, Computed: true, PlanModifiers: keepState(),
+				MarkdownDescription: "Start of the renewal window before `not_after`. Defaults to one third of `validity`. " + durationSpellingNote,
 				Validators:          []validator.String{durationValidator{}},
 			},
 
@@ -209,7 +211,7 @@ func (r *certificateResource) derive(cfg *certificateModel) (w wanted, known boo
 		return w, false, diags
 	}
 	w.renewBefore = w.validity / 3
-	if knownString(cfg.RenewBefore) {
+	if cfg.RenewBefore.known() {
 		w.renewBefore, _ = parseDuration(cfg.RenewBefore.ValueString())
 		if w.renewBefore >= w.validity {
 			diags.AddAttributeError(path.Root("renew_before"), "Renewal window too long",
@@ -417,7 +419,11 @@ func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.Modif
 		setDerived("trust_domain", &plan.TrustDomain, w.trustDomain)
 		setDerived("spiffe_id", &plan.SPIFFEID, w.spiffeID.String())
 		setDerived("key_algorithm", &plan.KeyAlgorithm, string(w.keyAlgorithm))
-		plan.RenewBefore = types.StringValue(formatDuration(w.renewBefore))
+		if cfg.RenewBefore.IsNull() {
+			// Only the computed default is provider-spelled; a configured
+			// value must reach the plan exactly as written.
+			plan.RenewBefore = durationOf(formatDuration(w.renewBefore))
+		}
 		if state == nil && w.suppliedKey != nil {
 			plan.PrivateKeyPEM = types.StringNull()
 		}
@@ -557,7 +563,9 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 	m.TrustDomain = types.StringValue(w.trustDomain)
 	m.SPIFFEID = types.StringValue(w.spiffeID.String())
 	m.KeyAlgorithm = types.StringValue(string(w.keyAlgorithm))
-	m.RenewBefore = types.StringValue(formatDuration(w.renewBefore))
+	if cfg.RenewBefore.IsNull() {
+		m.RenewBefore = durationOf(formatDuration(w.renewBefore))
+	}
 	info := pki.Describe(leaf)
 	m.ID = types.StringValue(info.Serial)
 	m.CertPEM = types.StringValue(pki.EncodeCertsPEM(leaf))
@@ -598,7 +606,7 @@ func renewalAttributes(raw tftypes.Value) (certificateModel, error) {
 		Issuer:          str("issuer"),
 		Service:         str("service"),
 		CertPEM:         str("cert_pem"),
-		RenewBefore:     str("renew_before"),
+		RenewBefore:     durationValue{StringValue: str("renew_before")},
 		ReadyForRenewal: ready,
 	}, nil
 }

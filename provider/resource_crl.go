@@ -48,7 +48,7 @@ type crlModel struct {
 	ID                  types.String `tfsdk:"id"`
 	Issuer              types.String `tfsdk:"issuer"`
 	Revoked             types.List   `tfsdk:"revoked"`
-	NextUpdate          types.String `tfsdk:"next_update"`
+	NextUpdate          durationValue `tfsdk:"next_update"`
 	TrackedCertificates types.List   `tfsdk:"tracked_certificates"`
 
 	CRLPEM         types.String `tfsdk:"crl_pem"`
@@ -130,8 +130,9 @@ func (r *crlResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				}},
 			},
 			"next_update": schema.StringAttribute{
-				Optional: true, Computed: true, Default: stringdefault.StaticString(formatDuration(defaultCRLNextUpdate)),
-				MarkdownDescription: "Lifetime of each signed CRL: `next_update_at` is `this_update` plus this duration, such as `168h` or `7d`. Defaults to `7d`.",
+				CustomType: durationType{},
+				Optional:   true, Computed: true, Default: stringdefault.StaticString(formatDuration(defaultCRLNextUpdate)),
+				MarkdownDescription: "Lifetime of each signed CRL: `next_update_at` is `this_update` plus this duration, such as `168h` or `7d`. Defaults to `7d`. " + durationSpellingNote,
 				Validators:          []validator.String{durationValidator{}},
 			},
 			"tracked_certificates": schema.ListAttribute{
@@ -512,7 +513,7 @@ func (r *crlResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 
 	regenerate := state == nil
 	if state != nil {
-		regenerate = state.ID.ValueString() != issuerID || state.NextUpdate.ValueString() != plan.NextUpdate.ValueString() ||
+		regenerate = state.ID.ValueString() != issuerID || !sameDuration(state.NextUpdate.ValueString(), plan.NextUpdate.ValueString()) ||
 			!sameRevocations(entries, state.revocations(ctx)) ||
 			refreshCheck(state, fmt.Sprintf("%q", issuer.Subject), now, &resp.Diagnostics)
 	}
