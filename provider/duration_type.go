@@ -54,7 +54,9 @@ func (t durationType) ValueType(context.Context) attr.Value { return durationVal
 // durationValue is a duration attribute's value, spelled as the user wrote it.
 type durationValue struct{ basetypes.StringValue }
 
-func durationOf(s string) durationValue { return durationValue{StringValue: basetypes.NewStringValue(s)} }
+func durationOf(s string) durationValue {
+	return durationValue{StringValue: basetypes.NewStringValue(s)}
+}
 
 func durationNull() durationValue { return durationValue{StringValue: basetypes.NewStringNull()} }
 

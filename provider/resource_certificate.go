@@ -59,8 +59,8 @@ type certificateModel struct {
 	PublicKeyPEM types.String   `tfsdk:"public_key_pem"`
 	// PublicKeyPEMWO takes the public key of an ephemeral crank_private_key,
 	// which Terraform only lets into write-only attributes.
-	PublicKeyPEMWO types.String `tfsdk:"public_key_pem_wo"`
-	CSRPEM         types.String `tfsdk:"csr_pem"`
+	PublicKeyPEMWO types.String  `tfsdk:"public_key_pem_wo"`
+	CSRPEM         types.String  `tfsdk:"csr_pem"`
 	Validity       durationValue `tfsdk:"validity"`
 	RenewBefore    durationValue `tfsdk:"renew_before"`
 

@@ -45,11 +45,11 @@ type crlResource struct{ data *providerData }
 func NewCRLResource() resource.Resource { return &crlResource{} }
 
 type crlModel struct {
-	ID                  types.String `tfsdk:"id"`
-	Issuer              types.String `tfsdk:"issuer"`
-	Revoked             types.List   `tfsdk:"revoked"`
+	ID                  types.String  `tfsdk:"id"`
+	Issuer              types.String  `tfsdk:"issuer"`
+	Revoked             types.List    `tfsdk:"revoked"`
 	NextUpdate          durationValue `tfsdk:"next_update"`
-	TrackedCertificates types.List   `tfsdk:"tracked_certificates"`
+	TrackedCertificates types.List    `tfsdk:"tracked_certificates"`
 
 	CRLPEM         types.String `tfsdk:"crl_pem"`
 	CRLDERBase64   types.String `tfsdk:"crl_der_base64"`
