@@ -32,6 +32,7 @@ var (
 	_ resource.ResourceWithModifyPlan     = (*caResource)(nil)
 	_ resource.ResourceWithUpgradeState   = (*caResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*caResource)(nil)
+	_ resource.ResourceWithImportState    = (*caResource)(nil)
 )
 
 // Default lifetimes: a root outlives the intermediates it signs by default,
@@ -160,8 +161,8 @@ func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *r
 			},
 			"parent": schema.StringAttribute{
 				Optional: true, Sensitive: true,
-				MarkdownDescription: "The `issuer` of the CA that signs this one. Unset for a self-signed root.",
-				PlanModifiers:       requiresReplaceString(),
+				MarkdownDescription: "The `issuer` of the CA that signs this one. Unset for a self-signed root. The CA is replaced when the parent's certificate changes, not when only its handle does (for example when the parent's key moves into a file, or after an import).",
+				PlanModifiers:       []planmodifier.String{replaceIfParentCertChanged()},
 			},
 			"max_path_length": schema.Int64Attribute{
 				Optional: true, Computed: true,

@@ -34,9 +34,10 @@ import (
 )
 
 var (
-	_ resource.Resource               = (*certificateResource)(nil)
-	_ resource.ResourceWithConfigure  = (*certificateResource)(nil)
-	_ resource.ResourceWithModifyPlan = (*certificateResource)(nil)
+	_ resource.Resource                = (*certificateResource)(nil)
+	_ resource.ResourceWithConfigure   = (*certificateResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*certificateResource)(nil)
+	_ resource.ResourceWithImportState = (*certificateResource)(nil)
 )
 
 const defaultLeafValidity = 90 * 24 * time.Hour
@@ -136,7 +137,7 @@ func (r *certificateResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Validators:          []validator.String{stringvalidator.OneOf(pki.KeyAlgorithms()...)},
 			},
 			"public_key_pem": schema.StringAttribute{
-				Optional: true, PlanModifiers: requiresReplaceString(),
+				Optional: true, PlanModifiers: []planmodifier.String{sameKeyAsImported()},
 				MarkdownDescription: "Certify this public key (PEM `PUBLIC KEY`) instead of generating a key. No private key is stored in state.",
 				Validators:          []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("csr_pem"))},
 			},
@@ -148,7 +149,7 @@ func (r *certificateResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Validators: []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("public_key_pem"), path.MatchRoot("csr_pem"))},
 			},
 			"csr_pem": schema.StringAttribute{
-				Optional: true, PlanModifiers: requiresReplaceString(),
+				Optional: true, PlanModifiers: []planmodifier.String{sameKeyAsImported()},
 				MarkdownDescription: "Certify the key of this PKCS#10 request (its signature is checked). Only the key is taken from it; names come from this resource. No private key is stored in state.",
 			},
 			"validity": schema.StringAttribute{
@@ -658,6 +659,18 @@ func (r *certificateResource) Update(ctx context.Context, req resource.UpdateReq
 	state.Issuer = plan.Issuer
 	state.RenewBefore = plan.RenewBefore
 	state.ReadyForRenewal = types.BoolValue(false)
+	state.PublicKeyPEM, state.CSRPEM = plan.PublicKeyPEM, plan.CSRPEM
+	if plan.ChainPEM.IsUnknown() || plan.CABundlePEM.IsUnknown() {
+		// An imported certificate learns its chain from the issuer the
+		// configuration names.
+		if leaf, err := pki.ParseCertPEM(state.CertPEM.ValueString()); err == nil {
+			if issCert, parents, err := issuerCertificates(plan.Issuer.ValueString()); err == nil {
+				iss := &pki.Issuer{Cert: issCert, Parents: parents}
+				state.ChainPEM = types.StringValue(pki.EncodeCertsPEM(append([]*x509.Certificate{leaf}, iss.Intermediates()...)...))
+				state.CABundlePEM = types.StringValue(pki.EncodeCertsPEM(iss.Root()))
+			}
+		}
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
