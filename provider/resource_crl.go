@@ -491,6 +491,13 @@ func (r *crlResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 			}
 		}
 		planRegeneration(&plan, state)
+		if state != nil {
+			// Whether a new CRL is signed is only known once the inputs are:
+			// a tracked certificate that is merely added revokes nothing and
+			// keeps the current CRL and its number. Promising number+1 here
+			// broke the final plan ("crl_number: was 2, but now 1").
+			plan.CRLNumber = types.Int64Unknown()
+		}
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
