@@ -134,11 +134,11 @@ func checkNewKeyFile(plan *caModel, wo types.String) diag.Diagnostics {
 	if diags.HasError() {
 		return diags
 	}
+	diags.Append(cleanKeyTemps(p)...)
 	if _, err := os.Lstat(p); err != nil {
 		diags.Append(checkKeyFileTarget(p)...)
 		return diags
 	}
-	diags.Append(cleanKeyTemps(p)...)
 	var parent *x509.Certificate
 	if knownString(plan.Parent) {
 		cert, _, err := issuerCertificates(plan.Parent.ValueString())

@@ -35,6 +35,13 @@ type cliRun struct {
 // scripts/lib.sh does), skipping on CLIs without write-only attributes.
 func newCLIRun(t *testing.T) *cliRun {
 	t.Helper()
+	return newCLIRunSince(t, 11)
+}
+
+// newCLIRunSince skips on CLIs older than 1.<minor>: 11 for write-only
+// attributes, 0 for tests every supported CLI must pass.
+func newCLIRunSince(t *testing.T, minMinor int) *cliRun {
+	t.Helper()
 	requireAcc(t)
 	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	out, err := exec.Command(cli, "version").CombinedOutput()
@@ -47,7 +54,7 @@ func newCLIRun(t *testing.T) *cliRun {
 	}
 	major, _ := strconv.Atoi(m[1])
 	minor, _ := strconv.Atoi(m[2])
-	if major == 1 && minor < 11 {
+	if major == 1 && minor < minMinor {
 		t.Skipf("%s has no write-only attributes (needs 1.11 or later)", strings.TrimSpace(strings.SplitN(string(out), "\n", 2)[0]))
 	}
 	work := t.TempDir()

@@ -325,11 +325,12 @@ func (r *certificateResource) ImportState(ctx context.Context, req resource.Impo
 		FingerprintSHA256: types.StringValue(info.FingerprintSHA256),
 		ReadyForRenewal:   types.BoolValue(false),
 	}
-	if len(certs) > 1 {
-		if root := certs[len(certs)-1]; selfSigned(root) {
-			m.ChainPEM = types.StringValue(pki.EncodeCertsPEM(certs[:len(certs)-1]...))
-			m.CABundlePEM = types.StringValue(pki.EncodeCertsPEM(root))
-		}
+	// With its root, the file says what chain_pem and ca_bundle_pem are;
+	// without, both stay null and the first apply derives them from issuer.
+	m.ChainPEM = types.StringNull()
+	if root := certs[len(certs)-1]; len(certs) > 1 && selfSigned(root) {
+		m.ChainPEM = types.StringValue(pki.EncodeCertsPEM(certs[:len(certs)-1]...))
+		m.CABundlePEM = types.StringValue(pki.EncodeCertsPEM(root))
 	}
 	if alg, err := pki.AlgorithmOf(leaf.PublicKey); err == nil {
 		m.KeyAlgorithm = types.StringValue(string(alg))
