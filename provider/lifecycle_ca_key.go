@@ -32,8 +32,9 @@ func keyStorageDescription() string {
 
 func keyFileDescription() string {
 	return "Path of the encrypted key file, required when `key_storage = \"file\"`. A relative path is relative to the directory Terraform runs in, so the same configuration works on every machine that has the file there. " +
-		"The file must not exist when the CA is created (crank never overwrites a key); its directory must. Changing the path after moving the file updates the CA in place after checking the file holds this CA's key. " +
-		"On destroy the file is deleted only if `" + pki.KeyPassphraseEnv + "` decrypts it and it holds this CA's key; otherwise it is left in place with a warning."
+		"Its directory must exist. crank never overwrites a key file: when the CA is created and the file exists, the create adopts it only if it records a CA of this subject under this parent (an earlier apply was interrupted, or the state was lost) and fails otherwise; see the guide \"Recovering from failed applies and lost state\". " +
+		"The file also records the CA certificate (public) after the key. Changing the path after moving the file updates the CA in place after checking the file holds this CA's key. " +
+		"On destroy the file is deleted only if `" + pki.KeyPassphraseEnv + "` decrypts it and it holds this CA's key; otherwise (gone, wrong passphrase, another CA's key) the destroy still finishes and the file is left in place with a warning."
 }
 
 func keyPassphraseDescription() string {

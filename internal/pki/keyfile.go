@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"sync"
 	"syscall"
-	"time"
 
 	"github.com/youmark/pkcs8"
 )
@@ -263,30 +262,6 @@ func KeyFileCertificates(path string) ([]*x509.Certificate, error) {
 		}
 		certs = append(certs, c)
 	}
-}
-
-// MoveKeyFileAside renames the key file at path to a free name beside it,
-// path.replaced-<UTC time>, without ever overwriting, and returns that name.
-func MoveKeyFileAside(path string, now time.Time) (string, error) {
-	base := path + ".replaced-" + now.UTC().Format("20060102T150405Z")
-	for i := 0; i < 100; i++ {
-		dst := base
-		if i > 0 {
-			dst = fmt.Sprintf("%s-%d", base, i)
-		}
-		err := os.Link(path, dst)
-		if errors.Is(err, fs.ErrExist) {
-			continue
-		}
-		if err != nil {
-			return "", fmt.Errorf("moving the key file %s aside: %w", path, err)
-		}
-		if err := os.Remove(path); err != nil {
-			return "", fmt.Errorf("moving the key file %s aside (a copy is at %s): %w", path, dst, err)
-		}
-		return dst, nil
-	}
-	return "", fmt.Errorf("moving the key file %s aside: too many earlier copies beside it", path)
 }
 
 // ReadKeyFile loads the key at path and checks it is the key with the given
