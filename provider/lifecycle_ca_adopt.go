@@ -103,8 +103,9 @@ type adoption struct {
 // findAdoptableKey inspects an existing file at p for a new CA with subject
 // and parent. It returns no key when the file does not exist, the key to
 // adopt when the file records a CA of this subject under this parent, and
-// an error saying exactly what to do otherwise.
-func findAdoptableKey(p, passphrase string, want *caModel, parent *x509.Certificate) (adoption, diag.Diagnostics) {
+// an error saying exactly what to do otherwise. parentKnown is false at plan
+// time when the parent is itself being created; the apply checks it then.
+func findAdoptableKey(p, passphrase string, want *caModel, parent *x509.Certificate, parentKnown bool) (adoption, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if _, err := os.Lstat(p); errors.Is(err, os.ErrNotExist) {
 		return adoption{}, diags
@@ -131,6 +132,7 @@ func findAdoptableKey(p, passphrase string, want *caModel, parent *x509.Certific
 		lineage = append(lineage, fmt.Sprintf("its subject is %q, this CA's is %q", rec.Subject.String(), wantSubject))
 	}
 	switch {
+	case !parentKnown:
 	case parent == nil && !selfSigned(rec):
 		lineage = append(lineage, fmt.Sprintf("it was signed by %q, and this CA is a root", rec.Issuer.String()))
 	case parent != nil && !bytes.Equal(rec.AuthorityKeyId, parent.SubjectKeyId):

@@ -149,7 +149,7 @@ func checkNewKeyFile(plan *caModel, wo types.String) diag.Diagnostics {
 		}
 		parent = cert
 	}
-	a, d := findAdoptableKey(p, pass, plan, parent)
+	a, d := findAdoptableKey(p, pass, plan, parent, !plan.Parent.IsUnknown())
 	if diags.Append(d...); diags.HasError() || a.key == nil {
 		return diags
 	}

@@ -408,7 +408,7 @@ func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, res
 		if parent != nil {
 			parentCert = parent.Cert
 		}
-		adopted, d = findAdoptableKey(m.KeyFile.ValueString(), pass, &m, parentCert)
+		adopted, d = findAdoptableKey(m.KeyFile.ValueString(), pass, &m, parentCert, true)
 		if resp.Diagnostics.Append(d...); resp.Diagnostics.HasError() {
 			return
 		}
