@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -23,44 +22,6 @@ import (
 // of a CA with the same subject under the same parent adopts the key instead
 // of failing on "Key file already exists": a plain re-apply recovers and the
 // key that was made is kept.
-
-// keyFileClaims remembers, for one provider process (one plan), which key
-// files existing CAs keep and which new CAs want to create, so two crank_ca
-// resources of one configuration naming the same key_file are refused at
-// plan time instead of the new one adopting the other's key.
-type keyFileClaims struct {
-	mu     sync.Mutex
-	owners map[string]string // absolute path -> "existing" | "new"
-}
-
-var claims = &keyFileClaims{owners: map[string]string{}}
-
-const (
-	claimExisting = "existing"
-	claimNew      = "new"
-)
-
-// claim records that a CA (existing or new) uses p and reports a conflict
-// with another CA that already claimed it in this plan.
-func (c *keyFileClaims) claim(p, kind string) diag.Diagnostics {
-	var diags diag.Diagnostics
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		return diags
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	prev, ok := c.owners[abs]
-	if !ok {
-		c.owners[abs] = kind
-		return diags
-	}
-	if prev == claimNew || kind == claimNew {
-		diags.AddAttributeError(path.Root("key_file"), "Two CAs use the same key file",
-			fmt.Sprintf("key_file %s is named by an existing crank_ca and by a new one in this configuration. A key file holds exactly one CA's key; give the new CA its own path, for example %s.", p, nextGenerationPath(p)))
-	}
-	return diags
-}
 
 // nextGenerationPath suggests a fresh key file name beside p.
 func nextGenerationPath(p string) string {

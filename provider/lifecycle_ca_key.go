@@ -120,9 +120,8 @@ func creationPassphrase(wo types.String) (string, diag.Diagnostics) {
 }
 
 // checkNewKeyFile fails the plan of a new file-backed CA that could not be
-// created: no passphrase, a missing directory, another CA of this
-// configuration on the same path, or an existing file that is not a key this
-// CA can adopt. It also removes what a killed run left behind.
+// created: no passphrase, a missing directory, or an existing file that is
+// not a key this CA can adopt. It also removes what a killed run left behind.
 func checkNewKeyFile(plan *caModel, wo types.String) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if plan.KeyStorage.ValueString() != keyStorageFile || !knownString(plan.KeyFile) {
@@ -131,7 +130,6 @@ func checkNewKeyFile(plan *caModel, wo types.String) diag.Diagnostics {
 	pass, d := creationPassphrase(wo)
 	diags.Append(d...)
 	p := plan.KeyFile.ValueString()
-	diags.Append(claims.claim(p, claimNew)...)
 	if diags.HasError() {
 		return diags
 	}
@@ -223,7 +221,6 @@ func planKeyStorage(plan, state *caModel, wo types.String, diags *diag.Diagnosti
 		}
 		diags.Append(checkKeyFileTarget(newPath)...)
 	default:
-		diags.Append(claims.claim(newPath, claimExisting)...)
 		diags.Append(cleanKeyTemps(newPath)...)
 		pass := envPassphrase()
 		if knownString(wo) {
