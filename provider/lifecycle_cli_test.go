@@ -73,7 +73,10 @@ func newCLIRunSince(t *testing.T, minMinor int) *cliRun {
 // tofu runs the CLI in dir; it returns combined output and the exit code.
 func (c *cliRun) tofu(dir string, env []string, args ...string) (string, int) {
 	c.t.Helper()
-	if len(args) > 0 && args[0] != "show" {
+	switch {
+	case len(args) > 1 && args[0] == "state":
+		args = append([]string{args[0], args[1], "-no-color"}, args[2:]...)
+	case len(args) > 0 && args[0] != "show":
 		args = append([]string{args[0], "-no-color"}, args[1:]...)
 	}
 	cmd := exec.Command(c.cli, args...)

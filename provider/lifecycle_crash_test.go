@@ -210,8 +210,10 @@ func TestAccCrashRecoveryLostState(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := recoverAndCheck(t, c, dir, want)
-	if n := strings.Count(flat(out), "Adopted the existing CA key file"); n != 2 {
-		t.Errorf("after a 0-byte state, %d CAs adopted their key files, want 2:\n%s", n, out)
+	// The CLI folds warnings of the same summary into one ("and one more
+	// similar warning"); the fingerprints above prove both were adopted.
+	if !strings.Contains(flat(out), "Adopted the existing CA key file") {
+		t.Errorf("after a 0-byte state, no adoption warning:\n%s", out)
 	}
 
 	c.mustTofu(dir, "state", "rm", "crank_ca.int")

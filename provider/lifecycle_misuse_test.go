@@ -82,7 +82,8 @@ func TestAccKeyFileMisuse(t *testing.T) {
 		}()
 		os.WriteFile(rootKey, []byte(i), 0o600)
 		os.WriteFile(intKey, []byte(r), 0o600)
-		expectPlanFails(t, c, dir, "Key file was swapped for another CA's", `holds the key of the CA "CN=Crash Root"`, `holds the key of the CA "CN=Crash Intermediate"`)
+		// The root's plan fails first; its dependents are not planned.
+		expectPlanFails(t, c, dir, "Key file was swapped for another CA's", `keys/root.key now holds the key of the CA "CN=Crash Intermediate"`, `not of this CA "CN=Crash Root"`)
 	})
 
 	t.Run("corrupted issuer in state", func(t *testing.T) {
@@ -94,7 +95,8 @@ func TestAccKeyFileMisuse(t *testing.T) {
 		if !strings.Contains(state, quoted) {
 			t.Fatal("cannot find the root's issuer in the state file")
 		}
-		os.WriteFile(statePath, []byte(strings.Replace(state, quoted, `"{\"v\":1,\"backend\":\"local\",\"cert\":\"AAAA\"}"`, 1)), 0o600)
+		// Every copy: the intermediate's parent holds the same handle.
+		os.WriteFile(statePath, []byte(strings.ReplaceAll(state, quoted, `"{\"v\":1,\"backend\":\"local\",\"cert\":\"AAAA\"}"`)), 0o600)
 		expectPlanFails(t, c, dir, "Corrupted crank_ca state", "Restore the state from a backup")
 		out, _ := c.tofu(dir, c.env, "plan", "-input=false")
 		if strings.Contains(out, "Set issuer to") || strings.Contains(out, "Set parent to") {

@@ -438,6 +438,11 @@ func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.Modif
 
 	if state != nil {
 		replace = append(replace, r.renewalChecks(&plan, state, w, known, now, &resp.Diagnostics)...)
+		if state.ChainPEM.IsNull() || state.CABundlePEM.IsNull() {
+			// Imported from a file without its chain: Update derives both
+			// from the issuer the configuration names.
+			plan.ChainPEM, plan.CABundlePEM = types.StringUnknown(), types.StringUnknown()
+		}
 	}
 	resp.RequiresReplace = append(resp.RequiresReplace, replace...)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
