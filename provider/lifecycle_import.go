@@ -33,7 +33,7 @@ import (
 func importHelp(kind string) string {
 	switch kind {
 	case "ca":
-		return "Use `key_file=<encrypted key file>` (the certificate is taken from the file's record; add `,cert_pem=<PEM file>` for key files written by crank before 0.x or by hand) for a file-backed CA, " +
+		return "Use `key_file=<encrypted key file>` (the certificate is taken from the file's record; add `,cert_pem=<PEM file>` for key files written by hand or before key files recorded their certificate) for a file-backed CA, " +
 			"or `cert_pem=<PEM file>,key_pem=<unencrypted PEM key>` to keep the key in state. A cert_pem file holds the CA certificate followed by its parents, root last."
 	default:
 		return "Use `cert_pem=<PEM file>` (or just the path) naming the issued certificate; the file may hold its chain after it."
