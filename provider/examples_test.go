@@ -97,24 +97,32 @@ func exampleClosure(t *testing.T, root, dir string) map[string]string {
 	}
 	files := map[string]string{}
 	own, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
-	queue := append([]string(nil), own...)
 	defined := map[string]bool{}
 	for _, f := range own {
 		for _, m := range exampleDefRe.FindAllStringSubmatch(readFile(t, f), -1) {
 			defined[m[1]+"."+m[2]] = true
 		}
 	}
+	// The queue holds example files and fixture names ("fixture:crank_ca.x");
+	// fixtures refer to examples too (an intermediate needs its root).
+	queue := append([]string(nil), own...)
 	seen := map[string]bool{}
 	var fixtures []string
 	for len(queue) > 0 {
-		f := queue[0]
+		item := queue[0]
 		queue = queue[1:]
-		if seen[f] {
+		if seen[item] {
 			continue
 		}
-		seen[f] = true
-		src := stripForeign(readFile(t, f))
-		files[strings.ReplaceAll(strings.TrimPrefix(f, root+"/"), "/", "_")] = src
+		seen[item] = true
+		var src string
+		if ref, ok := strings.CutPrefix(item, "fixture:"); ok {
+			src = exampleFixtures[ref]
+			fixtures = append(fixtures, src)
+		} else {
+			src = stripForeign(readFile(t, item))
+			files[strings.ReplaceAll(strings.TrimPrefix(item, root+"/"), "/", "_")] = src
+		}
 		for _, m := range exampleRefRe.FindAllStringSubmatch(src, -1) {
 			ref := m[1]
 			if defined[ref] {
@@ -122,9 +130,8 @@ func exampleClosure(t *testing.T, root, dir string) map[string]string {
 			}
 			if lib, ok := library[ref]; ok {
 				queue = append(queue, lib)
-			} else if fx, ok := exampleFixtures[ref]; ok && !seen["fixture:"+ref] {
-				seen["fixture:"+ref] = true
-				fixtures = append(fixtures, fx)
+			} else if _, ok := exampleFixtures[ref]; ok {
+				queue = append(queue, "fixture:"+ref)
 			}
 		}
 	}
@@ -197,6 +204,7 @@ func TestAccExamples(t *testing.T) {
 			if !modern && (strings.HasPrefix(name, "functions/") || strings.HasPrefix(name, "ephemeral-resources/")) {
 				t.Skipf("%s: provider functions and ephemeral resources need Terraform 1.8/1.10 or OpenTofu; Terraform 1.5.7 has neither", name)
 			}
+			c := c.sub(t)
 			work := writeFiles(t, exampleClosure(t, root, dir))
 			exampleDataFiles(t, work)
 			c.mustTofu(work, "plan", "-input=false", "-out=tfplan")

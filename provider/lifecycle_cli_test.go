@@ -70,6 +70,13 @@ func newCLIRunSince(t *testing.T, minMinor int) *cliRun {
 	return &cliRun{t: t, cli: cli, rc: rc, env: []string{pki.KeyPassphraseEnv + "=" + cliTestPassphrase}}
 }
 
+// sub is c for a subtest, so a failure there stops only the subtest.
+func (c *cliRun) sub(t *testing.T) *cliRun {
+	d := *c
+	d.t = t
+	return &d
+}
+
 // tofu runs the CLI in dir; it returns combined output and the exit code.
 func (c *cliRun) tofu(dir string, env []string, args ...string) (string, int) {
 	c.t.Helper()
