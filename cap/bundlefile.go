@@ -2,98 +2,151 @@ package cap
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
 )
 
+// BundleFileConfig says what a service accepts from its bundle file. The
+// same checks run at start and on every reload.
+type BundleFileConfig struct {
+	// Logger receives load, reload and refusal events; nil is slog.Default().
+	Logger *slog.Logger
+	// Service, when set, is the destination the bundle must be for: a
+	// bundle written for another service is refused.
+	Service string
+	// Keys are the policy public keys whose signatures are accepted
+	// (crank_cap_policy signing_public_key). List the old and the new key
+	// while rotating the signing key.
+	Keys PolicyKeys
+	// AllowUnsigned accepts a plain, unsigned bundle. It exists for local
+	// development only: anyone who can write the file then decides every
+	// request. Each such load is logged at error level.
+	AllowUnsigned bool
+	// Options are passed to Compile (for example WithClock).
+	Options []Option
+}
+
 // BundleFile serves the evaluator of a bundle file and reloads it when the
 // file changes. A bad new file never replaces a good bundle: the last good
 // one keeps deciding and the failure is logged.
 type BundleFile struct {
-	path    string
-	logger  *slog.Logger
-	options []Option
+	path   string
+	config BundleFileConfig
+	logger *slog.Logger
 
 	current atomic.Pointer[Evaluator]
 
 	mu            sync.Mutex
-	loadedStamps  []fileStamp
-	failedStamps  []fileStamp
+	loadedDigest  string
+	failedDigest  string
 	reloads       atomic.Uint64
 	reloadFailure atomic.Uint64
 }
 
-// LoadBundleFile reads, validates and compiles the bundle at path before a
-// service starts serving; any problem is an error, so a service never runs
-// without a policy.
-func LoadBundleFile(path string, logger *slog.Logger, options ...Option) (*BundleFile, error) {
+// LoadBundleFile reads, verifies, validates and compiles the bundle at path
+// before a service starts serving; any problem is an error, so a service
+// never runs without a policy it can trust.
+func LoadBundleFile(path string, config BundleFileConfig) (*BundleFile, error) {
+	logger := config.Logger
 	if logger == nil {
 		logger = slog.Default()
 	}
-	f := &BundleFile{path: path, logger: logger, options: options}
-	stamps, _ := stampOf(path)
-	evaluator, err := f.load()
+	if len(config.Keys) == 0 && !config.AllowUnsigned {
+		return nil, errors.New("no policy public keys configured, so no capability bundle can be trusted; pass the signing_public_key of crank_cap_policy (BundleFileConfig.Keys, worker -policy-keys)")
+	}
+	f := &BundleFile{path: path, config: config, logger: logger}
+	evaluator, digest, err := f.load(nil)
 	if err != nil {
 		return nil, err
 	}
 	f.current.Store(evaluator)
-	f.loadedStamps = stamps
+	f.loadedDigest = digest
 	logger.Info("cap bundle loaded", "path", path, "bundle_digest", evaluator.Digest(),
 		"service", evaluator.bundle.Policy.Service, "rules", len(evaluator.bundle.Policy.Rules))
 	return f, nil
 }
 
-func (f *BundleFile) load() (*Evaluator, error) {
-	file, err := os.Open(f.path)
+// load returns the compiled bundle and the digest of the file bytes it
+// came from. previous, when set, lends its rate-limit buckets to unchanged
+// rules.
+func (f *BundleFile) load(previous *Evaluator) (*Evaluator, string, error) {
+	data, err := readBounded(f.path, MaxBundleSize)
 	if err != nil {
-		return nil, fmt.Errorf("read capability bundle: %w; pass the path of the bundle_json written by crank_cap_policy", err)
+		return nil, "", fmt.Errorf("read capability bundle: %w; pass the path of the signed_bundle_json written by crank_cap_policy", err)
 	}
-	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, MaxBundleSize+1))
+	fileDigest := digestOfContents(data)
+	bundle, err := f.open(data)
 	if err != nil {
-		return nil, fmt.Errorf("read capability bundle %s: %w", f.path, err)
+		return nil, fileDigest, fmt.Errorf("capability bundle %s: %w", f.path, err)
 	}
-	bundle, err := Load(data)
+	if want := f.config.Service; want != "" && bundle.Policy.Service != want {
+		return nil, fileDigest, fmt.Errorf("capability bundle %s is for service %q, this service is %q; pass the %q bundle", f.path, bundle.Policy.Service, want, want)
+	}
+	options := f.config.Options
+	if previous != nil {
+		options = append(append([]Option(nil), options...), keepRateLimitsOf(previous))
+	}
+	evaluator, err := Compile(bundle, options...)
 	if err != nil {
-		return nil, fmt.Errorf("capability bundle %s: %w", f.path, err)
+		return nil, fileDigest, fmt.Errorf("capability bundle %s: %w", f.path, err)
 	}
-	return Compile(bundle, f.options...)
+	return evaluator, fileDigest, nil
+}
+
+func (f *BundleFile) open(data []byte) (Bundle, error) {
+	bundle, keyID, err := OpenSignedBundle(data, f.config.Keys)
+	if err == nil {
+		f.logger.Debug("cap bundle signature verified", "path", f.path, "key_id", keyID)
+		return bundle, nil
+	}
+	if !errors.Is(err, ErrUnsignedBundle) || !f.config.AllowUnsigned {
+		return Bundle{}, err
+	}
+	bundle, err = Load(data)
+	if err != nil {
+		return Bundle{}, err
+	}
+	f.logger.Error("UNSIGNED capability bundle accepted because unsigned bundles are allowed; never run like this in production: anyone who can write the file decides every request",
+		"path", f.path, "bundle_digest", bundle.Digest)
+	return bundle, nil
 }
 
 // Evaluator returns the evaluator of the last good bundle.
 func (f *BundleFile) Evaluator() *Evaluator { return f.current.Load() }
 
-// Reload re-reads the file if its size or modification time changed. On
-// error the previous bundle stays in force. changed is false when the file
-// (or its digest) did not change, so rate-limit buckets are not reset by a
-// mere touch.
+// Reload re-reads the file when its content changed (by digest: a fix with
+// the same size and mtime as a refused version is still seen) and runs
+// every start-up check on it. On error the previous bundle stays in force
+// and the failure is logged once per file version. changed is false when
+// the policy did not change; rules that did not change keep their
+// rate-limit buckets across a change, so a reload never refills them.
 func (f *BundleFile) Reload() (changed bool, err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	stamps, statErr := stampOf(f.path)
-	if statErr == nil && (sameStamps(stamps, f.loadedStamps) || sameStamps(stamps, f.failedStamps)) {
+	version := fileVersion(f.path)
+	if version == f.loadedDigest || version == f.failedDigest {
 		return false, nil
 	}
-	evaluator, err := f.load()
+	current := f.current.Load()
+	evaluator, digest, err := f.load(current)
 	if err != nil {
-		f.failedStamps = stamps
+		f.failedDigest = version
 		f.reloadFailure.Add(1)
 		f.logger.Error("cap bundle reload failed; keeping the last good bundle",
-			"path", f.path, "error", err.Error(), "bundle_digest", f.current.Load().Digest())
+			"path", f.path, "error", err.Error(), "bundle_digest", current.Digest())
 		return false, err
 	}
-	f.loadedStamps, f.failedStamps = stamps, nil
-	if evaluator.Digest() == f.current.Load().Digest() {
+	f.loadedDigest, f.failedDigest = digest, ""
+	if evaluator.Digest() == current.Digest() {
 		return false, nil
 	}
-	previous := f.current.Swap(evaluator)
+	f.current.Store(evaluator)
 	f.reloads.Add(1)
-	f.logger.Info("cap bundle reloaded", "path", f.path, "bundle_digest", evaluator.Digest(), "previous_digest", previous.Digest())
+	f.logger.Info("cap bundle reloaded", "path", f.path, "bundle_digest", evaluator.Digest(), "previous_digest", current.Digest())
 	return true, nil
 }
 

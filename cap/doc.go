@@ -19,7 +19,9 @@
 //	evaluator, err := cap.Compile(bundle)
 //	decision := evaluator.Decide(callerSPIFFEID, capability)
 //
-// Typical service use: LoadWorkerTLS, LoadBundleFile, HTTPMiddleware or
-// UnaryServerInterceptor/StreamServerInterceptor, and Watch on both. See
-// README.md for semantics and the bundle format.
+// Typical service use: LoadWorkerTLS, LoadPolicyKeys and LoadBundleFile
+// (signed bundles only), NewHTTPServer (timeouts, HTTP/2 and connection
+// limits), HTTPMiddleware or UnaryServerInterceptor/StreamServerInterceptor
+// with a NewDecisionLog, and Watch on both files. See README.md for
+// semantics, the bundle formats and key rotation.
 package cap

@@ -1,8 +1,10 @@
 package cap
 
 import (
+	"crypto/tls"
 	"fmt"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -19,6 +21,10 @@ const (
 	ReasonRateLimited       Reason = "rate_limited"
 	ReasonUnknownCapability Reason = "unknown_capability"
 	ReasonNoIdentity        Reason = "no_identity"
+	// ReasonIdentityInvalid is a verified certificate whose URI SANs are
+	// not one valid workload SPIFFE ID (two URIs, a non-SPIFFE URI, a bare
+	// trust domain); Decision.Detail says which.
+	ReasonIdentityInvalid Reason = "identity_invalid"
 )
 
 // Reasons lists every reason code, for validators and docs.
@@ -26,6 +32,7 @@ func Reasons() []string {
 	return []string{
 		string(ReasonMatchedDeny), string(ReasonMatchedAllow), string(ReasonDefault),
 		string(ReasonRateLimited), string(ReasonUnknownCapability), string(ReasonNoIdentity),
+		string(ReasonIdentityInvalid),
 	}
 }
 
@@ -49,6 +56,10 @@ type Decision struct {
 	Service      string      `json:"service"`
 	Enforcement  Enforcement `json:"enforcement"`
 	BundleDigest string      `json:"bundle_digest"`
+	// Detail says what is wrong with the peer's identity, for no_identity
+	// and identity_invalid from DecidePeer, e.g. "certificate has 2 URI
+	// SANs; an X.509-SVID has exactly one".
+	Detail string `json:"detail,omitempty"`
 	// RetryAfter is when the caller's bucket has a token again, set only
 	// for rate_limited.
 	RetryAfter time.Duration `json:"-"`
@@ -64,8 +75,9 @@ func (d Decision) ShadowDiffers() bool {
 }
 
 // Evaluator decides requests against one compiled bundle. It is safe for
-// concurrent use; rate-limit buckets live in it, so they start full again
-// when a new bundle is compiled.
+// concurrent use; rate-limit buckets live in it and start full when a
+// bundle is compiled, except that BundleFile.Reload carries the buckets of
+// unchanged rules over to the new evaluator.
 type Evaluator struct {
 	bundle       Bundle
 	capabilities map[string]*capabilityIndex
@@ -76,6 +88,15 @@ type Evaluator struct {
 	routes       *http.ServeMux
 	routeNames   map[string]string // ServeMux pattern -> capability
 	grpcMethods  map[string]string
+	// limiters are the rate-limited rules' buckets by rule ID; inherited
+	// are a previous evaluator's, reused for rules that did not change.
+	limiters  map[string]ruleLimiter
+	inherited map[string]ruleLimiter
+}
+
+type ruleLimiter struct {
+	rule    Rule
+	limiter *limiter
 }
 
 // Option configures Compile.
@@ -83,6 +104,13 @@ type Option func(*Evaluator)
 
 // WithClock replaces time.Now for rate limiting, so tests never sleep.
 func WithClock(now func() time.Time) Option { return func(e *Evaluator) { e.now = now } }
+
+// keepRateLimitsOf lets rules that are unchanged since previous keep its
+// token buckets, so a reload (or a change to another rule) does not hand
+// every caller a fresh burst.
+func keepRateLimitsOf(previous *Evaluator) Option {
+	return func(e *Evaluator) { e.inherited = previous.limiters }
+}
 
 // capabilityIndex answers "which rules match this caller" for one
 // capability with at most one exact lookup, one lookup per path segment
@@ -118,10 +146,12 @@ func Compile(b Bundle, opts ...Option) (*Evaluator, error) {
 		routes:       http.NewServeMux(),
 		routeNames:   map[string]string{},
 		grpcMethods:  map[string]string{},
+		limiters:     map[string]ruleLimiter{},
 	}
 	for _, opt := range opts {
 		opt(e)
 	}
+	defer func() { e.inherited = nil }()
 	audit := p.Enforcement == EnforcementAudit
 	e.realDefault = Outcome{Decision: p.DefaultAction, Reason: ReasonDefault, RuleIDs: noRuleIDs}
 	e.shadowDflt = e.realDefault
@@ -134,7 +164,12 @@ func Compile(b Bundle, opts ...Option) (*Evaluator, error) {
 	for i, rule := range p.Rules {
 		compiled[i] = compiledRule{rule: rule, enforced: !audit && rule.Mode == ModeEnforce}
 		if rule.RateLimit != nil {
-			compiled[i].limiter = newLimiter(rule.ID, *rule.RateLimit)
+			if kept, ok := e.inherited[rule.ID]; ok && reflect.DeepEqual(kept.rule, rule) {
+				compiled[i].limiter = kept.limiter
+			} else {
+				compiled[i].limiter = newLimiter(rule.ID, *rule.RateLimit)
+			}
+			e.limiters[rule.ID] = ruleLimiter{rule: rule, limiter: compiled[i].limiter}
 		}
 		for _, caller := range rule.Callers {
 			m, _, problem := resolveCaller(caller, p.TrustDomain)
@@ -330,6 +365,21 @@ func (e *Evaluator) Decide(caller, capability string) Decision {
 	default:
 		d.Shadow = e.shadowDflt
 	}
+	return d
+}
+
+// DecidePeer decides for the verified TLS peer of state: its SPIFFE ID,
+// or, when it has none or an invalid one, a denial whose reason and Detail
+// say what is wrong with the certificate.
+func (e *Evaluator) DecidePeer(state *tls.ConnectionState, capability string) Decision {
+	id, err := PeerSPIFFEID(state)
+	if err == nil {
+		return e.Decide(id.String(), capability)
+	}
+	d := e.Decide("", capability)
+	d.Reason = identityReason(err)
+	d.Shadow = d.Outcome
+	d.Detail = err.Error()
 	return d
 }
 

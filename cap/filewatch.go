@@ -2,39 +2,72 @@ package cap
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
 	"os"
 	"time"
 )
 
-// fileStamp identifies one version of a file cheaply, so polling does not
-// re-read and re-parse unchanged files.
-type fileStamp struct {
-	modTime time.Time
-	size    int64
+// maxWatchedFileSize bounds how much of a watched file is read; every file
+// the runtime watches (bundle, certificate, key, CA) is far smaller.
+const maxWatchedFileSize = MaxBundleSize
+
+// readBounded reads at most limit bytes and fails on a larger file, so a
+// runaway file cannot exhaust memory.
+func readBounded(path string, limit int64) ([]byte, error) {
+	file, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s is larger than the %d byte limit", path, limit)
+	}
+	return data, nil
 }
 
-func stampOf(paths ...string) ([]fileStamp, error) {
-	stamps := make([]fileStamp, len(paths))
+// contentDigest identifies one version of a set of files by what they
+// hold. Size and modification time are not enough: a fixed file can have
+// the same size and mtime as a broken one (tools that preserve mtimes,
+// coarse clocks), and a reload must never miss it.
+func contentDigest(paths ...string) (string, error) {
+	contents := make([][]byte, len(paths))
 	for i, path := range paths {
-		info, err := os.Stat(path)
+		data, err := readBounded(path, maxWatchedFileSize)
 		if err != nil {
-			return nil, err
+			return "", err
 		}
-		stamps[i] = fileStamp{modTime: info.ModTime(), size: info.Size()}
+		contents[i] = data
 	}
-	return stamps, nil
+	return digestOfContents(contents...), nil
 }
 
-func sameStamps(a, b []fileStamp) bool {
-	if len(a) != len(b) || len(a) == 0 {
-		return false
+// fileVersion is contentDigest, or a description of why the files cannot
+// be read, so that a missing or unreadable file is also reported once per
+// state rather than on every poll.
+func fileVersion(paths ...string) string {
+	digest, err := contentDigest(paths...)
+	if err != nil {
+		return "unreadable: " + err.Error()
 	}
-	for i := range a {
-		if !a[i].modTime.Equal(b[i].modTime) || a[i].size != b[i].size {
-			return false
-		}
+	return digest
+}
+
+// digestOfContents is contentDigest of bytes already read, so a loader can
+// record the version it actually parsed.
+func digestOfContents(contents ...[]byte) string {
+	all := sha256.New()
+	for _, data := range contents {
+		sum := sha256.Sum256(data)
+		all.Write(sum[:])
 	}
-	return true
+	return hex.EncodeToString(all.Sum(nil))
 }
 
 // pollEvery calls reload every interval until ctx ends.

@@ -2,8 +2,10 @@ package cap
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -45,17 +47,23 @@ func StreamServerInterceptor(source EvaluatorSource, log *DecisionLog) grpc.Stre
 func authorizeGRPC(ctx context.Context, source EvaluatorSource, log *DecisionLog, fullMethod string) error {
 	evaluator := source.Evaluator()
 	capability, _ := evaluator.CapabilityForGRPC(fullMethod)
-	var caller string
+	var state *tls.ConnectionState
+	var remote string
 	if p, ok := peer.FromContext(ctx); ok {
+		if p.Addr != nil {
+			remote = p.Addr.String()
+		}
 		if info, ok := p.AuthInfo.(credentials.TLSInfo); ok {
-			if id, err := PeerSPIFFEID(&info.State); err == nil {
-				caller = id.String()
-			}
+			state = &info.State
 		}
 	}
-	d := evaluator.Decide(caller, capability)
+	d := evaluator.DecidePeer(state, capability)
 	if log != nil {
-		log.Record(ctx, d, slog.String("grpc_method", fullMethod))
+		extra := []slog.Attr{slog.String("grpc_method", fullMethod)}
+		if d.Detail != "" {
+			extra = append(extra, peerAttrs(remote, state)...)
+		}
+		log.Record(ctx, d, extra...)
 	}
 	if d.Allowed() {
 		return nil
@@ -71,6 +79,9 @@ func GRPCDenial(d Decision) error {
 	}
 	message := fmt.Sprintf("capability %q denied for %q: reason=%s rule_ids=[%s] bundle=%s",
 		d.Capability, d.Caller, d.Reason, strings.Join(d.RuleIDs, ","), d.BundleDigest)
+	if d.Detail != "" {
+		message += " detail=" + strconv.Quote(d.Detail)
+	}
 	st := status.New(code, message)
 	details := []protoadapt.MessageV1{&errdetails.ErrorInfo{
 		Reason: string(d.Reason),
@@ -80,6 +91,7 @@ func GRPCDenial(d Decision) error {
 			"capability":    d.Capability,
 			"service":       d.Service,
 			"bundle_digest": d.BundleDigest,
+			"detail":        d.Detail,
 		},
 	}}
 	if d.Reason == ReasonRateLimited {

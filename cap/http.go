@@ -30,14 +30,14 @@ func HTTPMiddleware(source EvaluatorSource, log *DecisionLog) func(http.Handler)
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			evaluator := source.Evaluator()
 			capability, _ := evaluator.CapabilityForHTTP(r)
-			var caller string
-			if id, err := PeerSPIFFEID(r.TLS); err == nil {
-				caller = id.String()
-			}
-			d := evaluator.Decide(caller, capability)
+			d := evaluator.DecidePeer(r.TLS, capability)
 			if log != nil {
 				// r.URL.Path only: query strings may carry tokens.
-				log.Record(r.Context(), d, slog.String("method", r.Method), slog.String("path", r.URL.Path))
+				extra := []slog.Attr{slog.String("method", r.Method), slog.String("path", r.URL.Path)}
+				if d.Detail != "" {
+					extra = append(extra, peerAttrs(r.RemoteAddr, r.TLS)...)
+				}
+				log.Record(r.Context(), d, extra...)
 			}
 			if d.Allowed() {
 				next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), decisionContextKey{}, d)))
@@ -55,10 +55,17 @@ type DenialBody struct {
 }
 
 // WriteDenial answers a denied decision: 429 with Retry-After for
-// rate_limited, 403 for everything else.
+// rate_limited, 403 for everything else. The X-Cap-Reason header (and
+// X-Cap-Detail for identity problems) name the cause for clients that do
+// not read the body.
 func WriteDenial(w http.ResponseWriter, d Decision) {
 	status := http.StatusForbidden
 	message := "capability " + strconv.Quote(d.Capability) + " denied: " + string(d.Reason)
+	w.Header().Set("X-Cap-Reason", string(d.Reason))
+	if d.Detail != "" {
+		message += " (" + d.Detail + ")"
+		w.Header().Set("X-Cap-Detail", headerSafe(d.Detail))
+	}
 	if d.Reason == ReasonRateLimited {
 		status = http.StatusTooManyRequests
 		seconds := int64(math.Ceil(d.RetryAfter.Seconds()))
@@ -70,4 +77,16 @@ func WriteDenial(w http.ResponseWriter, d Decision) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(DenialBody{Error: message, Decision: d})
+}
+
+// headerSafe keeps a detail to printable ASCII, so no certificate content
+// can split or forge a header line.
+func headerSafe(s string) string {
+	out := []byte(truncateForMessage(s))
+	for i, c := range out {
+		if c < 0x20 || c > 0x7e {
+			out[i] = '?'
+		}
+	}
+	return string(out)
 }

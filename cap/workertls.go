@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -36,14 +35,14 @@ type WorkerTLS struct {
 	current atomic.Pointer[tlsMaterial]
 
 	mu           sync.Mutex
-	failedStamps []fileStamp
+	failedDigest string
 }
 
 type tlsMaterial struct {
 	config   *tls.Config
 	leaf     *x509.Certificate
 	identity SPIFFEID
-	stamps   []fileStamp
+	digest   string
 }
 
 // LoadWorkerTLS loads and checks the certificate, key and CA bundle
@@ -83,23 +82,24 @@ func (w *WorkerTLS) ServerConfig() *tls.Config {
 // SPIFFEID when it has none.
 func (w *WorkerTLS) Identity() SPIFFEID { return w.current.Load().identity }
 
-// Reload re-reads the files when any of them changed. On error the current
-// material stays in use and the failure is logged once per file version.
+// Reload re-reads the files when what any of them holds changed (by
+// content digest, not size and mtime). On error the current material stays
+// in use and the failure is logged once per file version.
 func (w *WorkerTLS) Reload() (changed bool, err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	stamps, statErr := stampOf(w.files.paths()...)
-	if statErr == nil && (sameStamps(stamps, w.current.Load().stamps) || sameStamps(stamps, w.failedStamps)) {
+	version := fileVersion(w.files.paths()...)
+	if version == w.current.Load().digest || version == w.failedDigest {
 		return false, nil
 	}
 	material, err := w.load()
 	if err != nil {
-		w.failedStamps = stamps
+		w.failedDigest = version
 		w.logger.Error("worker TLS reload failed; keeping the current certificate", "error", err.Error(),
 			"not_after", w.current.Load().leaf.NotAfter.UTC().Format(time.RFC3339))
 		return false, err
 	}
-	w.failedStamps = nil
+	w.failedDigest = ""
 	w.current.Store(material)
 	w.logger.Info("worker TLS material reloaded", "identity", material.identity.String(),
 		"not_after", material.leaf.NotAfter.UTC().Format(time.RFC3339))
@@ -115,7 +115,6 @@ func (w *WorkerTLS) Watch(ctx context.Context, interval time.Duration) {
 }
 
 func (w *WorkerTLS) load() (*tlsMaterial, error) {
-	stamps, _ := stampOf(w.files.paths()...)
 	certPEM, err := readPEMFile("certificate", w.files.CertFile)
 	if err != nil {
 		return nil, err
@@ -171,7 +170,7 @@ func (w *WorkerTLS) load() (*tlsMaterial, error) {
 		},
 		leaf:     leaf,
 		identity: identity,
-		stamps:   stamps,
+		digest:   digestOfContents(certPEM, keyPEM, caPEM),
 	}, nil
 }
 
@@ -179,7 +178,7 @@ func readPEMFile(what, path string) ([]byte, error) {
 	if path == "" {
 		return nil, fmt.Errorf("no %s file given", what)
 	}
-	data, err := os.ReadFile(path)
+	data, err := readBounded(path, maxWatchedFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", what, err)
 	}

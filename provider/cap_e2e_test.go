@@ -115,8 +115,9 @@ resource "crank_cap_policy" "billing" {
   service        = "billing"
   capabilities   = [crank_capability.read.capability, crank_capability.create.capability]
   rules          = [for r in [crank_cap_rule.gateway_read, crank_cap_rule.gateway_create, crank_cap_rule.worker_read, crank_cap_rule.worker_never_creates] : r.rule]
-  known_services = ["billing", "api-gateway", "worker", "stranger"]
-  issuer         = crank_ca.intermediate.issuer
+  known_services   = ["billing", "api-gateway", "worker", "stranger"]
+  issuer           = crank_ca.intermediate.issuer
+  signing_key_file = "SIGNING_KEY_FILE"
 
   test {
     caller     = "worker"
@@ -151,14 +152,18 @@ func capE2EFiles(dir string, bundleDigest *string) resource.TestCheckFunc {
 		if err != nil {
 			return err
 		}
-		bundle, err := stateAttr(s, "crank_cap_policy.billing", "bundle_json")
+		bundle, err := stateAttr(s, "crank_cap_policy.billing", "signed_bundle_json")
+		if err != nil {
+			return err
+		}
+		policyKey, err := stateAttr(s, "crank_cap_policy.billing", "signing_public_key")
 		if err != nil {
 			return err
 		}
 		if *bundleDigest, err = stateAttr(s, "crank_cap_policy.billing", "bundle_digest"); err != nil {
 			return err
 		}
-		return errors.Join(write("root.pem", root), write("trust.pem", root+intermediate), write("bundle.json", bundle))
+		return errors.Join(write("root.pem", root), write("trust.pem", root+intermediate), write("bundle.json", bundle), write("policy-keys.pem", policyKey))
 	}
 }
 
@@ -181,9 +186,10 @@ func TestAccCapEndToEnd(t *testing.T) {
 	workertest.RequireTool(t, "curl")
 	dir := t.TempDir()
 	var digest string
+	config := strings.ReplaceAll(capE2EConfig, "SIGNING_KEY_FILE", writePolicySigningKey(t, dir))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccFactories,
-		Steps:                    []resource.TestStep{{Config: capE2EConfig, Check: capE2EFiles(dir, &digest)}},
+		Steps:                    []resource.TestStep{{Config: config, Check: capE2EFiles(dir, &digest)}},
 	})
 	if t.Failed() {
 		return
@@ -192,6 +198,7 @@ func TestAccCapEndToEnd(t *testing.T) {
 	worker := workertest.Start(t, "-listen", "127.0.0.1:0",
 		"-cert", filepath.Join(dir, "billing.pem"), "-key", filepath.Join(dir, "billing.key"),
 		"-ca", filepath.Join(dir, "trust.pem"), "-bundle", filepath.Join(dir, "bundle.json"),
+		"-policy-keys", filepath.Join(dir, "policy-keys.pem"),
 		"-reload-interval", "1h") // reloads come from SIGHUP only, so the test controls them
 	base := "https://" + worker.Addr
 	call := func(t *testing.T, cert, method, path string) workertest.CurlResult {
@@ -250,12 +257,24 @@ func TestAccCapEndToEnd(t *testing.T) {
 			t.Fatalf("curl with a certificate of another CA: exit %d, HTTP %s; want a TLS failure", r.ExitCode, r.Status)
 		}
 	})
-	t.Run("invalid bundle keeps the last good one", func(t *testing.T) {
-		if err := os.WriteFile(filepath.Join(dir, "bundle.json"), []byte(`{"schema":"crank.cap.bundle/v1","service":"billing","surprise":true}`), 0o600); err != nil {
+	t.Run("tampered bundle keeps the last good one", func(t *testing.T) {
+		signed, err := os.ReadFile(filepath.Join(dir, "bundle.json"))
+		if err != nil {
 			t.Fatal(err)
 		}
+		// Hand-edit the provider's file: let the stranger in.
+		tampered := strings.Replace(string(signed), `{"service":"worker"}`, `{"service":"stranger"}`, 1)
+		if tampered == string(signed) {
+			t.Fatal("test bug: nothing tampered")
+		}
+		if err := os.WriteFile(filepath.Join(dir, "bundle.json"), []byte(tampered), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		mark := worker.Mark()
 		worker.Signal(t, syscall.SIGHUP)
-		worker.WaitForLog(t, "cap bundle reload failed")
+		if line := worker.WaitForLogSince(t, mark, "cap bundle reload failed"); !strings.Contains(line, "modified after it was signed") {
+			t.Fatalf("refusal should say the bundle was modified: %s", line)
+		}
 		if r := call(t, "worker", "GET", "/v1/invoices/42"); r.Status != "200" {
 			t.Fatalf("the worker must keep serving with the old bundle: HTTP %s, body %s", r.Status, r.Body)
 		}

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"strconv"
@@ -92,27 +91,6 @@ func diagBadParent(err error) diag.Diagnostic {
 		return d
 	}
 	return diag.NewAttributeErrorDiagnostic(path.Root("parent"), "Unusable parent CA", err.Error()+". "+handleFix("parent", "crank_ca.root.issuer"))
-}
-
-// resolveIssuer decodes a handle into a signing issuer. A file-backed key is
-// decrypted with CRANK_KEY_PASSPHRASE: the CA's write-only passphrase exists
-// only in the CA's own configuration, never for the resources it signs.
-func resolveIssuer(handle string) (*pki.Issuer, error) {
-	h, err := pki.DecodeHandle(handle)
-	if err != nil {
-		return nil, err
-	}
-	return h.LocalIssuer(envPassphrase())
-}
-
-// issuerCertificates decodes a handle only as far as its certificates: enough
-// for plan-time checks, and it never needs the key.
-func issuerCertificates(handle string) (*x509.Certificate, []*x509.Certificate, error) {
-	h, err := pki.DecodeHandle(handle)
-	if err != nil {
-		return nil, nil, err
-	}
-	return h.Certificates()
 }
 
 func knownString(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }

@@ -48,7 +48,8 @@ func TestAccCertificateDataSource(t *testing.T) {
 			Config: dataSourceConfig,
 			Check: resource.ComposeAggregateTestCheckFunc(
 				resource.TestCheckResourceAttr("data.crank_certificate.svc", "spiffe_id", "spiffe://example.org/payments/billing"),
-				resource.TestCheckResourceAttr("data.crank_certificate.svc", "common_name", "payments/billing"),
+				// The default subject is CN = the first DNS SAN.
+				resource.TestCheckResourceAttr("data.crank_certificate.svc", "common_name", "billing.internal"),
 				resource.TestCheckResourceAttr("data.crank_certificate.svc", "dns_names.0", "billing.internal"),
 				resource.TestCheckResourceAttr("data.crank_certificate.svc", "is_ca", "false"),
 				resource.TestCheckResourceAttr("data.crank_certificate.svc", "verified", "true"),

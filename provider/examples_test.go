@@ -1,9 +1,11 @@
 package provider
 
 import (
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/pem"
 	"math/big"
 	"net/url"
 	"os"
@@ -173,7 +175,16 @@ func exampleDataFiles(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 	cert, _ := x509.ParseCertificate(der)
-	for name, content := range map[string]string{"reporting.pub.pem": pub, "partner.pem": pki.EncodeCertsPEM(cert)} {
+	_, policyKey, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	policyDER, err := x509.MarshalPKCS8PrivateKey(policyKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	policyPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: policyDER}))
+	for name, content := range map[string]string{"reporting.pub.pem": pub, "partner.pem": pki.EncodeCertsPEM(cert), "policy-signing.pem": policyPEM} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
 			t.Fatal(err)
 		}

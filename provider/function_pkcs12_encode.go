@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -28,6 +29,9 @@ func (f *pkcs12EncodeFunction) Definition(_ context.Context, _ function.Definiti
 		MarkdownDescription: "Returns a base64-encoded PKCS#12 (`.p12`/`.pfx`) keystore holding the certificate, its private key and the intermediates, for Java and .NET services. " +
 			"Encryption is modern: AES-256-CBC with PBKDF2-HMAC-SHA-256 for key and certificates and an HMAC-SHA-256 MAC, readable by OpenSSL 3 (`openssl pkcs12 -info`) and Java 11+ (`keytool -list -storetype PKCS12`) without legacy options. " +
 			"Write it with `filebase64`'s counterpart, for example a secret store's binary field, or `base64decode` where bytes are accepted.\n\n" +
+			"The key entry carries the PKCS#9 `localKeyId` (SHA-1 of the certificate, also on the certificate) and a `friendlyName`, which Java and `keytool` show as the alias: " +
+			"by default the service name of a crank certificate (the path of its SPIFFE ID, such as `billing`), else its first DNS name or common name; pass `friendly_name` to choose another. " +
+			"The certificate bags are encrypted and carry `localKeyId` only.\n\n" +
 			"~> The result contains the private key, protected only by `password`: treat it as a secret.",
 		Parameters: []function.Parameter{
 			function.StringParameter{Name: "cert_pem", MarkdownDescription: "The certificate, PEM (for example `crank_certificate.svc.cert_pem`)."},
@@ -35,17 +39,32 @@ func (f *pkcs12EncodeFunction) Definition(_ context.Context, _ function.Definiti
 			function.StringParameter{Name: "chain_pem", MarkdownDescription: "Intermediate CA certificates, PEM; may be empty. A leading copy of the certificate itself (as in `crank_certificate.chain_pem`) is dropped."},
 			function.StringParameter{Name: "password", MarkdownDescription: "Keystore password; must not be empty."},
 		},
-		Return: function.StringReturn{},
+		VariadicParameter: function.StringParameter{Name: "friendly_name", MarkdownDescription: "Optional: the alias (PKCS#9 friendlyName) of the key entry. At most one value; defaults to the certificate's service name."},
+		Return:            function.StringReturn{},
 	}
 }
 
 func (f *pkcs12EncodeFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
 	var certPEM, keyPEM, chainPEM, password string
-	resp.Error = req.Arguments.Get(ctx, &certPEM, &keyPEM, &chainPEM, &password)
+	var names []string
+	resp.Error = req.Arguments.Get(ctx, &certPEM, &keyPEM, &chainPEM, &password, &names)
 	if resp.Error != nil {
 		return
 	}
-	der, err := pki.EncodePKCS12(certPEM, keyPEM, chainPEM, password)
+	var opts pki.PKCS12Options
+	switch len(names) {
+	case 0:
+	case 1:
+		if names[0] == "" {
+			resp.Error = function.NewArgumentFuncError(4, "friendly_name is empty. Omit it to use the service name, or pass the alias the service looks its key up by.")
+			return
+		}
+		opts.FriendlyName = names[0]
+	default:
+		resp.Error = function.NewArgumentFuncError(4, fmt.Sprintf("friendly_name was given %d times; pass at most one alias.", len(names)))
+		return
+	}
+	der, err := pki.EncodePKCS12(certPEM, keyPEM, chainPEM, password, opts)
 	if err != nil {
 		resp.Error = pkcs12ArgumentError(err)
 		return

@@ -27,7 +27,8 @@ const caSchemaVersion = 1
 func keyStorageDescription() string {
 	return "Where the CA private key is kept. Accepted values: `" + keyStorageState + "` (default; the key is in the `issuer` attribute in state, sensitive — for development) and `" + keyStorageFile + "` " +
 		"(the key is written once, atomically and with mode 0600, as an encrypted PKCS#8 file at `key_file`; state holds only the path and the public key fingerprint). " +
-		"Changing `" + keyStorageState + "` to `" + keyStorageFile + "` moves the existing key into the file in place; the reverse replaces the CA."
+		"Changing `" + keyStorageState + "` to `" + keyStorageFile + "` moves the existing key into the file in place; the reverse replaces the CA. " +
+		"`" + keyStoragePKCS11 + "` keeps the key on a PKCS#11 token (an HSM) named by `pkcs11`: generated there or found by label, it never leaves the token, and state holds only where it is; moving a key onto or off a token replaces the CA."
 }
 
 func keyFileDescription() string {
@@ -47,6 +48,10 @@ func keyPassphraseDescription() string {
 func (r *caResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg caModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if !resp.Diagnostics.HasError() {
+		validateExternalConfig(&cfg, &resp.Diagnostics)
+		validatePKCS11Config(&cfg, &resp.Diagnostics)
+	}
 	if resp.Diagnostics.HasError() || cfg.KeyStorage.IsUnknown() || cfg.KeyFile.IsUnknown() {
 		return
 	}
@@ -317,6 +322,9 @@ func diagCorruptCAState(err error) diag.Diagnostic {
 // its record names the new certificate.
 func storeCAKey(m *caModel, iss *pki.Issuer, wo types.String, adopted bool) (string, diag.Diagnostics) {
 	var diags diag.Diagnostics
+	if m.KeyStorage.ValueString() == keyStoragePKCS11 {
+		return tokenHandle(m, iss)
+	}
 	if m.KeyStorage.ValueString() != keyStorageFile {
 		handle, err := pki.EncodeHandle(iss)
 		if err != nil {

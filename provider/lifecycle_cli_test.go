@@ -62,12 +62,18 @@ func newCLIRunSince(t *testing.T, minMinor int) *cliRun {
 	if out, err := exec.Command("go", "build", "-o", filepath.Join(plugins, "terraform-provider-crank"), "..").CombinedOutput(); err != nil {
 		t.Fatalf("building the provider: %v\n%s", err, out)
 	}
-	rc := filepath.Join(work, "cli.tfrc")
+	return &cliRun{t: t, cli: cli, rc: devOverridesRC(t, plugins), env: []string{pki.KeyPassphraseEnv + "=" + cliTestPassphrase}}
+}
+
+// devOverridesRC writes a CLI config that takes crank from the plugins dir.
+func devOverridesRC(t *testing.T, plugins string) string {
+	t.Helper()
+	rc := filepath.Join(t.TempDir(), "cli.tfrc")
 	cfg := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"crank-platform/crank\" = %q\n  }\n  direct {}\n}\n", plugins)
 	if err := os.WriteFile(rc, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return &cliRun{t: t, cli: cli, rc: rc, env: []string{pki.KeyPassphraseEnv + "=" + cliTestPassphrase}}
+	return rc
 }
 
 // sub is c for a subtest, so a failure there stops only the subtest.

@@ -186,17 +186,16 @@ func importCA(args map[string]string) (*caModel, diag.Diagnostics) {
 // caModelFromCert reads back the inputs a CA was created with from its
 // certificate, so the plan after an import matches the configuration.
 // parent cannot be read back (it is another resource's handle); the first
-// apply records it in place.
+// apply records it in place. crl_distribution_points, ocsp_servers and
+// issuing_certificate_urls are what the CA writes into the certificates it
+// signs, not into its own, so an import cannot read them back either.
 func caModelFromCert(c *x509.Certificate) *caModel {
 	m := &caModel{
-		Subject:                subjectFromName(c),
-		Validity:               durationOf(formatDuration(c.NotAfter.Sub(c.NotBefore))),
-		Parent:                 types.StringNull(),
-		MaxPathLength:          types.Int64Value(-1),
-		CRLDistributionPoints:  stringValues(c.CRLDistributionPoints),
-		OCSPServers:            stringValues(c.OCSPServer),
-		IssuingCertificateURLs: stringValues(c.IssuingCertificateURL),
-		KeyPassphraseWO:        types.StringNull(),
+		Subject:         subjectFromName(c),
+		Validity:        durationOf(formatDuration(c.NotAfter.Sub(c.NotBefore))),
+		Parent:          types.StringNull(),
+		MaxPathLength:   types.Int64Value(-1),
+		KeyPassphraseWO: types.StringNull(),
 	}
 	if alg, err := pki.AlgorithmOf(c.PublicKey); err == nil {
 		m.KeyAlgorithm = types.StringValue(string(alg))

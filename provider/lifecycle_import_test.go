@@ -24,7 +24,6 @@ resource "crank_ca" "int" {
   parent  = crank_ca.root.issuer
   subject = { common_name = "Import Intermediate" }
   name_constraints = { permitted_uri_domains = ["example.org"] }
-  crl_distribution_points = ["http://pki.example.org/int.crl"]
 }
 resource "crank_certificate" "svc" {
   issuer    = crank_ca.int.issuer

@@ -17,7 +17,7 @@ const (
 	keyStorageFile  = "file"
 )
 
-func keyStorages() []string { return []string{keyStorageState, keyStorageFile} }
+func keyStorages() []string { return []string{keyStorageState, keyStorageFile, keyStoragePKCS11} }
 
 func envPassphrase() string { return os.Getenv(pki.KeyPassphraseEnv) }
 

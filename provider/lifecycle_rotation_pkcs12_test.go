@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -129,6 +130,10 @@ func TestAccLifecycleFunctionPKCS12(t *testing.T) {
 				Config: fmt.Sprintf(pkcs12Config, "changeit-123"),
 				Check:  checkPKCS12Opens("changeit-123"),
 			},
+			{
+				Config:      strings.Replace(fmt.Sprintf(pkcs12Config, "changeit-123"), `"changeit-123")`, `"changeit-123", "a", "b")`, 1),
+				ExpectError: regexp.MustCompile(`(?s)friendly_name was given 2 times`),
+			},
 		},
 	})
 }
@@ -155,7 +160,7 @@ func checkPKCS12Opens(password string) resource.TestCheckFunc {
 		if err != nil {
 			return err
 		}
-		for _, want := range []string{"PBES2, PBKDF2, AES-256-CBC", "subject=CN = java-svc", "subject=CN = P12 Intermediate", "Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC"} {
+		for _, want := range []string{"PBES2, PBKDF2, AES-256-CBC", "localKeyID", "subject=CN = P12 Intermediate", "Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC"} {
 			if !regexp.MustCompile(regexp.QuoteMeta(want)).MatchString(out) {
 				return fmt.Errorf("openssl pkcs12 -info lacks %q:\n%s", want, out)
 			}
@@ -168,8 +173,9 @@ func checkPKCS12Opens(password string) resource.TestCheckFunc {
 			if err != nil {
 				return err
 			}
-			if !regexp.MustCompile(`PrivateKeyEntry`).MatchString(out) {
-				return fmt.Errorf("keytool sees no private key entry:\n%s", out)
+			// The alias is the friendlyName: the service name by default.
+			if !regexp.MustCompile(`(?m)^java-svc, .*PrivateKeyEntry`).MatchString(out) {
+				return fmt.Errorf("keytool sees no private key entry with alias java-svc:\n%s", out)
 			}
 		}
 		return nil

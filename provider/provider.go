@@ -120,6 +120,7 @@ func (p *crankProvider) Resources(_ context.Context) []func() resource.Resource 
 func (p *crankProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	dataSources := []func() datasource.DataSource{
 		NewCertificateDataSource,
+		NewStepCAIssuerDataSource,
 	}
 	dataSources = append(dataSources, capDataSources()...)
 	return append(dataSources, lifecycleDataSources()...)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"maps"
 	"net"
 	"strings"
 	"time"
@@ -80,6 +81,12 @@ type caModel struct {
 	KeyStorage             types.String          `tfsdk:"key_storage"`
 	KeyFile                types.String          `tfsdk:"key_file"`
 	KeyPassphraseWO        types.String          `tfsdk:"key_passphrase_wo"`
+	ExternalParent         types.Bool            `tfsdk:"external_parent"`
+	SignedCertPEM          types.String          `tfsdk:"signed_cert_pem"`
+	SignedChainPEM         types.String          `tfsdk:"signed_chain_pem"`
+	CSRPEM                 types.String          `tfsdk:"csr_pem"`
+	PKCS11                 *pkcs11Model          `tfsdk:"pkcs11"`
+	PKCS11PinWO            types.String          `tfsdk:"pkcs11_pin_wo"`
 
 	CertPEM           types.String `tfsdk:"cert_pem"`
 	ChainPEM          types.String `tfsdk:"chain_pem"`
@@ -118,21 +125,11 @@ func replaceList(desc string, validators ...validator.List) schema.ListAttribute
 }
 
 func subjectSchema() schema.SingleNestedAttribute {
-	opt := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{Optional: true, MarkdownDescription: desc}
-	}
 	return schema.SingleNestedAttribute{
 		Required:            true,
 		MarkdownDescription: "Distinguished name of the CA.",
 		PlanModifiers:       []planmodifier.Object{objectplanmodifier.RequiresReplace()},
-		Attributes: map[string]schema.Attribute{
-			"common_name":         schema.StringAttribute{Required: true, MarkdownDescription: "Common name (CN), for example `Example Root CA`.", Validators: []validator.String{stringvalidator.LengthBetween(1, 64)}},
-			"organization":        opt("Organization (O)."),
-			"organizational_unit": opt("Organizational unit (OU)."),
-			"country":             schema.StringAttribute{Optional: true, MarkdownDescription: "Two-letter country code (C).", Validators: []validator.String{stringvalidator.LengthBetween(2, 2)}},
-			"province":            opt("State or province (ST)."),
-			"locality":            opt("Locality (L)."),
-		},
+		Attributes:          subjectAttributes(true, "Common name (CN), for example `Example Root CA`."),
 	}
 }
 
@@ -172,7 +169,7 @@ func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *r
 			},
 			"name_constraints": schema.SingleNestedAttribute{
 				Optional:            true,
-				MarkdownDescription: "RFC 5280 name constraints limiting the names any certificate below this CA may carry. They are checked at plan time for every certificate issued, and enforced by TLS clients.",
+				MarkdownDescription: "RFC 5280 name constraints limiting the names any certificate below this CA may carry. They are checked at plan time for every certificate issued (names, and a subject common name the way Java and GnuTLS read it). Relying parties enforce them too, but not all of them every type: GnuTLS 3.7 ignores URI constraints (see the *Certificates every TLS stack accepts* guide).",
 				PlanModifiers:       []planmodifier.Object{objectplanmodifier.RequiresReplace()},
 				Attributes: map[string]schema.Attribute{
 					"critical": schema.BoolAttribute{
@@ -188,9 +185,9 @@ func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *r
 					"excluded_ip_ranges":    nestedList("CIDR ranges IP SANs must not be in."),
 				},
 			},
-			"crl_distribution_points":  replaceList("CRL distribution point URLs written into the certificate."),
-			"ocsp_servers":             replaceList("OCSP responder URLs written into the Authority Information Access extension."),
-			"issuing_certificate_urls": replaceList("URLs where the issuing certificate can be fetched (Authority Information Access)."),
+			"crl_distribution_points":  replaceList("URLs where this CA publishes its CRL (for example a `crank_crl`'s `crl_der_base64`), written as the CRL distribution points extension into every certificate this CA signs: leaves and child CAs, where relying parties look (RFC 5280 4.2.1.13). This CA's own certificate carries its parent's URLs."),
+			"ocsp_servers":             replaceList("OCSP responder URLs for the certificates this CA signs, written into their Authority Information Access extension. This CA's own certificate carries its parent's."),
+			"issuing_certificate_urls": replaceList("URLs where this CA's certificate can be fetched (DER), written as Authority Information Access CA issuers into every certificate it signs, so a client missing the intermediate can fetch it (RFC 5280 4.2.2.1). This CA's own certificate carries its parent's."),
 
 			"key_storage": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(keyStorageState),
@@ -215,11 +212,13 @@ func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *r
 			"fingerprint_sha256": computedString("SHA-256 fingerprint of the DER certificate, hex."),
 			"issuer": schema.StringAttribute{
 				Computed: true, Sensitive: true,
-				MarkdownDescription: "Handle that `crank_certificate.issuer` and `crank_ca.parent` take. It carries the certificate chain and either the CA key (`key_storage = \"state\"`) or the key file path and public key fingerprint (`key_storage = \"file\"`).",
+				MarkdownDescription: "Handle that `crank_certificate.issuer` and `crank_ca.parent` take. It carries the certificate chain and either the CA key (`key_storage = \"state\"`), the key file path and public key fingerprint (`key_storage = \"file\"`), or where the key is on its token and its fingerprint (`key_storage = \"pkcs11\"`). Null while an `external_parent` CA waits for its signed certificate.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 		},
 	}
+	maps.Copy(resp.Schema.Attributes, caExternalAttributes())
+	maps.Copy(resp.Schema.Attributes, caPKCS11Attributes())
 }
 
 func nestedList(desc string) schema.ListAttribute {
@@ -273,11 +272,23 @@ func (r *caResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequ
 		if resp.Diagnostics.HasError() {
 			return
 		}
+		if handled, replace := r.planExternalUpdate(&plan, &state, &resp.Diagnostics); handled {
+			resp.RequiresReplace = append(resp.RequiresReplace, replace...)
+			resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+			return
+		}
+		if handled, replace := planTokenKeyStorage(&plan, &state, cfg.PKCS11PinWO, &resp.Diagnostics); handled {
+			resp.RequiresReplace = append(resp.RequiresReplace, replace...)
+			resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+			return
+		}
 		resp.RequiresReplace = append(resp.RequiresReplace, planKeyStorage(&plan, &state, cfg.KeyPassphraseWO, &resp.Diagnostics)...)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
 	resp.Diagnostics.Append(checkNewKeyFile(&plan, cfg.KeyPassphraseWO)...)
+	planExternalCreate(&plan, &resp.Diagnostics)
+	planNewTokenKey(&plan, cfg.PKCS11PinWO, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -316,13 +327,15 @@ func (r *caResource) buildRequest(m *caModel, now time.Time) (pki.CARequest, err
 		return pki.CARequest{}, &pki.PolicyError{Attribute: "validity", Value: m.Validity.ValueString(), Problem: "not a positive duration", Fix: `Use a duration such as "87600h" or "3650d"`}
 	}
 	req := pki.CARequest{
-		Subject:         subjectName(m.Subject),
-		NotBefore:       now,
-		NotAfter:        now.Add(validity),
-		MaxPathLength:   int(m.MaxPathLength.ValueInt64()),
-		CRLDistribution: stringList(m.CRLDistributionPoints),
-		OCSPServers:     stringList(m.OCSPServers),
-		IssuingCertURLs: stringList(m.IssuingCertificateURLs),
+		Subject:       subjectName(m.Subject),
+		NotBefore:     now,
+		NotAfter:      now.Add(validity),
+		MaxPathLength: int(m.MaxPathLength.ValueInt64()),
+		Pointers: pki.Pointers{
+			CRLDistributionPoints:  stringList(m.CRLDistributionPoints),
+			OCSPServers:            stringList(m.OCSPServers),
+			IssuingCertificateURLs: stringList(m.IssuingCertificateURLs),
+		},
 	}
 	if nc := m.NameConstraints; nc != nil {
 		req.NameConstraints = pki.NameConstraints{
@@ -385,6 +398,16 @@ func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, res
 		resp.Diagnostics.Append(policyDiag(err, path.Root("subject"), "Invalid CA configuration"))
 		return
 	}
+	if m.external() {
+		var cfg caModel
+		resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+		if r.createExternal(ctx, &m, creq, cfg, resp); resp.Diagnostics.HasError() {
+			return
+		}
+		m.KeyPassphraseWO, m.PKCS11PinWO = types.StringNull(), types.StringNull()
+		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		return
+	}
 	var parent *pki.Issuer
 	if knownString(m.Parent) {
 		if parent, err = resolveIssuer(m.Parent.ValueString()); err != nil {
@@ -413,14 +436,17 @@ func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, res
 			return
 		}
 	}
+	discard := func() {}
 	if creq.Key = adopted.key; creq.Key == nil {
-		if creq.Key, err = pki.GenerateKey(pki.KeyAlgorithm(m.KeyAlgorithm.ValueString())); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("key_algorithm"), "Key generation failed", err.Error())
+		key, disc, d := newCAKey(&m, cfg)
+		if resp.Diagnostics.Append(d...); resp.Diagnostics.HasError() {
 			return
 		}
+		creq.Key, discard = key, disc
 	}
 	iss, err := pki.CreateCA(creq, parent)
 	if err != nil {
+		discard()
 		resp.Diagnostics.Append(policyDiag(err, path.Root("parent"), "Could not create the CA"))
 		return
 	}
@@ -430,6 +456,7 @@ func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, res
 	handle, diags := storeCAKey(&m, iss, cfg.KeyPassphraseWO, adopted.key != nil)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
+		discard()
 		return
 	}
 	if adopted.key != nil {
@@ -437,7 +464,8 @@ func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, res
 	}
 	pki.Fault("ca-create-before-state")
 	setCAOutputs(&m, iss, handle)
-	m.KeyPassphraseWO = types.StringNull()
+	m.CSRPEM = types.StringNull()
+	m.KeyPassphraseWO, m.PKCS11PinWO = types.StringNull(), types.StringNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
@@ -469,6 +497,14 @@ func (r *caResource) Update(ctx context.Context, req resource.UpdateRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if r.updateExternal(ctx, &m, &state, cfg, req, resp) {
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		m.KeyPassphraseWO, m.PKCS11PinWO = types.StringNull(), types.StringNull()
+		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+		return
+	}
 	resp.Diagnostics.Append(moveCAKey(&m, &state, cfg.KeyPassphraseWO)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -486,6 +522,7 @@ func (r *caResource) Delete(ctx context.Context, req resource.DeleteRequest, res
 		return
 	}
 	resp.Diagnostics.Append(removeCAKeyFile(&m)...)
+	resp.Diagnostics.Append(removePendingKeyFile(&m)...)
 }
 
 // durationValidator rejects values parseDuration cannot read, at validate time.

@@ -49,6 +49,11 @@ type capPolicyModel struct {
 	BundleJSON    types.String `tfsdk:"bundle_json"`
 	BundleDigest  types.String `tfsdk:"bundle_digest"`
 	Warnings      types.List   `tfsdk:"warnings"`
+
+	SigningKeyFile   types.String `tfsdk:"signing_key_file"`
+	SignedBundleJSON types.String `tfsdk:"signed_bundle_json"`
+	SigningKeyID     types.String `tfsdk:"signing_key_id"`
+	SigningPublicKey types.String `tfsdk:"signing_public_key"`
 }
 
 type capPolicyTest struct {
@@ -81,7 +86,8 @@ func (r *capPolicyResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"The plan analyses it with the same `cap` package services run, shows every problem on the attribute it is about, runs the `test` blocks, " +
 			"and shows the bundle services load (`bundle_json`) whenever the inputs are known.\n\n" +
 			"Errors: unknown services or capabilities, invalid SPIFFE IDs, a trust domain the issuing CA cannot issue, unresolved or duplicate rule IDs, rate limits on deny rules, conflicting routes, failing tests. " +
-			"Warnings (also listed in `warnings`): allows shadowed by denies, redundant allows, partial allow/deny overlaps, `*` or trust-domain-wide grants, capabilities nobody can reach, `default_action = \"allow\"`.",
+			"Warnings (also listed in `warnings`): allows shadowed by denies, redundant allows, partial allow/deny overlaps, `*` or trust-domain-wide grants, capabilities nobody can reach, `default_action = \"allow\"`.\n\n" +
+			"Services enforce only a bundle signed by a policy key they trust: set `signing_key_file` and deploy `signed_bundle_json` with `signing_public_key` as the trusted key (see `signing_key_file` for rotation).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The destination service name."},
 			"service": schema.StringAttribute{
@@ -132,6 +138,29 @@ func (r *capPolicyResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"bundle_digest": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "`sha256:<hex>` of `bundle_json`; every decision record carries it.",
+			},
+			"signing_key_file": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Path of the unencrypted PKCS#8 PEM Ed25519 private key that signs this policy's bundle, a dedicated policy key (`openssl genpkey -algorithm ed25519 -out policy-signing.pem && chmod 600 policy-signing.pem`). " +
+					"Read at plan and at apply, never stored in state; a key readable by group or others draws a warning. Ed25519 signatures are deterministic, so `signed_bundle_json` is known at plan time and an unchanged policy plans no change. " +
+					"Unset, `signed_bundle_json` is null and services refuse the plain `bundle_json` unless they run with the development-only unsigned opt-out. " +
+					"To rotate the key: (1) add the new public key to every service's trusted key file next to the old one (a service accepts a bundle signed by any key it lists); " +
+					"(2) point `signing_key_file` at the new key and apply, which re-signs the bundle (`signed_bundle_json` and `signing_key_id` change); " +
+					"(3) when every service runs the new bundle, remove the old public key from the trusted files and destroy the old key. " +
+					"A service given a bundle signed by a key it does not list refuses it, logs the key IDs, and keeps its last good bundle.",
+			},
+			"signed_bundle_json": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "The bundle services load: `" + cap.SignedBundleSchema + "`, holding `bundle_json` byte for byte and its Ed25519 signature by `signing_key_id`. " +
+					"Null without `signing_key_file`. Write it to the service's bundle path (for example with `local_file`).",
+			},
+			"signing_key_id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "ID of the signing key named in the signed bundle: `ed25519:` and 32 hex digits of the SHA-256 of the public key. Services log it when they refuse a bundle.",
+			},
+			"signing_public_key": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "PEM `PUBLIC KEY` of `signing_key_file`: what services trust (`cap.LoadPolicyKeys`, worker `-policy-keys`). List the old and the new key there while rotating.",
 			},
 			"warnings": schema.ListAttribute{
 				Computed: true, ElementType: types.ObjectType{AttrTypes: capWarningAttrTypes},
@@ -475,6 +504,7 @@ func (r *capPolicyResource) apply(ctx context.Context, m *capPolicyModel, config
 		m.ID = types.StringUnknown()
 		m.BundleJSON, m.BundleDigest = types.StringUnknown(), types.StringUnknown()
 		m.Warnings = types.ListUnknown(types.ObjectType{AttrTypes: capWarningAttrTypes})
+		m.setSigning(nil, true)
 		return diags
 	}
 	built, d := r.build(ctx, m)
@@ -490,6 +520,23 @@ func (r *capPolicyResource) apply(ctx context.Context, m *capPolicyModel, config
 	m.BundleJSON, m.BundleDigest = types.StringValue(built.bundleJSON), types.StringValue(built.digest)
 	m.Warnings, d = capWarningsValue(built.warnings)
 	diags.Append(d...)
+	switch {
+	case m.SigningKeyFile.IsUnknown():
+		m.setSigning(nil, true)
+	case m.SigningKeyFile.IsNull():
+		m.setSigning(nil, false)
+	default:
+		signing, d := signCapBundle(m.SigningKeyFile.ValueString(), []byte(built.bundleJSON))
+		for _, one := range d {
+			if planning || one.Severity() == diag.SeverityError {
+				diags.Append(one)
+			}
+		}
+		if diags.HasError() {
+			return diags
+		}
+		m.setSigning(&signing, false)
+	}
 	return diags
 }
 

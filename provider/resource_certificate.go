@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"fmt"
 	"net"
 	"net/url"
@@ -51,6 +50,7 @@ type certificateModel struct {
 	ID           types.String   `tfsdk:"id"`
 	Issuer       types.String   `tfsdk:"issuer"`
 	Service      types.String   `tfsdk:"service"`
+	Subject      *subjectModel  `tfsdk:"subject"`
 	TrustDomain  types.String   `tfsdk:"trust_domain"`
 	SPIFFEID     types.String   `tfsdk:"spiffe_id"`
 	DNSNames     []types.String `tfsdk:"dns_names"`
@@ -93,10 +93,13 @@ func keepState() []planmodifier.String {
 func (r *certificateResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	usageDefault := types.SetValueMust(types.StringType, []attr.Value{types.StringValue("client"), types.StringValue("server")})
 	resp.Schema = schema.Schema{
+		Version: certificateSchemaVersion,
 		MarkdownDescription: "One service identity: an X.509-SVID with the URI SAN `spiffe://<trust_domain>/<service>`, signed by a `crank_ca` issuer.\n\n" +
 			"The certificate is replaced by the next plan once it enters its renewal window (`renew_before` before `not_after`) or when its issuer changed. " +
 			"Plans warn some days ahead (provider `renewal_warning`). Use `lifecycle { create_before_destroy = true }` so the new certificate exists before the old one goes.\n\n" +
-			"Either the provider generates the key (`private_key_pem`, sensitive, kept in state) or you supply `public_key_pem` or `csr_pem` and no private key ever reaches state.",
+			"Either the provider generates the key (`private_key_pem`, sensitive, kept in state) or you supply `public_key_pem` or `csr_pem` and no private key ever reaches state.\n\n" +
+			"The subject is empty unless `dns_names` or `subject` is set, key usage follows the key and role, and the issuer's CRL distribution points and AIA URLs are written in; see the *Certificates every TLS stack accepts* guide. " +
+			"Since schema version 1, a certificate in state whose common name (the service name, as earlier releases wrote it) Java or GnuTLS would reject under its issuer's name constraints is replaced by the next plan, with a warning; others keep their subject until renewal.",
 		Attributes: map[string]schema.Attribute{
 			"id": computedString("Serial number of the certificate."),
 			"issuer": schema.StringAttribute{
@@ -105,8 +108,9 @@ func (r *certificateResource) Schema(_ context.Context, _ resource.SchemaRequest
 			},
 			"service": schema.StringAttribute{
 				Required: true, PlanModifiers: requiresReplaceString(),
-				MarkdownDescription: "Service name. It becomes the common name and the path of the SPIFFE ID; it may have several segments (`payments/billing`).",
+				MarkdownDescription: "Service name: the path of the SPIFFE ID, and the default `friendlyName` of `pkcs12_encode`. It may have several segments (`payments/billing`).",
 			},
+			"subject": leafSubjectSchema(),
 			"trust_domain": schema.StringAttribute{
 				Optional: true, Computed: true, PlanModifiers: keepState(),
 				MarkdownDescription: "SPIFFE trust domain. Defaults to the provider's `trust_domain`.",
@@ -333,8 +337,12 @@ func (w wanted) leafRequest(cfg *certificateModel, now time.Time) (pki.LeafReque
 	if cfg.Usages == nil {
 		usages = []pki.Usage{pki.UsageClient, pki.UsageServer}
 	}
+	subject := pki.DefaultLeafSubject(stringList(cfg.DNSNames))
+	if cfg.Subject != nil {
+		subject = subjectName(cfg.Subject)
+	}
 	return pki.LeafRequest{
-		Subject:     pkix.Name{CommonName: truncateCN(cfg.Service.ValueString())},
+		Subject:     subject,
 		PublicKey:   w.suppliedKey,
 		URIs:        []*url.URL{pki.SPIFFEURL(w.spiffeID)},
 		DNSNames:    stringList(cfg.DNSNames),
@@ -343,15 +351,6 @@ func (w wanted) leafRequest(cfg *certificateModel, now time.Time) (pki.LeafReque
 		NotBefore:   now,
 		NotAfter:    now.Add(w.validity),
 	}, nil
-}
-
-// truncateCN keeps the common name within the 64 characters X.520 allows;
-// the SPIFFE ID, not the CN, is the identity.
-func truncateCN(s string) string {
-	if len(s) > 64 {
-		return s[:64]
-	}
-	return s
 }
 
 func validateDNSName(name string) error {
@@ -452,7 +451,7 @@ func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.Modif
 // so a bad name or validity fails the plan, not the apply.
 func (r *certificateResource) planTimePolicy(plan *certificateModel, w wanted, now time.Time) diag.Diagnostics {
 	var diags diag.Diagnostics
-	iss, err := resolveIssuer(plan.Issuer.ValueString())
+	iss, err := planIssuer(plan.Issuer.ValueString())
 	if err != nil {
 		diags.Append(diagBadIssuer(err))
 		return diags
@@ -469,7 +468,9 @@ func (r *certificateResource) planTimePolicy(plan *certificateModel, w wanted, n
 	}
 	if err := pki.CheckLeaf(iss, lr); err != nil {
 		diags.Append(policyDiag(err, path.Root("issuer"), "Issuance policy refused the certificate"))
+		return diags
 	}
+	diags.Append(checkBackendFields(plan.Issuer.ValueString(), lr)...)
 	return diags
 }
 
@@ -492,6 +493,10 @@ func (r *certificateResource) renewalChecks(plan, state *certificateModel, w wan
 		diags.AddAttributeWarning(path.Root("issuer"), "Certificate will be re-issued: its issuer changed",
 			fmt.Sprintf("The certificate for %q was signed by a key with identifier %s, but the issuer now has %s. It will be replaced so it chains to the current issuer.", addr, pki.HexID(leaf.AuthorityKeyId), pki.HexID(issCert.SubjectKeyId)))
 		return []path.Path{path.Root("issuer")}
+	}
+
+	if replace := subjectChecks(plan, state, leaf, diags); replace != nil {
+		return replace
 	}
 
 	renewBefore := state.renewBeforeOr(leaf)
@@ -535,8 +540,7 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	iss, err := resolveIssuer(m.Issuer.ValueString())
-	if err != nil {
+	if _, _, err := issuerCertificates(m.Issuer.ValueString()); err != nil {
 		resp.Diagnostics.Append(diagBadIssuer(err))
 		return
 	}
@@ -547,6 +551,7 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 	m.PrivateKeyPEM = types.StringNull()
+	var leafKey crypto.Signer
 	if lr.PublicKey == nil {
 		key, err := pki.GenerateKey(w.keyAlgorithm)
 		if err != nil {
@@ -558,14 +563,15 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 			resp.Diagnostics.AddError("Could not encode the private key", err.Error())
 			return
 		}
-		lr.PublicKey = key.Public()
+		lr.PublicKey, leafKey = key.Public(), key
 		m.PrivateKeyPEM = types.StringValue(keyPEM)
 	}
-	leaf, err := pki.IssueLeaf(iss, lr)
+	issued, err := issueThrough(m.Issuer.ValueString(), lr, leafKey)
 	if err != nil {
-		resp.Diagnostics.Append(policyDiag(err, path.Root("issuer"), "Could not issue the certificate"))
+		resp.Diagnostics.Append(issueDiag(err))
 		return
 	}
+	leaf := issued.Certificate
 	m.TrustDomain = types.StringValue(w.trustDomain)
 	m.SPIFFEID = types.StringValue(w.spiffeID.String())
 	m.KeyAlgorithm = types.StringValue(string(w.keyAlgorithm))
@@ -575,8 +581,8 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 	info := pki.Describe(leaf)
 	m.ID = types.StringValue(info.Serial)
 	m.CertPEM = types.StringValue(pki.EncodeCertsPEM(leaf))
-	m.ChainPEM = types.StringValue(pki.EncodeCertsPEM(append([]*x509.Certificate{leaf}, iss.Intermediates()...)...))
-	m.CABundlePEM = types.StringValue(pki.EncodeCertsPEM(iss.Root()))
+	m.ChainPEM = types.StringValue(pki.EncodeCertsPEM(append([]*x509.Certificate{leaf}, issued.Intermediates...)...))
+	m.CABundlePEM = types.StringValue(pki.EncodeCertsPEM(issued.Root))
 	m.NotBefore = types.StringValue(rfc3339(info.NotBefore))
 	m.NotAfter = types.StringValue(rfc3339(info.NotAfter))
 	m.Serial = types.StringValue(info.Serial)

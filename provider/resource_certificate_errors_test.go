@@ -119,6 +119,9 @@ func TestAccBadInput(t *testing.T) {
 		{"dns outside constraints", certWith(`issuer = crank_ca.constrained.issuer
 service = "billing"
 dns_names = ["billing.example.com"]`), `(?s)dns_names = "billing.example.com".*not inside the name constraints.*permitted: svc.internal`},
+		{"subject CN outside the DNS constraints", certWith(`issuer = crank_ca.constrained.issuer
+service = "billing"
+subject = { common_name = "billing", organization = "Example" }`), `(?s)subject = "billing".*Java.*GnuTLS.*those stacks would reject the certificate`},
 		{"dns excluded", certWith(`issuer = crank_ca.constrained.issuer
 service = "billing"
 dns_names = ["db.secret.svc.internal"]`), `(?s)excluded by the name constraints.*secret.svc.internal`},

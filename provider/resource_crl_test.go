@@ -510,9 +510,9 @@ revoked = [{ serial = crank_certificate.mine.serial }]`)
 		name, config, want string
 	}{
 		{"certificate of another issuer", crlWith(`issuer = crank_ca.root.issuer
-revoked = [{ certificate_pem = crank_certificate.foreign.cert_pem }]`), `(?s)Revoked serial of another issuer.*revoked\[0\]\.certificate_pem = "CN=foreign \(serial [0-9A-F:]+\)": revoked serial of another issuer: the certificate's authority key identifier is [0-9A-F:]+, but this CRL's issuer "CN=CRL Errors Root" has subject key identifier [0-9A-F:]+\. List it in the crank_crl whose issuer signed it`},
+revoked = [{ certificate_pem = crank_certificate.foreign.cert_pem }]`), `(?s)Revoked\s+serial\s+of\s+another\s+issuer.*revoked\[0\]\.certificate_pem\s+=\s+"spiffe://[a-z.]+/foreign\s+\(serial\s+[0-9A-F:]+\)":\s+revoked\s+serial\s+of\s+another\s+issuer:\s+the\s+certificate's\s+authority\s+key\s+identifier\s+is\s+[0-9A-F:]+,\s+but\s+this\s+CRL's\s+issuer\s+"CN=CRL\s+Errors\s+Root"\s+has\s+subject\s+key\s+identifier\s+[0-9A-F:]+\.\s+List\s+it\s+in\s+the\s+crank_crl\s+whose\s+issuer\s+signed\s+it`},
 		{"tracked certificate of another issuer", crlWith(`issuer = crank_ca.root.issuer
-tracked_certificates = [crank_certificate.mine.cert_pem, crank_certificate.foreign.cert_pem]`), `(?s)Tracked certificate of another issuer.*tracked_certificates\[1\] = "CN=foreign`},
+tracked_certificates = [crank_certificate.mine.cert_pem, crank_certificate.foreign.cert_pem]`), `(?s)Tracked certificate of another issuer.*tracked_certificates\[1\] = "spiffe://[a-z.]+/foreign`},
 		{"unparseable serial", crlWith(`issuer = crank_ca.root.issuer
 revoked = [{ serial = "12:XY" }]`), `(?s)Invalid serial number.*revoked\[0\]\.serial = "12:XY": not hexadecimal\. Write the serial as crank_certificate\.serial prints it`},
 		{"decimal that is not", crlWith(`issuer = crank_ca.root.issuer

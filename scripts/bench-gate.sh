@@ -8,7 +8,7 @@ peers=${PEERS:-$(cd "$(dirname "$0")/.." && pwd)/bin/peers}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 go build -o bin/crank-gate ./gate/cmd/crank-gate
-go run ./gate/bench -dir "$corpus" | sed -n '1,8p'
+go run ./gate/bench -dir "$corpus" | sed -n -e '1,8p' -e '/^BuildKit checks/p'
 
 now_ms() { date +%s%3N; }
 timeit() { # label command...

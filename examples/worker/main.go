@@ -2,11 +2,16 @@
 // policies: mTLS with client certificates required, every request decided
 // by the bundle that crank_cap_policy writes.
 //
-//	go run ./examples/worker -listen 127.0.0.1:8443 -cert F -key F -ca F -bundle F
+//	go run ./examples/worker -listen 127.0.0.1:8443 -cert F -key F -ca F -bundle F -policy-keys F
 //
-// It refuses to start when any file is missing or invalid, reloads rotated
-// certificates and changed bundles on a poll interval or on SIGHUP, and
-// keeps the last good material when a new file is bad.
+// It refuses to start when any file is missing or invalid, or when the
+// bundle is not signed by a key in -policy-keys (the signing_public_key of
+// crank_cap_policy; list the old and new key while rotating). It reloads
+// rotated certificates and changed bundles (by content) on a poll interval
+// or on SIGHUP, runs every start-up check on them, and keeps the last good
+// material when a new file is bad. Every connection is bounded by the
+// timeouts and caps of cap.ServerLimits (flags -idle-timeout,
+// -max-conns-per-identity and friends).
 package main
 
 import (
@@ -42,7 +47,12 @@ type config struct {
 	listen         string
 	tlsFiles       cap.TLSFiles
 	bundlePath     string
+	policyKeysPath string
+	allowUnsigned  bool
 	reloadInterval time.Duration
+	limits         cap.ServerLimits
+	logPerSecond   float64
+	logBurst       int
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -54,7 +64,21 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	flags.StringVar(&c.tlsFiles.KeyFile, "key", "", "PEM private key of this worker")
 	flags.StringVar(&c.tlsFiles.CAFile, "ca", "", "PEM CA bundle that client certificates must chain to")
 	flags.StringVar(&c.bundlePath, "bundle", "", "capability bundle JSON written by crank_cap_policy")
+	flags.StringVar(&c.policyKeysPath, "policy-keys", "", "PEM file of the policy public keys whose bundle signatures are accepted (signing_public_key of crank_cap_policy)")
+	flags.BoolVar(&c.allowUnsigned, "allow-unsigned-bundle", false, "DEVELOPMENT ONLY: accept an unsigned bundle; anyone who can write the file then decides every request")
 	flags.DurationVar(&c.reloadInterval, "reload-interval", 10*time.Second, "how often to check the certificate and bundle files for changes (SIGHUP checks at once)")
+	defaults := cap.DefaultServerLimits()
+	c.limits = defaults
+	flags.DurationVar(&c.limits.ReadHeaderTimeout, "read-header-timeout", defaults.ReadHeaderTimeout, "time for the TLS handshake and a request's headers")
+	flags.DurationVar(&c.limits.ReadTimeout, "read-timeout", defaults.ReadTimeout, "time to read a whole request (per stream on HTTP/2)")
+	flags.DurationVar(&c.limits.WriteTimeout, "write-timeout", defaults.WriteTimeout, "time to write a response (per stream on HTTP/2)")
+	flags.DurationVar(&c.limits.IdleTimeout, "idle-timeout", defaults.IdleTimeout, "how long an idle connection (or an HTTP/2 one with no open stream) stays open")
+	flags.IntVar(&c.limits.MaxHeaderBytes, "max-header-bytes", defaults.MaxHeaderBytes, "largest request header block")
+	flags.IntVar(&c.limits.MaxConcurrentStreams, "max-streams", defaults.MaxConcurrentStreams, "HTTP/2 streams one connection may have open")
+	flags.IntVar(&c.limits.MaxConnsPerIdentity, "max-conns-per-identity", defaults.MaxConnsPerIdentity, "open connections one caller SPIFFE ID may hold")
+	flags.IntVar(&c.limits.MaxConns, "max-conns", defaults.MaxConns, "open connections in total")
+	flags.Float64Var(&c.logPerSecond, "decision-log-rate", cap.DefaultDecisionLogRate, "decision log lines per second and reason (the rest are counted and summarised)")
+	flags.IntVar(&c.logBurst, "decision-log-burst", cap.DefaultDecisionLogBurst, "decision log lines per reason logged at once before the rate applies")
 	if err := flags.Parse(args); err != nil {
 		return c, err
 	}
@@ -66,6 +90,12 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if len(missing) > 0 {
 		return c, fmt.Errorf("missing required flags %v; all of -cert, -key, -ca and -bundle are needed, there is no plaintext mode", missing)
+	}
+	if c.policyKeysPath == "" && !c.allowUnsigned {
+		return c, errors.New("missing -policy-keys: the worker only enforces bundles signed by a key it trusts; pass the signing_public_key of crank_cap_policy (-allow-unsigned-bundle exists for local development only)")
+	}
+	if c.logPerSecond <= 0 || c.logBurst <= 0 {
+		return c, errors.New("-decision-log-rate and -decision-log-burst must be positive")
 	}
 	if c.reloadInterval <= 0 {
 		return c, errors.New("-reload-interval must be positive")
@@ -86,21 +116,27 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("TLS: %w", err)
 	}
-	bundle, err := cap.LoadBundleFile(cfg.bundlePath, logger)
+	bundleConfig := cap.BundleFileConfig{Logger: logger, Service: serviceName, AllowUnsigned: cfg.allowUnsigned}
+	if cfg.policyKeysPath != "" {
+		if bundleConfig.Keys, err = cap.LoadPolicyKeys(cfg.policyKeysPath); err != nil {
+			return err
+		}
+	}
+	if cfg.allowUnsigned {
+		logger.Error("-allow-unsigned-bundle is set: unsigned capability bundles are enforced; never run like this in production")
+	}
+	// The same checks (signature, service, validity) run on every reload.
+	bundle, err := cap.LoadBundleFile(cfg.bundlePath, bundleConfig)
 	if err != nil {
 		return err
 	}
-	if got := bundle.Evaluator().Bundle().Policy.Service; got != serviceName {
-		return fmt.Errorf("capability bundle %s is for service %q, this worker is %q; pass the %q bundle", cfg.bundlePath, got, serviceName, serviceName)
-	}
 
-	decisions := cap.NewDecisionLog(logger)
-	server := &http.Server{
-		Handler:           newHandler(bundle, decisions),
-		TLSConfig:         workerTLS.ServerConfig(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	decisions := cap.NewDecisionLog(logger, cap.WithDecisionLogRate(cfg.logPerSecond, cfg.logBurst))
+	server, conns, err := cap.NewHTTPServer(nil, workerTLS, cfg.limits, logger)
+	if err != nil {
+		return err
 	}
+	server.Handler = newHandler(bundle, decisions, conns)
 	listener, err := net.Listen("tcp", cfg.listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.listen, err)
@@ -109,6 +145,10 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 
 	go workerTLS.Watch(ctx, cfg.reloadInterval)
 	go bundle.Watch(ctx, cfg.reloadInterval)
+	// Summaries of suppressed decision lines are written when the reason
+	// logs again, and at the latest on this tick and at shutdown.
+	go decisions.FlushEvery(ctx, cfg.reloadInterval)
+	defer decisions.Flush(context.Background())
 	go reloadOnHangup(ctx, workerTLS, bundle)
 
 	serveErr := make(chan error, 1)
@@ -139,7 +179,7 @@ func reloadOnHangup(ctx context.Context, workerTLS *cap.WorkerTLS, bundle *cap.B
 	}
 }
 
-func newHandler(policy cap.EvaluatorSource, decisions *cap.DecisionLog) http.Handler {
+func newHandler(policy cap.EvaluatorSource, decisions *cap.DecisionLog, conns *cap.ConnLimiter) http.Handler {
 	api := http.NewServeMux()
 	api.HandleFunc("GET /v1/invoices/{id}", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"id": r.PathValue("id"), "status": "paid", "caller": callerOf(r)})
@@ -155,6 +195,7 @@ func newHandler(policy cap.EvaluatorSource, decisions *cap.DecisionLog) http.Han
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "bundle_digest": policy.Evaluator().Digest()})
 	})
 	root.Handle("GET /debug/cap", decisions)
+	root.HandleFunc("GET /debug/conns", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, conns.Counts()) })
 	root.Handle("/", cap.HTTPMiddleware(policy, decisions)(api))
 	return root
 }

@@ -9,8 +9,10 @@ import (
 	"path/filepath"
 	"runtime/pprof"
 	"sort"
+	"syscall"
 	"time"
 
+	"github.com/crank-platform/terraform-provider-crank/gate/config"
 	"github.com/crank-platform/terraform-provider-crank/gate/lint"
 	"github.com/crank-platform/terraform-provider-crank/gate/rules"
 )
@@ -82,4 +84,44 @@ func main() {
 	for _, e := range errs {
 		fmt.Printf("not lintable: %v\n", e)
 	}
+	buildkitCost(inputs)
+}
+
+// buildkitCost times the corpus with and without BuildKit's own checks
+// (buildkit-checks: true), alternating runs so both see the same machine
+// load. They stay off by default while they cost more than 20%.
+func buildkitCost(inputs []lint.Input) {
+	var without []rules.Rule
+	for _, r := range rules.All() {
+		if !rules.IsBuildKitRule(r) {
+			without = append(without, r)
+		}
+	}
+	// Wall time on a shared machine is noise; CPU time (user+system, all
+	// threads) is what the checks cost, so both are printed.
+	on := config.Default()
+	on.BuildKitChecks = true
+	best := [2]time.Duration{1 << 62, 1 << 62}
+	var cpu [2]time.Duration
+	const runs = 7
+	for i := 0; i < runs; i++ {
+		for k, cat := range [][]rules.Rule{without, rules.All()} {
+			t, c := time.Now(), cpuTime()
+			lint.Lint(inputs, lint.Options{Catalogue: cat, Config: on})
+			best[k] = min(best[k], time.Since(t))
+			cpu[k] += cpuTime() - c
+		}
+	}
+	fmt.Printf("BuildKit checks: best of %d alternating runs, without %v, with %v (%+.0f%%); CPU per run without %v, with %v (%+.0f%%)\n",
+		runs, best[0].Round(time.Millisecond), best[1].Round(time.Millisecond), 100*(float64(best[1])/float64(best[0])-1),
+		(cpu[0] / runs).Round(time.Millisecond), (cpu[1] / runs).Round(time.Millisecond), 100*(float64(cpu[1])/float64(cpu[0])-1))
+}
+
+// cpuTime is the process's user+system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

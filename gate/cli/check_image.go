@@ -23,6 +23,15 @@ type openedImage struct {
 	annotations map[string]string
 }
 
+// VerifyError passes on what the opened image's verifying readers saw, so
+// the vulnerability scan of check fails on unverified bytes as well.
+func (o openedImage) VerifyError() error {
+	if v, ok := o.Image.(interface{ VerifyError() error }); ok {
+		return v.VerifyError()
+	}
+	return nil
+}
+
 // imageOpener opens check's image targets through the image package's
 // hardened sources (platform selection, loopback-only insecure registries,
 // private spool dir for docker-daemon exports).

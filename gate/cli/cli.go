@@ -179,6 +179,7 @@ func runLint(ctx context.Context, args []string, env Env) int {
 	failOn := fs.String("fail-on", "", "lowest severity that fails the run: "+strings.Join(findings.SeverityNames(), "|")+" (default from config, else warning)")
 	fs.Var(&formats, "format", "output NAME[=FILE], repeatable; NAME is one of "+strings.Join(report.Names(), ", ")+" (default tty on stdout)")
 	noColor := fs.Bool("no-color", false, "never colour the tty output")
+	hadolint := addHadolintFlags(fs, &formats)
 	fs.Usage = func() {
 		fmt.Fprintf(env.Stderr, "Usage: crank-gate lint [flags] [PATH|DIR|-]...\n\nDirectories are searched for Dockerfile*, *.Dockerfile and Containerfile; - reads stdin.\nExit codes: 0 pass, 1 findings at or above --fail-on, 2 usage or input error.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -190,12 +191,15 @@ func runLint(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "crank-gate lint: "+format+"\n", a...)
 		return ExitError
 	}
-	outs, err := parseFormats(formats)
+	outs, err := parseFormats(formatAliases(formats))
 	if err != nil {
 		return fail("%v", err)
 	}
 	cfg, err := loadConfig(*cfgPath, *failOn)
 	if err != nil {
+		return fail("%v", err)
+	}
+	if err := hadolint.apply(cfg, *failOn); err != nil {
 		return fail("%v", err)
 	}
 	bargs, err := parseBuildArgs(buildArgs, env.Getenv)

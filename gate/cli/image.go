@@ -54,8 +54,14 @@ func (c ImageCommand) Run(ctx context.Context, args []string, env Env) int {
 	fs.Var(&allowPorts, "allow-port", "exposed port accepted by CGI1003 (repeatable; adds to the config's)")
 	maxLayer := fs.String("max-layer-bytes", "8GiB", "abort when one layer decompresses to more than this")
 	maxFile := fs.String("max-file-bytes", "4MiB", "read at most this much of one file for content checks")
-	maxEntries := fs.Int("max-entries", image.DefaultLimits().MaxEntries, "abort above this many filesystem entries")
+	maxEntries := fs.Int("max-entries", image.DefaultLimits().MaxEntries, "abort above this many filesystem entries (or archive members)")
+	maxTotal := fs.String("max-total-bytes", "32GiB", "abort when all layers together decompress to more than this (each listing of a layer counts)")
+	maxJSON := fs.String("max-json-bytes", "8MiB", "abort when one JSON document (index.json, a manifest, the configuration, manifest.json) is larger")
+	maxPath := fs.String("max-path-bytes", "4KiB", "abort when one path or link name (or one tar header with its PAX records) is larger")
+	maxPathIndex := fs.String("max-path-index-bytes", "256MiB", "abort when the path names kept for the image add up to more than this")
+	maxManifests := fs.Int("max-manifests", image.DefaultLimits().MaxManifests, "abort when an index lists more manifests than this")
 	eng := imageEngineFlags(fs)
+	trivy := addTrivyImageFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprint(env.Stderr, imageUsage)
 		fs.PrintDefaults()
@@ -66,6 +72,10 @@ func (c ImageCommand) Run(ctx context.Context, args []string, env Env) int {
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(env.Stderr, "crank-gate image: "+format+"\n", a...)
 		return ExitError
+	}
+	findingsCode, err := trivy.findingsCode()
+	if err != nil {
+		return fail("%v", err)
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
@@ -89,7 +99,8 @@ func (c ImageCommand) Run(ctx context.Context, args []string, env Env) int {
 		flag string
 		val  string
 		dst  *int64
-	}{{"max-image-size", *maxSize, &pol.MaxImageBytes}, {"max-layer-bytes", *maxLayer, &lim.MaxLayerBytes}, {"max-file-bytes", *maxFile, &lim.MaxFileBytes}} {
+	}{{"max-image-size", *maxSize, &pol.MaxImageBytes}, {"max-layer-bytes", *maxLayer, &lim.MaxLayerBytes}, {"max-file-bytes", *maxFile, &lim.MaxFileBytes},
+		{"max-total-bytes", *maxTotal, &lim.MaxTotalBytes}, {"max-json-bytes", *maxJSON, &lim.MaxJSONBytes}, {"max-path-index-bytes", *maxPathIndex, &lim.MaxPathIndexBytes}} {
 		if !set[sz.flag] {
 			continue
 		}
@@ -105,11 +116,22 @@ func (c ImageCommand) Run(ctx context.Context, args []string, env Env) int {
 	if set["max-entries"] {
 		lim.MaxEntries = *maxEntries
 	}
+	if set["max-manifests"] {
+		lim.MaxManifests = *maxManifests
+	}
+	if set["max-path-bytes"] {
+		n, err := config.ParseBytes(*maxPath)
+		if err != nil || n > 1<<30 {
+			return fail("--max-path-bytes %q: expected a size up to 1GiB, e.g. 4KiB", *maxPath)
+		}
+		lim.MaxPathBytes = int(n)
+	}
 	if pol.MaxLayers < 0 || pol.MaxImageBytes < 0 {
 		return fail("--max-layers and --max-image-size cannot be negative (0 disables the budget)")
 	}
-	if lim.MaxLayerBytes <= 0 || lim.MaxFileBytes <= 0 || lim.MaxEntries <= 0 {
-		return fail("--max-layer-bytes, --max-file-bytes and --max-entries must be positive: they bound what a hostile image can make the gate do")
+	if lim.MaxLayerBytes <= 0 || lim.MaxFileBytes <= 0 || lim.MaxEntries <= 0 || lim.MaxTotalBytes <= 0 || lim.MaxJSONBytes <= 0 ||
+		lim.MaxPathBytes <= 0 || lim.MaxPathIndexBytes <= 0 || lim.MaxManifests <= 0 {
+		return fail("--max-layer-bytes, --max-file-bytes, --max-entries, --max-total-bytes, --max-json-bytes, --max-path-bytes, --max-path-index-bytes and --max-manifests must be positive: they bound what a hostile image can make the gate do")
 	}
 	pol.SetuidAllowlist = append(pol.SetuidAllowlist, allowSetuid...)
 	for _, p := range allowPorts {
@@ -139,7 +161,7 @@ func (c ImageCommand) Run(ctx context.Context, args []string, env Env) int {
 	}
 	res, fsFindings, err := image.ScanRef(ctx, image.Request{
 		Ref:        ref,
-		Source:     image.SourceOptions{Platform: *platform, InsecureRegistry: *insecure, CAFile: *caFile},
+		Source:     image.SourceOptions{Platform: *platform, InsecureRegistry: *insecure, CAFile: *caFile, Limits: lim},
 		Options:    opt,
 		Dockerfile: *dockerfilePath,
 		BuildArgs:  bargs,
@@ -171,7 +193,7 @@ func (c ImageCommand) Run(ctx context.Context, args []string, env Env) int {
 		}
 	}
 	if rep.Summary.Failed {
-		return ExitFindings
+		return findingsCode
 	}
 	return ExitPass
 }

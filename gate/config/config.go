@@ -3,6 +3,7 @@
 package config
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/crank-platform/terraform-provider-crank/gate/findings"
@@ -33,6 +34,15 @@ type Config struct {
 	LabelSchema map[string]string
 	// StrictLabels reports labels not in LabelSchema (hadolint DL3049/DL3050).
 	StrictLabels bool
+	// Compat is "" (crank's behaviour) or CompatHadolint: every DL rule then
+	// behaves as hadolint's does, dropping the documented differences
+	// (stage scoping, ARG expansion, extra spellings), so a team migrating
+	// can diff the two tools' output line for line.
+	Compat string
+	// BuildKitChecks turns on BuildKit's own checks (docker build --check)
+	// in lint; they are off by default because they roughly double the CPU
+	// time of a lint run.
+	BuildKitChecks bool
 	// DisableIgnorePragma makes inline "# hadolint ignore=" and friends
 	// inert, as hadolint's option of the same name.
 	DisableIgnorePragma bool
@@ -41,6 +51,27 @@ type Config struct {
 	Image ImageSettings
 	// Now is the clock for "expires"; tests inject it.
 	Now func() time.Time
+}
+
+// CompatHadolint is the Compat value that makes the DL rules hadolint-exact.
+const CompatHadolint = "hadolint"
+
+// HadolintCompat reports whether the DL rules must drop their documented
+// differences from hadolint.
+func (c *Config) HadolintCompat() bool { return c != nil && c.Compat == CompatHadolint }
+
+// SetCompat validates and sets Compat; source names the file or flag for
+// the error.
+func (c *Config) SetCompat(v, source string) error {
+	switch v {
+	case "", "crank":
+		c.Compat = ""
+	case CompatHadolint:
+		c.Compat = CompatHadolint
+	default:
+		return fmt.Errorf("%s: compat %q is not known: use \"hadolint\" to make the DL rules behave exactly as hadolint's, or leave it unset", source, v)
+	}
+	return nil
 }
 
 // ImageSettings is the "image:" section of .crank-gate.yaml. A nil field
@@ -62,6 +93,14 @@ type ImageSettings struct {
 	MaxLayerBytes *int64
 	MaxFileBytes  *int64
 	MaxEntries    *int
+	// MaxTotalBytes, MaxJSONBytes, MaxPathBytes, MaxPathIndexBytes and
+	// MaxManifests are the other budgets of what is read (all layers,
+	// one JSON document, one path name, all path names, one index).
+	MaxTotalBytes     *int64
+	MaxJSONBytes      *int64
+	MaxPathBytes      *int64
+	MaxPathIndexBytes *int64
+	MaxManifests      *int
 }
 
 // Ignore suppresses Rule (for Paths matching, or everywhere).

@@ -50,6 +50,9 @@ func TestConfigErrors(t *testing.T) {
 		{"image: {max-image-size: huge}\n", "image.max-image-size: \"huge\" is not a size"},
 		{"image: {max-file-bytes: 0}\n", "image.max-file-bytes: must be above 0"},
 		{"image: {max-entries: 0}\n", "image.max-entries: 0 is not allowed"},
+		{"image: {max-json-bytes: 0}\n", "image.max-json-bytes: must be above 0"},
+		{"image: {max-path-bytes: lots}\n", "image.max-path-bytes: \"lots\" is not a size"},
+		{"image: {max-manifests: 0}\n", "image.max-manifests: 0 is not allowed"},
 		{"image: {max-layers: -1}\n", "image.max-layers: -1 is not allowed"},
 		{"image: {allowed-ports: [80, 70000]}\n", "image.allowed-ports[1]: 70000 is not a port number"},
 		{"image: {allow-setuid: [bin/ping]}\n", "image.allow-setuid[0]: \"bin/ping\" must be an absolute path pattern"},
@@ -135,11 +138,19 @@ func TestImageSection(t *testing.T) {
   max-layer-bytes: 2GiB
   max-file-bytes: 1MiB
   max-entries: 5000
+  max-total-bytes: 20GiB
+  max-json-bytes: 2MiB
+  max-path-bytes: 1KiB
+  max-path-index-bytes: 64MiB
+  max-manifests: 12
 `
 	if err := c.ApplyCrank([]byte(doc), "c.yaml"); err != nil {
 		t.Fatal(err)
 	}
 	im := c.Image
+	if *im.MaxTotalBytes != 20<<30 || *im.MaxJSONBytes != 2<<20 || *im.MaxPathBytes != 1<<10 || *im.MaxPathIndexBytes != 64<<20 || *im.MaxManifests != 12 {
+		t.Errorf("budgets: %+v", im)
+	}
 	if im.MaxImageBytes == nil || *im.MaxImageBytes != 200<<20 {
 		t.Errorf("max-image-size: %v", im.MaxImageBytes)
 	}

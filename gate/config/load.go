@@ -36,6 +36,8 @@ type crankFile struct {
 	LabelSchema         map[string]string `yaml:"label-schema"`
 	StrictLabels        *bool             `yaml:"strict-labels"`
 	DisableIgnorePragma *bool             `yaml:"disable-ignore-pragma"`
+	Compat              *string           `yaml:"compat"`
+	BuildKitChecks      *bool             `yaml:"buildkit-checks"`
 	Image               *imageFile        `yaml:"image"`
 }
 
@@ -50,6 +52,12 @@ type imageFile struct {
 	MaxLayerBytes   *string  `yaml:"max-layer-bytes"`
 	MaxFileBytes    *string  `yaml:"max-file-bytes"`
 	MaxEntries      *int     `yaml:"max-entries"`
+	// The other budgets of what is read, named as the flags.
+	MaxTotalBytes     *string `yaml:"max-total-bytes"`
+	MaxJSONBytes      *string `yaml:"max-json-bytes"`
+	MaxPathBytes      *string `yaml:"max-path-bytes"`
+	MaxPathIndexBytes *string `yaml:"max-path-index-bytes"`
+	MaxManifests      *int    `yaml:"max-manifests"`
 }
 
 type crankIgnore struct {
@@ -180,6 +188,14 @@ func (c *Config) ApplyCrank(data []byte, source string) error {
 		c.RequireHealthcheck = *f.RequireHealthcheck
 	}
 	c.applyShared(f.LabelSchema, f.StrictLabels, f.DisableIgnorePragma)
+	if f.Compat != nil {
+		if err := c.SetCompat(*f.Compat, source); err != nil {
+			return err
+		}
+	}
+	if f.BuildKitChecks != nil {
+		c.BuildKitChecks = *f.BuildKitChecks
+	}
 	if f.Image != nil {
 		if err := c.Image.apply(f.Image); err != nil {
 			return fmt.Errorf("%s: image.%v", source, err)
@@ -194,7 +210,9 @@ func (s *ImageSettings) apply(f *imageFile) error {
 		val      *string
 		dst      **int64
 		positive bool
-	}{{"max-image-size", f.MaxImageSize, &s.MaxImageBytes, false}, {"max-layer-bytes", f.MaxLayerBytes, &s.MaxLayerBytes, true}, {"max-file-bytes", f.MaxFileBytes, &s.MaxFileBytes, true}} {
+	}{{"max-image-size", f.MaxImageSize, &s.MaxImageBytes, false}, {"max-layer-bytes", f.MaxLayerBytes, &s.MaxLayerBytes, true}, {"max-file-bytes", f.MaxFileBytes, &s.MaxFileBytes, true},
+		{"max-total-bytes", f.MaxTotalBytes, &s.MaxTotalBytes, true}, {"max-json-bytes", f.MaxJSONBytes, &s.MaxJSONBytes, true},
+		{"max-path-bytes", f.MaxPathBytes, &s.MaxPathBytes, true}, {"max-path-index-bytes", f.MaxPathIndexBytes, &s.MaxPathIndexBytes, true}} {
 		if sz.val == nil {
 			continue
 		}
@@ -212,7 +230,7 @@ func (s *ImageSettings) apply(f *imageFile) error {
 		val      *int
 		dst      **int
 		positive bool
-	}{{"max-layers", f.MaxLayers, &s.MaxLayers, false}, {"max-entries", f.MaxEntries, &s.MaxEntries, true}} {
+	}{{"max-layers", f.MaxLayers, &s.MaxLayers, false}, {"max-entries", f.MaxEntries, &s.MaxEntries, true}, {"max-manifests", f.MaxManifests, &s.MaxManifests, true}} {
 		if n.val == nil {
 			continue
 		}

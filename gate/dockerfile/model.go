@@ -167,6 +167,11 @@ type Instruction struct {
 	Scripts []*Script
 	// Shell is the SHELL in effect for this instruction (default /bin/sh -c).
 	Shell []string
+	// Trigger is the kind of instruction an ONBUILD registers ("RUN" for
+	// "ONBUILD RUN ..."), empty otherwise. An ONBUILD RUN gets Scripts of
+	// its own: it runs in every image built FROM this one, so the RUN rules
+	// judge it as hadolint does.
+	Trigger string
 	// Vars are the ARG/ENV names set at this point, for rules that ask
 	// whether a variable exists; values already applied to Expanded.
 	vars *scopeView
@@ -228,10 +233,27 @@ func (in *Instruction) Var(name string) (string, bool) {
 	return in.vars.get(name)
 }
 
-// Run returns the typed RUN command, or nil.
+// Run returns the typed RUN command (for ONBUILD RUN, the trigger's), or
+// nil.
 func (in *Instruction) Run() *instructions.RunCommand {
+	if in.Trigger == KindRun {
+		return onbuildRun(in)
+	}
 	c, _ := in.Command.(*instructions.RunCommand)
 	return c
+}
+
+// TriggerCommand is BuildKit's typed instruction for what an ONBUILD
+// registers (*instructions.LabelCommand for "ONBUILD LABEL ..."), or nil.
+func (in *Instruction) TriggerCommand() any {
+	if in.Trigger == "" || in.Node == nil || in.Node.Next == nil || len(in.Node.Next.Children) != 1 {
+		return nil
+	}
+	cmd, err := instructions.ParseInstruction(in.Node.Next.Children[0])
+	if err != nil {
+		return nil
+	}
+	return cmd
 }
 
 // Text is the instruction text normalised for fingerprints: whitespace

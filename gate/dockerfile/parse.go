@@ -213,6 +213,9 @@ func (b *builder) add(n *parser.Node) {
 		Node:      n,
 		Index:     len(b.f.Instructions),
 	}
+	if in.Kind == KindOnbuild && len(in.Args) > 0 {
+		in.Trigger = strings.ToUpper(in.Args[0])
+	}
 	b.f.Instructions = append(b.f.Instructions, in)
 	cmd, err := instructions.ParseInstruction(n)
 	if err != nil {

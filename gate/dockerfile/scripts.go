@@ -19,6 +19,12 @@ func (b *builder) scripts(in *Instruction) []*Script {
 		cl = c.ShellDependantCmdLine
 	case *instructions.EntrypointCommand:
 		cl = c.ShellDependantCmdLine
+	case *instructions.OnbuildCommand:
+		run := onbuildRun(in)
+		if run == nil {
+			return nil
+		}
+		cl = run.ShellDependantCmdLine
 	default:
 		return nil
 	}
@@ -84,6 +90,19 @@ func (b *builder) scripts(in *Instruction) []*Script {
 	}}
 	a.parse(full, 0)
 	return []*Script{s}
+}
+
+// onbuildRun parses the RUN an ONBUILD registers, or returns nil.
+func onbuildRun(in *Instruction) *instructions.RunCommand {
+	run, _ := in.TriggerCommand().(*instructions.RunCommand)
+	if run != nil {
+		// Mount flags are only read on expansion; a trigger's variables
+		// belong to the downstream build, so its words stay as written.
+		if err := run.Expand(func(w string) (string, error) { return w, nil }); err != nil {
+			return nil
+		}
+	}
+	return run
 }
 
 func (b *builder) execForm(in *Instruction, argv []string, vars func(string) (string, bool)) *Script {

@@ -34,7 +34,7 @@ func checkCGI1006(s *Scan) {
 		}
 		for _, sec := range dedupeSecrets(s.Content.ScanContent("history", []byte(rest))) {
 			s.Report(Anchor{Kind: AnchorHistory, Layer: i}, "history:"+sec.RuleID+":"+strconv.Itoa(i),
-				"History entry %d records a %s (%s) in its command; use RUN --mount=type=secret and rotate it", i+1, sec.Description, sec.Redacted)
+				"History entry %d records %s in its command; use RUN --mount=type=secret and rotate it", i+1, secretPhrase(sec))
 		}
 	}
 }

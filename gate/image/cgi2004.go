@@ -48,7 +48,7 @@ func visitCGI2004(s *Scan, e *Entry) {
 				if i == maxSecretsPerFile {
 					break
 				}
-				msgs = append(msgs, fmt.Sprintf("%s line %d contains a %s (%s); remove it from the build context and rotate it", p, sec.Line, sec.Description, sec.Redacted))
+				msgs = append(msgs, fmt.Sprintf("%s line %d holds %s; remove it from the build context and rotate it", p, sec.Line, secretPhrase(sec)))
 			}
 			return msgs
 		})

@@ -16,6 +16,18 @@ type Tree struct {
 	root    *node
 	entries int
 	limit   int
+	// names and nameLimit bound the bytes of path names kept.
+	names     int64
+	nameLimit int64
+	// links maps the serial of a file's content (the entry that wrote the
+	// bytes) to the hard links made to it, so a finding about the content
+	// knows it is still in the image when the original path is gone.
+	links map[int][]link
+}
+
+type link struct {
+	path   string
+	serial int
 }
 
 type node struct {
@@ -29,12 +41,13 @@ type node struct {
 	typeflag byte
 	mode     int64
 	linkname string
-	size     int64
-	uid, gid int
+	// content is the serial of the entry whose bytes this file has: its
+	// own, or a hard link's target's.
+	content int
 }
 
-func newTree(limit int) *Tree {
-	return &Tree{root: &node{name: "/", children: map[string]*node{}, typeflag: tar.TypeDir, layer: -1, serial: -1}, limit: limit}
+func newTree(limit int, nameLimit int64) *Tree {
+	return &Tree{root: &node{name: "/", children: map[string]*node{}, typeflag: tar.TypeDir, layer: -1, serial: -1}, limit: limit, nameLimit: nameLimit}
 }
 
 // cleanEntryName turns a tar entry name into an absolute, clean path, and
@@ -79,7 +92,7 @@ func (t *Tree) dir(p string, layer int) (*node, error) {
 	for _, part := range strings.Split(strings.TrimPrefix(p, "/"), "/") {
 		c := n.children[part]
 		if c == nil || c.typeflag != tar.TypeDir {
-			if err := t.count(); err != nil {
+			if err := t.count(len(part)); err != nil {
 				return nil, err
 			}
 			c = &node{name: part, parent: n, children: map[string]*node{}, typeflag: tar.TypeDir, mode: 0o755, layer: layer, serial: -1}
@@ -90,10 +103,14 @@ func (t *Tree) dir(p string, layer int) (*node, error) {
 	return n, nil
 }
 
-func (t *Tree) count() error {
+func (t *Tree) count(nameBytes int) error {
 	t.entries++
 	if t.limit > 0 && t.entries > t.limit {
-		return fmt.Errorf("the image has more than %d filesystem entries (limit MaxEntries); raise it with --max-entries if the image is legitimate", t.limit)
+		return &errLimit{fmt.Sprintf("the image has more than %d filesystem entries (max-entries); raise it with --max-entries if the image is legitimate", t.limit)}
+	}
+	t.names += int64(nameBytes)
+	if t.nameLimit > 0 && t.names > t.nameLimit {
+		return pathIndexLimit(t.nameLimit)
 	}
 	return nil
 }
@@ -101,6 +118,12 @@ func (t *Tree) count() error {
 // put records an entry written by layer; a directory keeps its children
 // when re-declared, anything else replaces what was at the path.
 func (t *Tree) put(p string, h *tar.Header, layer, serial int) error {
+	return t.putContent(p, h, layer, serial, serial)
+}
+
+// putContent is put for an entry whose bytes were written by the entry
+// content (a hard link's target).
+func (t *Tree) putContent(p string, h *tar.Header, layer, serial, content int) error {
 	if p == "/" {
 		return nil
 	}
@@ -111,15 +134,15 @@ func (t *Tree) put(p string, h *tar.Header, layer, serial int) error {
 	base := path.Base(p)
 	old := parent.children[base]
 	if old != nil && old.typeflag == tar.TypeDir && h.Typeflag == tar.TypeDir {
-		old.serial, old.layer, old.mode, old.uid, old.gid = serial, layer, h.Mode, h.Uid, h.Gid
+		old.serial, old.layer, old.mode = serial, layer, h.Mode
 		return nil
 	}
 	if old == nil {
-		if err := t.count(); err != nil {
+		if err := t.count(len(base) + len(h.Linkname)); err != nil {
 			return err
 		}
 	}
-	n := &node{name: base, parent: parent, serial: serial, layer: layer, typeflag: h.Typeflag, mode: h.Mode, linkname: h.Linkname, size: h.Size, uid: h.Uid, gid: h.Gid}
+	n := &node{name: base, parent: parent, serial: serial, content: content, layer: layer, typeflag: h.Typeflag, mode: h.Mode, linkname: h.Linkname}
 	if h.Typeflag == tar.TypeDir {
 		n.children = map[string]*node{}
 	}
@@ -163,6 +186,28 @@ func (t *Tree) opaque(dir string, layer int) {
 func (t *Tree) Survives(p string, serial int) bool {
 	n := t.lookup(p)
 	return n != nil && n.serial == serial
+}
+
+// addLink records that the hard link entry (p, serial) shares the bytes
+// of target; it returns the content serial the link carries.
+func (t *Tree) addLink(target *node, p string, serial int) int {
+	c := target.content
+	if t.links == nil {
+		t.links = map[int][]link{}
+	}
+	t.links[c] = append(t.links[c], link{path: p, serial: serial})
+	return c
+}
+
+// SurvivingLink returns a path of the final image that still holds the
+// bytes the entry with this serial wrote, through a hard link, or "".
+func (t *Tree) SurvivingLink(serial int) string {
+	for _, l := range t.links[serial] {
+		if t.Survives(l.path, l.serial) {
+			return l.path
+		}
+	}
+	return ""
 }
 
 // maxSymlinkHops bounds symlink resolution, as the kernel's ELOOP does, so

@@ -72,7 +72,7 @@ func TestSymlinkLoopEnds(t *testing.T) {
 	if _, _, err := (&Tree{}).Resolve("/"); err == nil {
 		_ = res
 	}
-	tree := newTree(0)
+	tree := newTree(0, 0)
 	for _, l := range [][2]string{{"/bin", "usr/bin"}, {"/usr/bin", "/bin"}} {
 		if err := tree.put(l[0], &tar.Header{Typeflag: tar.TypeSymlink, Linkname: l[1]}, 0, 1); err != nil {
 			t.Fatal(err)

@@ -34,11 +34,52 @@ type Limits struct {
 	// MaxLayers caps the layer count (the layer budget check reports
 	// far lower counts; this only stops absurd manifests).
 	MaxLayers int
+	// MaxTotalBytes caps the uncompressed bytes of all layers together,
+	// each listing of a layer counted (one bomb listed 30 times).
+	MaxTotalBytes int64
+	// MaxJSONBytes caps one JSON document (index.json, a manifest, the
+	// configuration, a docker save manifest.json): each is held in memory.
+	MaxJSONBytes int64
+	// MaxPathBytes caps one path or link name in a layer or archive, and
+	// with it the raw size of one tar header (PAX records included).
+	MaxPathBytes int
+	// MaxPathIndexBytes caps the bytes of all path names the scan keeps
+	// (the filesystem tree, an archive's member index).
+	MaxPathIndexBytes int64
+	// MaxManifests caps the manifests one index (or manifest.json) lists.
+	MaxManifests int
 }
 
 // DefaultLimits suit real service images with room to spare.
 func DefaultLimits() Limits {
-	return Limits{MaxLayerBytes: 8 << 30, MaxFileBytes: 4 << 20, MaxEntries: 2_000_000, MaxLayers: 1000}
+	return Limits{MaxLayerBytes: 8 << 30, MaxFileBytes: 4 << 20, MaxEntries: 2_000_000, MaxLayers: 1000,
+		MaxTotalBytes: 32 << 30, MaxJSONBytes: 8 << 20, MaxPathBytes: 4 << 10, MaxPathIndexBytes: 256 << 20, MaxManifests: 1024}
+}
+
+// withDefaults fills unset (zero) limits with the defaults, so a caller
+// that sets one limit does not switch the others off.
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	set64 := func(v *int64, def int64) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	set := func(v *int, def int) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	set64(&l.MaxLayerBytes, d.MaxLayerBytes)
+	set64(&l.MaxFileBytes, d.MaxFileBytes)
+	set64(&l.MaxTotalBytes, d.MaxTotalBytes)
+	set64(&l.MaxJSONBytes, d.MaxJSONBytes)
+	set64(&l.MaxPathIndexBytes, d.MaxPathIndexBytes)
+	set(&l.MaxEntries, d.MaxEntries)
+	set(&l.MaxLayers, d.MaxLayers)
+	set(&l.MaxPathBytes, d.MaxPathBytes)
+	set(&l.MaxManifests, d.MaxManifests)
+	return l
 }
 
 // Policy is the image-specific configuration; the user and base policy
@@ -111,6 +152,21 @@ func LimitsFor(cfg *config.Config) Limits {
 	if im.MaxEntries != nil {
 		l.MaxEntries = *im.MaxEntries
 	}
+	if im.MaxTotalBytes != nil {
+		l.MaxTotalBytes = *im.MaxTotalBytes
+	}
+	if im.MaxJSONBytes != nil {
+		l.MaxJSONBytes = *im.MaxJSONBytes
+	}
+	if im.MaxPathBytes != nil {
+		l.MaxPathBytes = int(*im.MaxPathBytes)
+	}
+	if im.MaxPathIndexBytes != nil {
+		l.MaxPathIndexBytes = *im.MaxPathIndexBytes
+	}
+	if im.MaxManifests != nil {
+		l.MaxManifests = *im.MaxManifests
+	}
 	return l
 }
 
@@ -180,6 +236,7 @@ type Scan struct {
 	Layers      []LayerInfo
 
 	rule     *Rule
+	total    *totalBudget
 	serial   int
 	captured map[string]*CapturedFile
 	states   map[string]any
@@ -329,9 +386,7 @@ func Run(ctx context.Context, img v1.Image, opt Options) (*Result, error) {
 	if opt.Config == nil {
 		opt.Config = config.Default()
 	}
-	if opt.Limits == (Limits{}) {
-		opt.Limits = DefaultLimits()
-	}
+	opt.Limits = opt.Limits.withDefaults()
 	if opt.Content == nil {
 		opt.Content = BuiltinDetector()
 	}
@@ -366,7 +421,7 @@ func Run(ctx context.Context, img v1.Image, opt Options) (*Result, error) {
 	}
 	s := &Scan{
 		Image: img, Ref: opt.Ref, ConfigFile: cf, Manifest: mf, Config: opt.Config, Policy: opt.Policy,
-		Limits: opt.Limits, Content: opt.Content, FS: newTree(opt.Limits.MaxEntries),
+		Limits: opt.Limits, Content: opt.Content, FS: newTree(opt.Limits.MaxEntries, opt.Limits.MaxPathIndexBytes),
 		Annotations: map[string]string{}, captured: map[string]*CapturedFile{}, states: map[string]any{},
 	}
 	for k, v := range opt.Annotations {
@@ -376,6 +431,7 @@ func Run(ctx context.Context, img v1.Image, opt Options) (*Result, error) {
 		s.Annotations[k] = v
 	}
 	s.Layers = layerInfos(mf, cf)
+	s.total = newTotalBudget(opt.Limits.MaxTotalBytes, s.Layers)
 	bgCtx, cancel := context.WithCancel(ctx)
 	workers := opt.Workers
 	if workers == 0 {
@@ -444,7 +500,9 @@ func Run(ctx context.Context, img v1.Image, opt Options) (*Result, error) {
 	s.bg = nil
 	for _, p := range s.pending {
 		o := p.obs
-		if !s.FS.Survives(p.path, p.serial) {
+		if alias := s.FS.SurvivingLink(p.serial); !s.FS.Survives(p.path, p.serial) && alias != "" {
+			o.Message = strings.TrimSuffix(o.Message, ".") + fmt.Sprintf("; the path is gone from the final image, but the same bytes are still there as the hard link %s", alias)
+		} else if !s.FS.Survives(p.path, p.serial) {
 			o.Message = strings.TrimSuffix(o.Message, ".") + fmt.Sprintf("; present in layer %d, deleted later: still in the image history, so anyone who pulls the image can read it; remove it in the same RUN that creates it, or use a build secret (RUN --mount=type=secret) or a multi-stage build", o.Anchor.Layer+1)
 			o.Subject += " (history)"
 		}
@@ -462,6 +520,9 @@ func Run(ctx context.Context, img v1.Image, opt Options) (*Result, error) {
 			startVuln()
 		}
 		<-vulnDone
+		if err := verifyErr(img); err != nil {
+			return nil, err
+		}
 		if vulnErr != nil {
 			if err := ctx.Err(); err != nil {
 				return nil, err
@@ -470,7 +531,21 @@ func Run(ctx context.Context, img v1.Image, opt Options) (*Result, error) {
 		}
 		res.External = vulnFound
 	}
+	if err := verifyErr(img); err != nil {
+		return nil, err
+	}
 	return res, nil
+}
+
+// verifyErr is what any reader of a verified image saw go wrong: a scan
+// that a reader found unverified bytes in has no verdict.
+func verifyErr(img v1.Image) error {
+	if vi, ok := img.(verifiedImage); ok {
+		if err := vi.VerifyError(); err != nil {
+			return fmt.Errorf("verification failed: %w", err)
+		}
+	}
+	return nil
 }
 
 // layerInfos pairs layers with the history entries that created them:
@@ -508,24 +583,103 @@ type errLimit struct{ msg string }
 
 func (e *errLimit) Error() string { return e.msg }
 
-// limitedReader fails, rather than stops, once more than limit bytes
-// have been read: a silent stop would pass a truncated layer.
-type limitedReader struct {
-	r     io.Reader
-	n     int64
+// totalBudget counts the uncompressed bytes of every layer listing
+// against MaxTotalBytes. A layer listed k times decompresses to the same
+// bytes each time (its diff id is verified), so while its first copy is
+// read the budget already counts it k times: one bomb listed 30 times
+// fails after a thirtieth of the budget, not after 30 reads.
+type totalBudget struct {
 	limit int64
+	done  int64
+	// known is the size of each diff id already read in full.
+	known map[string]int64
+	// left is how many listings of each diff id are still to be read.
+	left map[string]int
+}
+
+func newTotalBudget(limit int64, infos []LayerInfo) *totalBudget {
+	b := &totalBudget{limit: limit, known: map[string]int64{}, left: map[string]int{}}
+	for _, l := range infos {
+		b.left[l.DiffID]++
+	}
+	return b
+}
+
+func (b *totalBudget) err() error {
+	return &errLimit{fmt.Sprintf("the layers decompress to more than the total budget of %d bytes (max-total-bytes; a layer listed several times counts each time): a decompression bomb, or raise it with --max-total-bytes if the image is legitimate", b.limit)}
+}
+
+// start checks a layer before it is read, from what earlier reads of the
+// same diff id showed.
+func (b *totalBudget) start(diffID string) error {
+	if n, ok := b.known[diffID]; ok && b.done+n*int64(b.left[diffID]) > b.limit {
+		return b.err()
+	}
+	return nil
+}
+
+// check is called as the layer's bytes arrive.
+func (b *totalBudget) check(diffID string, n int64) error {
+	if b.done+n*int64(max(1, b.left[diffID])) > b.limit {
+		return b.err()
+	}
+	return nil
+}
+
+func (b *totalBudget) finish(diffID string, n int64) {
+	b.done += n
+	b.known[diffID] = n
+	b.left[diffID]--
+}
+
+// limitedReader fails, rather than stops, once more than limit bytes
+// have been read: a silent stop would pass a truncated layer. It also
+// carries the total budget and the scan's cancellation, checked as bytes
+// arrive so a huge entry cannot outlast either.
+type limitedReader struct {
+	r      io.Reader
+	n      int64
+	limit  int64
+	extra  int64
+	ctx    context.Context
+	total  *totalBudget
+	diffID string
 }
 
 func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.ctx != nil {
+		if err := l.ctx.Err(); err != nil {
+			return 0, err
+		}
+	}
 	n, err := l.r.Read(p)
 	l.n += int64(n)
-	if l.limit > 0 && l.n > l.limit {
-		return n, &errLimit{fmt.Sprintf("uncompressed layer is larger than the limit of %d bytes (a decompression bomb, or raise --max-layer-bytes)", l.limit)}
+	if err := l.over(); err != nil {
+		return n, err
 	}
 	return n, err
 }
 
+// over checks the budgets; extra is what sparse entries claim beyond the
+// bytes stored.
+func (l *limitedReader) over() error {
+	if l.limit > 0 && l.n+l.extra > l.limit {
+		return &errLimit{fmt.Sprintf("uncompressed layer is larger than the limit of %d bytes (max-layer-bytes; a decompression bomb, or raise --max-layer-bytes)", l.limit)}
+	}
+	if l.total != nil {
+		return l.total.check(l.diffID, l.n+l.extra)
+	}
+	return nil
+}
+
+// selfVerifying layers check their diff id while being read.
+type selfVerifying interface{ verifiesDiffID() bool }
+
 func (s *Scan) readLayer(ctx context.Context, idx int, l v1.Layer, visitors []*Rule) (err error) {
+	want := s.Layers[idx].DiffID
+	if err := s.total.start(want); err != nil {
+		return err
+	}
 	rc, err := l.Uncompressed()
 	if err != nil {
 		return fmt.Errorf("cannot open the layer: %w", err)
@@ -535,19 +689,31 @@ func (s *Scan) readLayer(ctx context.Context, idx int, l v1.Layer, visitors []*R
 			err = fmt.Errorf("reading the layer failed: %w", cerr)
 		}
 	}()
-	counted := &limitedReader{r: rc, limit: s.Limits.MaxLayerBytes}
+	counted := &limitedReader{r: rc, limit: s.Limits.MaxLayerBytes, ctx: ctx, total: s.total, diffID: want}
+	var stream io.Reader = counted
 	hash := sha256.New()
-	stream := io.TeeReader(counted, hash)
-	tr := tar.NewReader(stream)
+	sv, ok := l.(selfVerifying)
+	verified := ok && sv.verifiesDiffID()
+	if !verified {
+		stream = io.TeeReader(counted, hash)
+	}
+	tr, hb := newBudgetedTar(stream, headerBytesFor(s.Limits.MaxPathBytes))
 	wrap := func(err error) error {
 		var lim *errLimit
 		if errors.As(err, &lim) {
 			return lim
 		}
+		var ve *errVerify
+		if errors.As(err, &ve) {
+			return ve
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		return fmt.Errorf("the layer is corrupt or truncated: %w", err)
 	}
 	for {
-		h, err := tr.Next()
+		h, err := hb.next(tr)
 		if err == io.EOF {
 			break
 		}
@@ -559,9 +725,21 @@ func (s *Scan) readLayer(ctx context.Context, idx int, l v1.Layer, visitors []*R
 				return err
 			}
 		}
+		if isSparse(h) {
+			// Holes cost nothing stored but are read as zeros.
+			counted.extra += h.Size
+			if err := counted.over(); err != nil {
+				return err
+			}
+		}
 		s.serial++
 		if err := s.entry(idx, h, tr, visitors); err != nil {
 			return err
+		}
+		// Drain the rest of the entry now, unarmed: archive/tar would
+		// otherwise skip it inside the next header read.
+		if _, err := io.Copy(io.Discard, tr); err != nil {
+			return wrap(err)
 		}
 	}
 	// Read to the end: digest verification (ours and the registry
@@ -570,14 +748,17 @@ func (s *Scan) readLayer(ctx context.Context, idx int, l v1.Layer, visitors []*R
 		return wrap(err)
 	}
 	s.Layers[idx].Uncompressed = counted.n
-	want := s.Layers[idx].DiffID
-	if got := "sha256:" + hex.EncodeToString(hash.Sum(nil)); want != "" && got != want {
+	s.total.finish(want, counted.n)
+	if got := "sha256:" + hex.EncodeToString(hash.Sum(nil)); !verified && want != "" && got != want {
 		return fmt.Errorf("content digest %s does not match the diff id %s in the image configuration: the layer was altered or the source lies about digests", got, want)
 	}
 	return nil
 }
 
 func (s *Scan) entry(layer int, h *tar.Header, tr io.Reader, visitors []*Rule) error {
+	if n := max(len(h.Name), len(h.Linkname)); n > s.Limits.MaxPathBytes {
+		return pathLimit(n, s.Limits.MaxPathBytes)
+	}
 	p, err := cleanEntryName(h.Name)
 	if err != nil {
 		return fmt.Errorf("hostile tar: %w", err)
@@ -586,15 +767,23 @@ func (s *Scan) entry(layer int, h *tar.Header, tr io.Reader, visitors []*Rule) e
 		h.Typeflag = tar.TypeReg
 	}
 	dir, base := path.Dir(p), path.Base(p)
-	switch {
-	case base == ".wh..wh..opq":
-		s.FS.opaque(dir, layer)
-		return nil
-	case strings.HasPrefix(base, ".wh."):
-		s.FS.remove(path.Join(dir, strings.TrimPrefix(base, ".wh.")), layer)
+	if strings.HasPrefix(base, ".wh.") {
+		if base == ".wh..wh..opq" {
+			s.FS.opaque(dir, layer)
+		} else {
+			s.FS.remove(path.Join(dir, strings.TrimPrefix(base, ".wh.")), layer)
+		}
+		// Runtimes ignore a whiteout's body, but the bytes are in the
+		// layer anyone can pull: a body is offered to the checks (as a
+		// file that is not in the final image).
+		if h.Typeflag == tar.TypeReg && h.Size > 0 {
+			e := &Entry{Path: p, Header: h, Mode: tarMode(h.Typeflag, h.Mode), Layer: layer, serial: s.serial, tr: tr, limit: s.Limits.MaxFileBytes}
+			return s.visit(e, visitors)
+		}
 		return nil
 	}
 	mode := tarMode(h.Typeflag, h.Mode)
+	content := s.serial
 	if h.Typeflag == tar.TypeLink {
 		target, err := cleanEntryName(h.Linkname)
 		if err != nil {
@@ -605,8 +794,9 @@ func (s *Scan) entry(layer int, h *tar.Header, tr io.Reader, visitors []*Rule) e
 			return fmt.Errorf("hostile tar: hard link %s points to %s, which is not a file in this image (a link out of the layer)", p, target)
 		}
 		mode = tarMode(n.typeflag, n.mode)
+		content = s.FS.addLink(n, p, s.serial)
 	}
-	if err := s.FS.put(p, h, layer, s.serial); err != nil {
+	if err := s.FS.putContent(p, h, layer, s.serial, content); err != nil {
 		return err
 	}
 	e := &Entry{Path: p, Header: h, Mode: mode, Layer: layer, serial: s.serial, tr: tr, limit: s.Limits.MaxFileBytes}
@@ -617,6 +807,12 @@ func (s *Scan) entry(layer int, h *tar.Header, tr io.Reader, visitors []*Rule) e
 		}
 		s.captured[p] = &CapturedFile{Path: p, Layer: layer, Content: data, serial: s.serial}
 	}
+	return s.visit(e, visitors)
+}
+
+// visit offers one entry to every filesystem check.
+func (s *Scan) visit(e *Entry, visitors []*Rule) error {
+	p := e.Path
 	for _, r := range visitors {
 		s.rule = r
 		r.Visit(s, e)
@@ -624,6 +820,10 @@ func (s *Scan) entry(layer int, h *tar.Header, tr io.Reader, visitors []*Rule) e
 			var lim *errLimit
 			if errors.As(e.err, &lim) {
 				return lim
+			}
+			var ve *errVerify
+			if errors.As(e.err, &ve) {
+				return ve
 			}
 			return fmt.Errorf("the layer is corrupt or truncated: reading %s: %w", p, e.err)
 		}

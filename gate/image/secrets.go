@@ -2,6 +2,7 @@ package image
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
 	"strings"
 )
@@ -129,10 +130,18 @@ func assignmentSecret(name, value string) bool {
 // NAME=VALUE pair and returns a redacted description of what was found.
 func scanValue(cs ContentScanner, where, name, value string) (string, bool) {
 	if ss := cs.ScanContent(where, []byte(value)); len(ss) > 0 {
-		return ss[0].Description + " (" + ss[0].Redacted + ")", true
+		return secretPhrase(ss[0]), true
 	}
 	if assignmentSecret(name, value) {
 		return "a credential-named value (" + Redact(value) + ")", true
 	}
 	return "", false
+}
+
+// secretPhrase is the noun phrase for a detected secret. Descriptions are
+// the detector's own text, and gitleaks' read as sentences ("Uncovered a
+// GitHub Personal Access Token, ..."), so they go in parentheses after
+// the rule id rather than being spliced into ours.
+func secretPhrase(sec Secret) string {
+	return fmt.Sprintf("a secret, %s (%s: %s)", sec.Redacted, sec.RuleID, strings.TrimSuffix(strings.TrimSpace(sec.Description), "."))
 }

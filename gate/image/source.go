@@ -18,10 +18,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/cache"
-	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
-	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 )
 
@@ -44,6 +42,9 @@ type SourceOptions struct {
 	TempDir string
 	// DockerSocket overrides the daemon socket location (tests).
 	DockerSocket string
+	// Limits bound what reading the image's documents may cost (JSON
+	// budget, manifests, archive members); zero fields take the defaults.
+	Limits Limits
 }
 
 // Source is an opened image.
@@ -65,7 +66,7 @@ func (s *Source) Close() {
 }
 
 // Transports lists the accepted reference forms, for usage text.
-const Transports = "REGISTRY/REPO:TAG or REGISTRY/REPO@sha256:DIGEST, oci:DIR[:TAG], docker-archive:FILE.tar, docker-daemon:NAME:TAG"
+const Transports = "REGISTRY/REPO:TAG or REGISTRY/REPO@sha256:DIGEST (docker://REF to say registry explicitly), oci:DIR[:TAG] or oci:FILE.tar[:TAG], docker-archive:FILE.tar, docker-daemon:NAME:TAG, or a path on disk (a layout directory or an archive, detected by content)"
 
 // Open resolves ref to one image. Nothing is downloaded beyond the
 // manifest and configuration: layers are streamed later by Run.
@@ -74,22 +75,81 @@ func Open(ctx context.Context, ref string, opt SourceOptions) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
+	opt.Limits = opt.Limits.withDefaults()
 	var src *Source
 	switch {
 	case strings.HasPrefix(ref, "oci:"):
-		src, err = openLayout(strings.TrimPrefix(ref, "oci:"), plat)
+		p, tag := splitTag(strings.TrimPrefix(ref, "oci:"))
+		src, err = openLocalPath(p, tag, "oci", plat, opt.Limits)
 	case strings.HasPrefix(ref, "docker-archive:"):
-		src, err = openArchive(strings.TrimPrefix(ref, "docker-archive:"))
+		src, err = openLocalPath(strings.TrimPrefix(ref, "docker-archive:"), "", "docker-archive", plat, opt.Limits)
 	case strings.HasPrefix(ref, "docker-daemon:"):
-		src, err = openDaemon(ctx, strings.TrimPrefix(ref, "docker-daemon:"), opt)
+		src, err = openDaemon(ctx, strings.TrimPrefix(ref, "docker-daemon:"), plat, opt)
+	case strings.HasPrefix(ref, "docker://"):
+		return openRemote(ctx, strings.TrimPrefix(ref, "docker://"), plat, opt)
 	default:
-		return openRemote(ctx, ref, plat, opt)
+		local, err := isLocal(ref)
+		if err != nil {
+			return nil, err
+		}
+		if !local {
+			return openRemote(ctx, ref, plat, opt)
+		}
+		src, err = openLocalPath(ref, "", "", plat, opt.Limits)
+		if err != nil {
+			return nil, err
+		}
 	}
 	if err != nil {
 		return nil, err
 	}
 	src.Local = true
 	return src, nil
+}
+
+// splitTag separates oci:DIR:TAG; a path that exists as written wins
+// (a directory name may hold a colon).
+func splitTag(spec string) (string, string) {
+	if _, err := os.Lstat(spec); err == nil {
+		return spec, ""
+	}
+	if i := strings.LastIndex(spec, ":"); i > strings.LastIndex(spec, "/") {
+		return spec[:i], spec[i+1:]
+	}
+	return spec, ""
+}
+
+// isLocal decides whether a reference without a transport prefix is a
+// path on disk. A path that exists is local, and is never sent to a
+// registry (a squatted name on Docker Hub must not be scanned in place of
+// the file); when the same string is also a valid registry reference the
+// user has to say which one is meant. A name that looks like an archive
+// but does not exist is an error, not a registry lookup.
+func isLocal(ref string) (bool, error) {
+	_, statErr := os.Lstat(ref)
+	// "./x", "../x" and "/x" are paths in Docker's reference grammar too
+	// (a reference cannot start with "." or "/"), though go-containerregistry's
+	// lenient parser accepts some of them.
+	explicitPath := ref == "." || ref == ".." || strings.HasPrefix(ref, "/") || strings.HasPrefix(ref, "./") || strings.HasPrefix(ref, "../")
+	if explicitPath {
+		if statErr != nil {
+			return false, fmt.Errorf("%s: %w (a path was given, and it does not exist)", ref, statErr)
+		}
+		return true, nil
+	}
+	_, parseErr := name.ParseReference(ref)
+	switch {
+	case statErr == nil && parseErr == nil:
+		return false, fmt.Errorf("%q is ambiguous: it exists on disk and is also a registry reference; write oci:%s or docker-archive:%s (or ./%s) for the local image, or docker://%s for the registry", ref, ref, ref, ref, ref)
+	case statErr == nil:
+		return true, nil
+	}
+	for _, ext := range []string{".tar", ".tar.gz", ".tgz", ".oci"} {
+		if strings.HasSuffix(ref, ext) {
+			return false, fmt.Errorf("%s: %w; it looks like an image archive, so it is not looked up in a registry (write docker://%s if a registry is meant)", ref, statErr, ref)
+		}
+	}
+	return false, nil
 }
 
 func platform(s string) (*v1.Platform, error) {
@@ -137,42 +197,6 @@ func pick(descs []v1.Descriptor, plat *v1.Platform, what string) (*v1.Descriptor
 		return nil, fmt.Errorf("%s is a multi-platform index without platform information; pick an image by digest", what)
 	}
 	return nil, fmt.Errorf("%s has no image for platform %s; available: %s (choose one with --platform)", what, plat, strings.Join(avail, ", "))
-}
-
-func openLayout(spec string, plat *v1.Platform) (*Source, error) {
-	dir, tag := spec, ""
-	if _, err := os.Stat(filepath.Join(spec, "index.json")); err != nil {
-		if i := strings.LastIndex(spec, ":"); i > strings.LastIndex(spec, "/") {
-			dir, tag = spec[:i], spec[i+1:]
-		}
-	}
-	idx, err := layout.ImageIndexFromPath(dir)
-	if err != nil {
-		return nil, fmt.Errorf("oci:%s: not a readable OCI image layout (expected %s): %w", dir, filepath.Join(dir, "index.json"), err)
-	}
-	im, err := idx.IndexManifest()
-	if err != nil {
-		return nil, fmt.Errorf("oci:%s: unreadable index.json: %w", dir, err)
-	}
-	descs := im.Manifests
-	if tag != "" {
-		var tagged []v1.Descriptor
-		var names []string
-		for _, d := range im.Manifests {
-			n := d.Annotations["org.opencontainers.image.ref.name"]
-			if n != "" {
-				names = append(names, n)
-			}
-			if n == tag || strings.HasSuffix(n, ":"+tag) {
-				tagged = append(tagged, d)
-			}
-		}
-		if len(tagged) == 0 {
-			return nil, fmt.Errorf("oci:%s has no image tagged %q (tags: %s)", dir, tag, orNone(names))
-		}
-		descs = tagged
-	}
-	return resolveIndex(idx, descs, plat, "oci:"+spec)
 }
 
 func orNone(s []string) string {
@@ -227,21 +251,10 @@ func resolveIndex(idx v1.ImageIndex, descs []v1.Descriptor, plat *v1.Platform, w
 	return nil, fmt.Errorf("%s: indexes nested too deeply", what)
 }
 
-func openArchive(file string) (*Source, error) {
-	if _, err := os.Stat(file); err != nil {
-		return nil, fmt.Errorf("docker-archive:%s: %w (expected the output of docker save -o FILE.tar NAME:TAG)", file, err)
-	}
-	img, err := tarball.ImageFromPath(file, nil)
-	if err != nil {
-		return nil, fmt.Errorf("docker-archive:%s: not a readable docker save archive with one image: %w", file, err)
-	}
-	return &Source{Image: img}, nil
-}
-
 // openDaemon exports the image with the docker CLI into a private spool
 // file: the daemon API client would pull the Docker engine's Go modules
 // into the gate, and the CLI honours DOCKER_HOST and contexts.
-func openDaemon(ctx context.Context, ref string, opt SourceOptions) (*Source, error) {
+func openDaemon(ctx context.Context, ref string, plat *v1.Platform, opt SourceOptions) (*Source, error) {
 	sock := opt.DockerSocket
 	if sock == "" {
 		sock = "/var/run/docker.sock"
@@ -275,12 +288,18 @@ func openDaemon(ctx context.Context, ref string, opt SourceOptions) (*Source, er
 		cleanup()
 		return nil, fmt.Errorf("docker-daemon:%s: docker save failed: %v: %s", ref, err, strings.TrimSpace(string(out)))
 	}
-	src, err := openArchive(file)
+	src, err := openLocalPath(file, "", "docker-archive", plat, opt.Limits)
 	if err != nil {
 		cleanup()
 		return nil, err
 	}
-	src.cleanup = cleanup
+	closeFile := src.cleanup
+	src.cleanup = func() {
+		if closeFile != nil {
+			closeFile()
+		}
+		cleanup()
+	}
 	return src, nil
 }
 
@@ -328,6 +347,9 @@ func openRemote(ctx context.Context, ref string, plat *v1.Platform, opt SourceOp
 	if err != nil {
 		return nil, registryError(ref, reg, err)
 	}
+	if desc.Size > opt.Limits.MaxJSONBytes {
+		return nil, jsonLimit(ref+" manifest", desc.Size, opt.Limits.MaxJSONBytes)
+	}
 	if desc.MediaType.IsIndex() {
 		idx, err := desc.ImageIndex()
 		if err != nil {
@@ -336,6 +358,9 @@ func openRemote(ctx context.Context, ref string, plat *v1.Platform, opt SourceOp
 		im, err := idx.IndexManifest()
 		if err != nil {
 			return nil, registryError(ref, reg, err)
+		}
+		if len(im.Manifests) > opt.Limits.MaxManifests {
+			return nil, &errLimit{fmt.Sprintf("%s lists %d manifests, above the budget of %d (max-manifests); raise it with --max-manifests if the index is legitimate", ref, len(im.Manifests), opt.Limits.MaxManifests)}
 		}
 		src, err := resolveIndex(idx, im.Manifests, plat, ref)
 		if err != nil {
@@ -349,6 +374,11 @@ func openRemote(ctx context.Context, ref string, plat *v1.Platform, opt SourceOp
 	img, err := desc.Image()
 	if err != nil {
 		return nil, registryError(ref, reg, err)
+	}
+	// The configuration is fetched whole: its declared size is held to
+	// the JSON budget first (the registry client verifies the bytes).
+	if mf, err := img.Manifest(); err == nil && mf.Config.Size > opt.Limits.MaxJSONBytes {
+		return nil, jsonLimit(ref+" configuration", mf.Config.Size, opt.Limits.MaxJSONBytes)
 	}
 	return readOnce(&Source{Image: img, Annotations: desc.Annotations}, opt)
 }

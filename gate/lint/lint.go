@@ -64,9 +64,11 @@ func selectRules(opt Options) (selection, error) {
 		cat = rules.All()
 	}
 	cfg := opt.Config
-	known := map[string]bool{}
+	// Ids match case-insensitively: BuildKit's checks keep BuildKit's
+	// CamelCase names, configuration keys are upper-cased.
+	known := map[string]string{}
 	for _, r := range cat {
-		known[r.ID] = true
+		known[strings.ToUpper(r.ID)] = r.ID
 	}
 	only := map[string]bool{}
 	for _, id := range opt.Only {
@@ -74,14 +76,14 @@ func selectRules(opt Options) (selection, error) {
 		if id == "" {
 			continue
 		}
-		if !known[id] {
+		if known[id] == "" {
 			return selection{}, fmt.Errorf("--only: unknown rule %q; run \"crank-gate rules\" for the list", id)
 		}
-		only[id] = true
+		only[known[id]] = true
 	}
 	sel := selection{active: map[string]bool{}}
 	for _, r := range cat {
-		sev, overridden := cfg.Severity[r.ID]
+		sev, overridden := cfg.Severity[strings.ToUpper(r.ID)]
 		switch {
 		case len(only) > 0:
 			if !only[r.ID] && !(r.Builtin && r.ID == rules.CG0000.ID) {
@@ -225,6 +227,8 @@ func lintOne(in Input, opt Options, sel selection) (fs []findings.Finding, suppr
 			raw[i].Severity = s
 		}
 	}
+	// After the overrides: "# check=error=true" raises BuildKit's findings.
+	raw = append(raw, buildkitFindings(f, in, opt, sel)...)
 
 	var sups []*suppression
 	if !opt.Config.DisableIgnorePragma {
@@ -244,7 +248,7 @@ func lintOne(in Input, opt Options, sel selection) (fs []findings.Finding, suppr
 			}
 		}
 		for j, ig := range opt.Config.Ignores {
-			if ig.Rule == fd.RuleID && ig.Active(now) && ig.AppliesTo(in.Path) {
+			if strings.EqualFold(ig.Rule, fd.RuleID) && ig.Active(now) && ig.AppliesTo(in.Path) {
 				usedIgnores[j], hit = true, true
 			}
 		}

@@ -62,6 +62,10 @@ func collectSuppressions(f *dockerfile.File, catalogue []rules.Rule) []*suppress
 		for _, t := range r.Equivalents.Trivy {
 			trivy[normTrivy(t)] = append(trivy[normTrivy(t)], r.ID)
 		}
+		if rules.IsBuildKitRule(r) {
+			// BuildKit applies "# check=skip=" to its own checks itself.
+			continue
+		}
 		for _, b := range r.Equivalents.BuildKit {
 			buildkit[strings.ToLower(b)] = append(buildkit[strings.ToLower(b)], r.ID)
 		}
@@ -154,7 +158,7 @@ func placeSuppressions(f *dockerfile.File, ss []*suppression) {
 }
 
 func (s *suppression) covers(fd findings.Finding) bool {
-	if !s.all && !s.ids[fd.RuleID] {
+	if !s.all && !s.ids[fd.RuleID] && !s.ids[strings.ToUpper(fd.RuleID)] {
 		return false
 	}
 	if s.scope == scopeGlobal {

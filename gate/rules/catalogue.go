@@ -17,10 +17,11 @@ func All() []Rule {
 		CG0001,
 		CG0002,
 	}
+	all = append(all, BuildKitRules()...)
 	all = append(all, crankRules()...)
 	all = append(all, hadolintRulesA()...)
 	all = append(all, hadolintRulesB()...)
-	sort.SliceStable(all, func(i, j int) bool { return all[i].ID < all[j].ID })
+	sort.SliceStable(all, func(i, j int) bool { return sortKey(all[i].ID) < sortKey(all[j].ID) })
 	return all
 }
 
@@ -32,4 +33,15 @@ func ByID(id string) (Rule, bool) {
 		}
 	}
 	return Rule{}, false
+}
+
+// sortKey orders the catalogue: CG, then DL, then BuildKit's checks by name.
+func sortKey(id string) string {
+	switch {
+	case strings.HasPrefix(id, "CG") && len(id) == 6:
+		return "0" + id
+	case strings.HasPrefix(id, "DL") && len(id) == 6:
+		return "1" + id
+	}
+	return "2" + id
 }

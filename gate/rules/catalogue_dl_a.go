@@ -1,9 +1,10 @@
 package rules
 
-// hadolintRulesA lists the hadolint rules DL3000-DL3030, in id order.
+// hadolintRulesA lists the hadolint rules DL1001 and DL3000-DL3030, in id order.
 // DL3005 and DL3017 (apt-get/apk upgrade) are absent: hadolint 2 removed them.
 func hadolintRulesA() []Rule {
 	return []Rule{
+		DL1001,
 		DL3000,
 		DL3001,
 		DL3002,

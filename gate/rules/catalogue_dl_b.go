@@ -33,6 +33,7 @@ func hadolintRulesB() []Rule {
 		DL3060,
 		DL3061,
 		DL3062,
+		DL3063,
 		DL4000,
 		DL4001,
 		DL4003,

@@ -15,5 +15,7 @@ func TestCG1001(t *testing.T) {
 		{Name: "stage reference", Dockerfile: "FROM debian" + digest + " AS base\nFROM base\n"},
 		{Name: "unknown ARG", Dockerfile: "ARG IMG\nFROM $IMG\n"},
 		{Name: "digest via build arg", Dockerfile: "ARG IMG\nFROM $IMG\n", BuildArgs: map[string]string{"IMG": "debian" + digest}},
+		{Name: "platform flag", Dockerfile: "FROM --platform=linux/amd64 debian:12\n", Fire: true},
+		{Name: "lower-case from", Dockerfile: "from debian:12 as base\nFROM base\n", Fire: true, Lines: []int{1}},
 	})
 }

@@ -30,18 +30,30 @@ var CG4002 = Rule{
 
 // cgSecretPatterns are token formats with a recognisable prefix, so that
 // random-looking strings (hashes, digests) do not fire.
+// hints are literals every match contains: the regexp only runs when one is
+// present, which keeps this rule cheap on the usual secret-free text.
 var cgSecretPatterns = []struct {
-	what string
-	re   *regexp.Regexp
+	what  string
+	hints []string
+	re    *regexp.Regexp
 }{
-	{"an AWS access key id", regexp.MustCompile(`\b(AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}\b`)},
-	{"a private key", regexp.MustCompile(`-----BEGIN ((RSA|EC|DSA|OPENSSH|PGP|ENCRYPTED) )?PRIVATE KEY( BLOCK)?-----`)},
-	{"a GitHub token", regexp.MustCompile(`\b(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,})\b`)},
-	{"a GitLab token", regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20}\b`)},
-	{"a Slack token", regexp.MustCompile(`\bxox[baprs]-[A-Za-z0-9-]{10,}`)},
-	{"an npm token", regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}\b`)},
-	{"a Stripe secret key", regexp.MustCompile(`\b[sr]k_live_[A-Za-z0-9]{20,}\b`)},
-	{"a Google API key", regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`)},
+	{"an AWS access key id", []string{"AKIA", "ASIA", "ABIA", "ACCA", "A3T"}, regexp.MustCompile(`\b(AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}\b`)},
+	{"a private key", []string{"PRIVATE KEY"}, regexp.MustCompile(`-----BEGIN ((RSA|EC|DSA|OPENSSH|PGP|ENCRYPTED) )?PRIVATE KEY( BLOCK)?-----`)},
+	{"a GitHub token", []string{"gh", "github_pat_"}, regexp.MustCompile(`\b(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,})\b`)},
+	{"a GitLab token", []string{"glpat-"}, regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20}\b`)},
+	{"a Slack token", []string{"xox"}, regexp.MustCompile(`\bxox[baprs]-[A-Za-z0-9-]{10,}`)},
+	{"an npm token", []string{"npm_"}, regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}\b`)},
+	{"a Stripe secret key", []string{"k_live_"}, regexp.MustCompile(`\b[sr]k_live_[A-Za-z0-9]{20,}\b`)},
+	{"a Google API key", []string{"AIza"}, regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`)},
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // cgURLPasswordRe finds scheme://user:password@host with a literal
@@ -50,9 +62,12 @@ var cgURLPasswordRe = regexp.MustCompile(`\b[a-z][a-z0-9+.-]*://[^\s/:@"'$]+:([^
 
 func cgFindSecret(s string) string {
 	for _, p := range cgSecretPatterns {
-		if p.re.MatchString(s) {
+		if containsAny(s, p.hints) && p.re.MatchString(s) {
 			return p.what
 		}
+	}
+	if !strings.Contains(s, "://") || !strings.Contains(s, "@") {
+		return ""
 	}
 	for _, m := range cgURLPasswordRe.FindAllStringSubmatch(s, -1) {
 		switch pw := strings.ToLower(m[1]); {

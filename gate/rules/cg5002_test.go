@@ -17,5 +17,7 @@ func TestCG5002(t *testing.T) {
 		{Name: "inherited from parent stage", Dockerfile: "FROM alpine:3.20 AS base\nHEALTHCHECK CMD true\nFROM base\nUSER 1000\n"},
 		{Name: "target is build stage with check", Dockerfile: "FROM alpine:3.20 AS a\nHEALTHCHECK NONE\nFROM scratch\n", Target: "a"},
 		{Name: "not required", Dockerfile: "FROM alpine:3.20\n", Config: func(c *config.Config) { c.RequireHealthcheck = false }},
+		{Name: "multi-stage final without", Dockerfile: "FROM alpine:3.20 AS base\nRUN true\nFROM alpine:3.20\nCMD [\"/app\"]\n", Fire: true, Lines: []int{3}},
+		{Name: "ONBUILD HEALTHCHECK is not this image", Dockerfile: "FROM alpine:3.20\nONBUILD HEALTHCHECK CMD true\n", Fire: true},
 	})
 }

@@ -16,5 +16,6 @@ func TestDL3000(t *testing.T) {
 		{Name: "unknown variable prefix", Dockerfile: "FROM debian:12\nWORKDIR ${HOME}/app\n"},
 		{Name: "windows drive", Dockerfile: "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nWORKDIR C:\\app\n"},
 		{Name: "windows forward slash", Dockerfile: "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nWORKDIR C:/app\n"},
+		{Name: "relative with continuation", Dockerfile: "FROM debian:12\nWORKDIR \\\n  app/src\n", Fire: true, Lines: []int{2}},
 	})
 }

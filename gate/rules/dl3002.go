@@ -19,12 +19,23 @@ var DL3002 = Rule{
 	Good: "FROM alpine:3.20\nRUN apk add --no-cache curl\nUSER 1000:1000\n",
 	Differences: "Only the stage that becomes the image (the `--target`, default the last stage) is checked, " +
 		"following `FROM <stage>` chains; build stages may end as root. The USER value is ARG-expanded, " +
-		"and `0`, `0:0` and `root:<group>` count as root.",
+		"and `0`, `0:0` and `root:<group>` count as root (as in hadolint). hadolint reports every stage whose own " +
+		"last USER is root, so a build stage that ends as root fires although it never runs the container; " +
+		"`compat: hadolint` does the same, with USER read as written.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3002"}, Trivy: []string{"DS002"}, Dockle: []string{"CIS-DI-0001"}},
 	Check:       checkDL3002,
 }
 
 func checkDL3002(ctx *Context) {
+	if ctx.Compat() {
+		// hadolint: every stage whose own last USER is root, as written.
+		for _, s := range ctx.File.Stages {
+			if last := LastUser(&dockerfile.Stage{Instructions: s.Instructions}); last != nil && IsRootUser(last.Args) {
+				ctx.Report(last, "The stage ends as root (USER %s); switch to a non-root user at the end", strings.Join(last.Args, " "))
+			}
+		}
+		return
+	}
 	if last := LastUser(ctx.Target()); last != nil && IsRootUser(last.Expanded) {
 		ctx.Report(last, "The image runs as root (USER %s); switch to a non-root user at the end", strings.Join(last.Expanded, " "))
 	}

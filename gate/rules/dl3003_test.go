@@ -13,5 +13,7 @@ func TestDL3003(t *testing.T) {
 		{Name: "quoted cd", Dockerfile: "FROM debian:12\nRUN echo \"cd /src\" > /notes\n"},
 		{Name: "make -C", Dockerfile: "FROM debian:12\nRUN make -C /src\n"},
 		{Name: "stage not built", Dockerfile: "FROM debian:12 AS tools\nRUN cd /src && make\nFROM debian:12\nRUN true\n"},
+		{Name: "exec form sh -c", Dockerfile: "FROM debian:12\nRUN [\"sh\", \"-c\", \"cd /src && make\"]\n", Fire: true},
+		{Name: "pushd is not cd", Dockerfile: "FROM debian:12\nRUN make; git -C /src pull || true\n"},
 	})
 }

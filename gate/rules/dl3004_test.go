@@ -14,5 +14,7 @@ func TestDL3004(t *testing.T) {
 		{Name: "configuring sudo", Dockerfile: "FROM debian:12\nRUN echo 'app ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/app\n"},
 		{Name: "gosu", Dockerfile: "FROM debian:12\nRUN gosu app make\n"},
 		{Name: "stage not built", Dockerfile: "FROM debian:12 AS dev\nRUN sudo make\nFROM debian:12\nRUN true\n"},
+		{Name: "sudo in a chain", Dockerfile: "FROM debian:12\nRUN true && \\\n    sudo make || exit 1\n", Fire: true, Lines: []int{3}},
+		{Name: "sudo as an argument", Dockerfile: "FROM debian:12\nRUN usermod -aG sudo app; groupadd sudo-users\n"},
 	})
 }

@@ -17,5 +17,6 @@ func TestDL3006(t *testing.T) {
 		{Name: "tag from ARG default syntax", Dockerfile: "ARG TAG\nFROM debian:${TAG:-12}\n"},
 		{Name: "unknown ARG is not guessed", Dockerfile: "ARG IMAGE\nFROM ${IMAGE}\n"},
 		{Name: "build arg supplies tag", Dockerfile: "ARG IMG\nFROM $IMG\n", BuildArgs: map[string]string{"IMG": "debian:12"}},
+		{Name: "multi-stage second untagged", Dockerfile: "FROM debian:12 AS a\nFROM node AS b\n", Fire: true, Lines: []int{2}},
 	})
 }

@@ -14,5 +14,6 @@ func TestDL3007(t *testing.T) {
 		{Name: "stage named latest", Dockerfile: "FROM debian:12 AS latest\nFROM latest\n"},
 		{Name: "unknown ARG", Dockerfile: "ARG TAG\nFROM node:$TAG\n"},
 		{Name: "tag containing latest", Dockerfile: "FROM example/app:latest-rc1\n"},
+		{Name: "lower-case and platform", Dockerfile: "from --platform=linux/amd64 debian:latest\n", Fire: true},
 	})
 }

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"path"
 	"strings"
 
 	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
@@ -18,9 +17,12 @@ var DL3010 = Rule{
 		"gzip, bzip2, xz or zstd) in one step and one layer.",
 	Bad:  "FROM debian:12.7-slim\nCOPY app.tar.gz /tmp/\nRUN tar -xzf /tmp/app.tar.gz -C /opt\n",
 	Good: "FROM debian:12.7-slim\nADD app.tar.gz /opt/\n",
-	Differences: "Fires on the COPY of a local tar archive only when a later RUN of the same stage extracts that " +
-		"archive with tar; zip files and single compressed files are not tar archives, so ADD would not " +
-		"extract them and they never fire. " + imageLayersDifference,
+	Differences: "Like hadolint, fires on the COPY of a local archive (its source name, or the target name when " +
+		"the target is an archive file) when a later RUN of the same stage extracts it, Windows paths included. " +
+		"Unlike hadolint, only tar extraction counts (`tar xf` without a dash too): zip files and single " +
+		"compressed files (`unzip`, `gunzip`) are not tar archives, ADD would copy them unextracted, so the advice " +
+		"would be wrong. " + imageLayersDifference + " `compat: hadolint` checks every stage; the tar-only " +
+		"matching stays, because following the advice for a zip breaks the build.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3010"}},
 	Check:       checkDL3010,
 }
@@ -34,9 +36,23 @@ func checkDL3010(ctx *Context) {
 				if _, from := in.Flag("from"); from || len(in.Expanded) < 2 {
 					continue
 				}
-				for _, src := range in.Expanded[:len(in.Expanded)-1] {
-					if isTarArchive(src) && !strings.ContainsAny(src, "*?[$") {
-						copied[path.Base(src)] = in
+				// "COPY a.tar /x/b.tar" stores b.tar: the target names the
+				// archive; otherwise each source keeps its name.
+				// The raw words count too: with the default escape token
+				// Docker reads "build\\app.tar" as "buildapp.tar", but a
+				// Windows Dockerfile means the path (hadolint matches it).
+				for _, words := range [][]string{in.Expanded, in.Args} {
+					if len(words) != len(in.Expanded) {
+						continue
+					}
+					if dst := strings.Trim(words[len(words)-1], `"'`); isTarArchive(dst) {
+						copied[archiveBase(dst)] = in
+						continue
+					}
+					for _, src := range words[:len(words)-1] {
+						if src = strings.Trim(src, `"'`); isTarArchive(src) && !strings.ContainsAny(src, "*?[$") {
+							copied[archiveBase(src)] = in
+						}
 					}
 				}
 			case dockerfile.KindRun:
@@ -46,15 +62,24 @@ func checkDL3010(ctx *Context) {
 						continue
 					}
 					for _, w := range c.Args[1:] {
-						if cp := copied[path.Base(w.Value)]; cp != nil && isTarArchive(w.Value) {
-							ctx.Report(cp, "%s is copied and then extracted by tar; use ADD to extract it in one layer", path.Base(w.Value))
-							delete(copied, path.Base(w.Value))
+						if cp := copied[archiveBase(w.Value)]; cp != nil && isTarArchive(w.Value) {
+							ctx.Report(cp, "%s is copied and then extracted by tar; use ADD to extract it in one layer", archiveBase(w.Value))
+							delete(copied, archiveBase(w.Value))
 						}
 					}
 				}
 			}
 		}
 	}
+}
+
+// archiveBase is the file name of a path, with / or (Windows images) \\
+// as separators.
+func archiveBase(p string) string {
+	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
+		return p[i+1:]
+	}
+	return p
 }
 
 // tarArchiveSuffixes are the local archives ADD extracts (tar, optionally

@@ -19,12 +19,12 @@ var DL3013 = Rule{
 	Good: "FROM python:3.12-slim\nRUN pip install --no-cache-dir flask==3.0.3\n",
 	Differences: "`pip`, `pip3`, `pip3.12` and `python -m pip` are recognised with a shell parser; option values " +
 		"(`-i URL`, `--target DIR`) are not packages; local paths, archives, wheels, URLs and `name @ url` count " +
-		"as pinned; variables are expanded when their value is known and skipped when not. " + builtStagesDifference,
+		"as pinned, a VCS URL only with an `@ref` (`git+https://host/repo.git@v1.2`, as hadolint); variables are expanded when their value is known and skipped when not. " + builtStagesDifference,
 	Equivalents: Equivalents{Hadolint: []string{"DL3013"}},
 	Check:       checkDL3013,
 }
 
-var pipValueOpts = takesValue("-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",
+var pipValueOpts = takesValue("-b", "--build", "-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",
 	"--extra-index-url", "-f", "--find-links", "--trusted-host", "-t", "--target", "--prefix", "--root", "--src",
 	"--cache-dir", "--platform", "--python-version", "--implementation", "--abi", "--progress-bar", "--timeout",
 	"--retries", "--log", "--proxy", "--exists-action", "--cert", "--client-cert", "-C", "--config-settings",
@@ -88,7 +88,19 @@ func isVersionedName(name, tool string) bool {
 	return true
 }
 
+// pipVCSSchemes are pip's VCS URL prefixes (pip's "VCS support" page): such
+// a requirement is pinned only by an @ref after the repository path.
+var pipVCSSchemes = []string{"git+", "hg+", "svn+", "bzr+", "git:", "svn:"}
+
 func pipPinned(pkg string) bool {
+	for _, scheme := range pipVCSSchemes {
+		if strings.HasPrefix(pkg, scheme) {
+			_, rest, _ := strings.Cut(pkg, "://")
+			_, repoPath, _ := strings.Cut(rest, "/")
+			repoPath, _, _ = strings.Cut(repoPath, "#")
+			return strings.Contains(repoPath, "@")
+		}
+	}
 	if strings.ContainsAny(pkg, "=<>@/") {
 		return true
 	}

@@ -17,7 +17,8 @@ var DL3014 = Rule{
 		"that has nothing to do with your Dockerfile. Pass `-y` (or `--yes`, `--assume-yes`, `-qq`).",
 	Bad:  "FROM debian:12.7-slim\nRUN apt-get install --no-install-recommends curl=7.88.1-10+deb12u8\n",
 	Good: "FROM debian:12.7-slim\nRUN apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8\n",
-	Differences: "Bundled flags (`-qy`), `-qq`/`-q=2` (which imply -y), and `-o APT::Get::Assume-Yes=true` are " +
+	Differences: "As in hadolint, bundled flags (`-qy`) and quiet level 2 (`-qq`, `-q -q`, `-q=2`, `--quiet --quiet`, " +
+		"which imply -y) count as -y; here `-o APT::Get::Assume-Yes=true` is " +
 		"understood; a command line with a variable of unknown value (`apt-get install $APT_FLAGS curl`) is " +
 		"skipped because the variable may hold -y. " + builtStagesDifference,
 	Equivalents: Equivalents{Hadolint: []string{"DL3014"}, Trivy: []string{"DS021"}},
@@ -41,11 +42,23 @@ func aptAssumesYes(c *dockerfile.SimpleCommand) bool {
 	if cliHasOption(c, "oct", "y", "--yes", "--assume-yes") {
 		return true
 	}
+	// Quiet level 2 implies -y; the level adds up over -q, -qq, --quiet and
+	// -q=N, as apt-get counts them.
 	args := c.Args[1:]
+	quiet := 0
 	for i, w := range args {
 		v := w.Value
+		if n, ok := strings.CutPrefix(v, "-q="); ok {
+			quiet += atoiOr(n, 0)
+		} else if n, ok := strings.CutPrefix(v, "--quiet="); ok {
+			quiet += atoiOr(n, 0)
+		} else if v == "--quiet" {
+			quiet++
+		} else if strings.HasPrefix(v, "-") && !strings.HasPrefix(v, "--") && !strings.ContainsAny(v, "oct") {
+			quiet += strings.Count(v, "q")
+		}
 		switch {
-		case v == "-q=2" || v == "--quiet=2" || strings.HasPrefix(v, "-") && !strings.HasPrefix(v, "--") && strings.Count(v, "q") >= 2 && !strings.ContainsAny(v, "oct"):
+		case quiet >= 2:
 			return true
 		case (v == "-o" || v == "--option") && i+1 < len(args) && aptYesOption(args[i+1].Value),
 			strings.HasPrefix(v, "-o") && !strings.HasPrefix(v, "--") && aptYesOption(v[2:]),
@@ -67,4 +80,19 @@ func aptYesOption(kv string) bool {
 		return true
 	}
 	return false
+}
+
+// atoiOr parses a small decimal number, or returns def.
+func atoiOr(s string, def int) int {
+	if s == "" || len(s) > 3 {
+		return def
+	}
+	n := 0
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return def
+		}
+		n = n*10 + int(r-'0')
+	}
+	return n
 }

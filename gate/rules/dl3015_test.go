@@ -13,5 +13,6 @@ func TestDL3015(t *testing.T) {
 		{Name: "apt config", Dockerfile: "FROM debian:12\nRUN echo 'APT::Install-Recommends \"0\";' > /etc/apt/apt.conf.d/90norecommends\nRUN apt-get install -y curl\n"},
 		{Name: "build stage", Dockerfile: "FROM debian:12 AS build\nRUN apt-get install -y gcc\nFROM scratch\nCOPY --from=build /a /a\n"},
 		{Name: "unknown variable", Dockerfile: "FROM debian:12\nARG APT_FLAGS\nRUN apt-get install -y $APT_FLAGS curl\n"},
+		{Name: "exec form", Dockerfile: "FROM debian:12\nRUN [\"apt-get\", \"install\", \"-y\", \"curl\"]\n", Fire: true},
 	})
 }

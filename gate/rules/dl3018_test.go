@@ -15,5 +15,6 @@ func TestDL3018(t *testing.T) {
 		{Name: "unknown variable", Dockerfile: "FROM alpine:3\nARG PKGS\nRUN apk add $PKGS\n"},
 		{Name: "apk del", Dockerfile: "FROM alpine:3\nRUN apk del curl\n"},
 		{Name: "stage not built", Dockerfile: "FROM alpine:3 AS dev\nRUN apk add curl\nFROM alpine:3\nRUN true\n"},
+		{Name: "exec form and chain", Dockerfile: "FROM alpine:3\nRUN apk update; apk add \\\n    curl || true\n", Fire: true},
 	})
 }

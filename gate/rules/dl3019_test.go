@@ -12,5 +12,7 @@ func TestDL3019(t *testing.T) {
 		{Name: "cache removed", Dockerfile: "FROM alpine:3\nRUN apk add curl=8 && rm -rf /var/cache/apk/*\n"},
 		{Name: "cache mount", Dockerfile: "FROM alpine:3\nRUN --mount=type=cache,target=/var/cache/apk apk add curl=8\n"},
 		{Name: "build stage", Dockerfile: "FROM alpine:3 AS build\nRUN apk add gcc=13\nFROM scratch\nCOPY --from=build /a /a\n"},
+		{Name: "exec form", Dockerfile: "FROM alpine:3\nRUN [\"apk\", \"add\", \"curl=8\"]\n", Fire: true},
+		{Name: "continuation chain", Dockerfile: "FROM alpine:3\nRUN apk update && \\\n    apk add curl=8 || true\n", Fire: true, Lines: []int{3}},
 	})
 }

@@ -16,5 +16,18 @@ func TestDL3020(t *testing.T) {
 		{Name: "unknown variable", Dockerfile: "FROM debian:12\nARG SRC\nADD $SRC /opt/\n"},
 		{Name: "copy", Dockerfile: "FROM debian:12\nCOPY app.conf /etc/app/\n"},
 		{Name: "stage not built", Dockerfile: "FROM debian:12 AS old\nADD a /a\nFROM debian:12\n"},
+		{Name: "stage not built under compat", Dockerfile: "FROM debian:12 AS x\nADD a.conf /etc/\nFROM scratch\n", Fire: true, Config: compat},
+		// Ported from hadolint's DL3020Spec.
+		{Name: "hadolint: tar", Dockerfile: "FROM debian:12\nADD file.tar /usr/src/app/\n", Hadolint: true},
+		{Name: "hadolint: gzip", Dockerfile: "FROM debian:12\nADD file.gz /usr/src/app/\n", Hadolint: true},
+		{Name: "hadolint: bz2", Dockerfile: "FROM debian:12\nADD file.bz2 /usr/src/app/\n", Hadolint: true},
+		{Name: "hadolint: xz", Dockerfile: "FROM debian:12\nADD file.xz /usr/src/app/\n", Hadolint: true},
+		{Name: "hadolint: tgz", Dockerfile: "FROM debian:12\nADD file.tgz /usr/src/app/\n", Hadolint: true},
+		{Name: "hadolint: url", Dockerfile: "FROM debian:12\nADD http://file.com /usr/src/app/\n", Hadolint: true},
+		{Name: "hadolint: tgz with quotes", Dockerfile: "FROM debian:12\nADD \"file.tgz\" /usr/src/app/\n", Hadolint: true},
+		{Name: "hadolint: url with quotes", Dockerfile: "FROM debian:12\nADD \"http://file.com\" /usr/src/app/\n", Hadolint: true},
+		{Name: "hadolint: using add", Dockerfile: "FROM debian:12\nADD file /usr/src/app/\n", Fire: true, Hadolint: true},
+		{Name: "hadolint: zip", Dockerfile: "FROM debian:12\nADD file.zip /usr/src/app/\n", Fire: true, Hadolint: true},
+		{Name: "hadolint: zip with quotes", Dockerfile: "FROM debian:12\nADD \"file.zip\" /usr/src/app/\n", Fire: true, Hadolint: true},
 	})
 }

@@ -28,10 +28,12 @@ var DL3022 = Rule{
 func checkDL3022(ctx *Context) {
 	for in := range ctx.Instructions(dockerfile.KindCopy) {
 		from, ok := copyFrom(ctx, in)
-		if !ok || in.Stage == nil {
+		if !ok || strings.ContainsAny(from, "/:@") {
 			continue
 		}
-		if earlierStage(ctx, in.Stage, from) != nil || isOwnStage(in.Stage, from) || strings.ContainsAny(from, "/:@") {
+		// A COPY before any FROM (already a CG0000 error) has no stage to
+		// name: like hadolint, report its --from too.
+		if in.Stage != nil && (earlierStage(ctx, in.Stage, from) != nil || isOwnStage(in.Stage, from)) {
 			continue
 		}
 		ctx.Report(in, "COPY --from=%s names no earlier stage and would pull an image of that name; use a stage defined above or a tagged image reference", from)

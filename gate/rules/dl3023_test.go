@@ -11,5 +11,8 @@ func TestDL3023(t *testing.T) {
 		{Name: "earlier alias", Dockerfile: "FROM golang:1 AS src\nFROM golang:1 AS build\nCOPY --from=src /a /a\n"},
 		{Name: "earlier index", Dockerfile: "FROM golang:1\nFROM golang:1\nCOPY --from=0 /a /a\n"},
 		{Name: "plain copy", Dockerfile: "FROM golang:1 AS build\nCOPY build /a\n"},
+		{Name: "own alias in third stage", Dockerfile: "FROM a:1 AS x\nFROM b:1 AS y\nFROM c:1 AS z\nCOPY --chown=1 --from=z /a /a\n", Fire: true, Lines: []int{4}},
+		{Name: "alias of a later stage is DL3022", Dockerfile: "FROM golang:1 AS build\nCOPY --from=later /a /a\nFROM golang:1 AS later\n"},
+		{Name: "image reference", Dockerfile: "FROM golang:1 AS build\nCOPY --from=build:1.0 /a /a\n"},
 	})
 }

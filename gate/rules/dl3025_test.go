@@ -13,5 +13,7 @@ func TestDL3025(t *testing.T) {
 		{Name: "overridden by a later CMD", Dockerfile: "FROM node:22\nCMD node a.js\nCMD [\"node\", \"b.js\"]\n"},
 		{Name: "build stage", Dockerfile: "FROM node:22 AS build\nCMD npm test\nFROM node:22\nCMD [\"node\", \"a.js\"]\n"},
 		{Name: "parent overridden", Dockerfile: "FROM node:22 AS base\nCMD node a.js\nFROM base\nCMD [\"node\", \"b.js\"]\n"},
+		{Name: "ENTRYPOINT exec, CMD shell", Dockerfile: "FROM node:22\nENTRYPOINT [\"node\"]\nCMD server.js --port 80\n", Fire: true},
+		{Name: "lower-case json", Dockerfile: "FROM node:22\ncmd [\"node\", \"a.js\"]\n"},
 	})
 }

@@ -12,5 +12,7 @@ func TestDL3027(t *testing.T) {
 		{Name: "quoted", Dockerfile: "FROM debian:12\nRUN echo \"apt install x\"\n"},
 		{Name: "argument", Dockerfile: "FROM debian:12\nRUN which apt\n"},
 		{Name: "stage not built", Dockerfile: "FROM debian:12 AS dev\nRUN apt update\nFROM debian:12\n"},
+		{Name: "exec form", Dockerfile: "FROM debian:12\nRUN [\"apt\", \"install\", \"-y\", \"curl\"]\n", Fire: true},
+		{Name: "apt-get in a chain", Dockerfile: "FROM debian:12\nRUN apt-get update && \\\n    apt-get install -y curl || true\n"},
 	})
 }

@@ -15,5 +15,6 @@ func TestDL3028(t *testing.T) {
 		{Name: "update is not install", Dockerfile: "FROM ruby:3\nRUN gem update --system\n"},
 		{Name: "unknown variable", Dockerfile: "FROM ruby:3\nARG GEMS\nRUN gem install $GEMS\n"},
 		{Name: "stage not built", Dockerfile: "FROM ruby:3 AS dev\nRUN gem install pry\nFROM ruby:3\n"},
+		{Name: "exec form", Dockerfile: "FROM ruby:3\nRUN [\"gem\", \"install\", \"rake\"]\n", Fire: true},
 	})
 }

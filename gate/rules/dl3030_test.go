@@ -15,5 +15,6 @@ func TestDL3030(t *testing.T) {
 		{Name: "dnf is DL3038", Dockerfile: "FROM fedora:40\nRUN dnf install httpd\n"},
 		{Name: "unknown variable", Dockerfile: "FROM centos:7\nARG YUM_OPTS\nRUN yum install $YUM_OPTS httpd\n"},
 		{Name: "stage not built", Dockerfile: "FROM centos:7 AS dev\nRUN yum install gdb\nFROM centos:7\n"},
+		{Name: "exec form", Dockerfile: "FROM centos:7\nRUN [\"yum\", \"install\", \"httpd\"]\n", Fire: true},
 	})
 }

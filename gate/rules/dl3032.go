@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"slices"
+
 	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
 )
 
@@ -15,8 +17,11 @@ var DL3032 = Rule{
 		"cache for ever. End the same RUN with `yum clean all` (or mount `/var/cache/yum` as a cache).",
 	Bad:  "FROM centos:7.9.2009\nRUN yum install -y httpd-2.4.6\n",
 	Good: "FROM centos:7.9.2009\nRUN yum install -y httpd-2.4.6 && yum clean all\n",
-	Differences: diffImageStagesOnly + " `rm -rf /var/cache/yum` and `dnf clean all` also count as cleaning, and a " +
-		"RUN that mounts a cache (`--mount=type=cache`) on `/var/cache/yum` does not fire.",
+	Differences: diffImageStagesOnly + " As in hadolint, `yum clean all` or `rm -rf /var/cache/yum/*` after the " +
+		"install count; here `dnf clean all` (yum is dnf on current systems) and any `rm` of `/var/cache/yum` count " +
+		"too, `groupinstall`, `localinstall` and `sudo yum` are checked, the clean must follow the last install, and " +
+		"a RUN that mounts a cache (`--mount=type=cache`) on `/var/cache/yum` does not fire. hadolint accepts any " +
+		"`yum` command with a `clean` or `all` argument; `compat: hadolint` restores its matching.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3032"}, Trivy: []string{"DS015"}},
 	Check:       checkDL3032,
 }
@@ -33,7 +38,11 @@ func checkDL3032(ctx *Context) {
 		install: func(c *dockerfile.SimpleCommand) bool {
 			return c.Name() == "yum" && firstNonOptionIs(c, yumOptsWithValue, "install", "groupinstall", "localinstall")
 		},
-		clean:     cleansRPMCache,
+		clean:           cleansRPMCache,
+		hadolintInstall: func(c *dockerfile.SimpleCommand) bool { return hadolintHasArgs(c, "yum", "install") },
+		hadolintClean: func(c *dockerfile.SimpleCommand) bool {
+			return hadolintHasArgs(c, "yum", "clean", "all") || hadolintHasArgs(c, "rm", "-rf", "/var/cache/yum/*")
+		},
 		cacheDirs: []string{"/var/cache/yum", "/var/cache/dnf"},
 		message:   "yum install leaves its cache in the layer; end this RUN with yum clean all",
 	})
@@ -53,34 +62,82 @@ func cleansRPMCache(c *dockerfile.SimpleCommand) bool {
 
 // cacheRule describes a "package manager leaves a cache" rule: a RUN
 // that installs must also clean, or keep the cache outside the layer.
+// hadolintInstall and hadolintClean, when set, are hadolint's narrower
+// spellings, used under compat: hadolint.
 type cacheRule struct {
-	install, clean func(c *dockerfile.SimpleCommand) bool
-	cacheDirs      []string
-	message        string
+	install, clean                 func(c *dockerfile.SimpleCommand) bool
+	hadolintInstall, hadolintClean func(c *dockerfile.SimpleCommand) bool
+	cacheDirs                      []string
+	message                        string
 }
 
-// reportUncleanedCaches reports each RUN of the image stages that installs without
-// cleaning; cleaning in another RUN does not help, the layer is written.
+// reportUncleanedCaches reports each RUN of the image stages (and every
+// ONBUILD RUN, which runs in the images built from this one) that installs
+// without cleaning afterwards; cleaning in another RUN does not help, the
+// layer is written, and cleaning before the install cleans nothing.
 func reportUncleanedCaches(ctx *Context, spec cacheRule) {
-	for _, s := range ctx.ImageStages() {
-		for _, in := range s.Instructions {
-			if in.Kind != dockerfile.KindRun || cacheMountCovers(in, spec.cacheDirs...) {
-				continue
-			}
-			var first *dockerfile.SimpleCommand
-			cleaned := false
-			for _, cmd := range in.Commands() {
-				c := cmd.Unwrap()
-				if first == nil && spec.install(c) {
-					first = cmd
-				}
-				cleaned = cleaned || spec.clean(c)
-			}
-			if first != nil && !cleaned {
-				ctx.ReportCommand(in, first, "%s", spec.message)
-			}
+	install, clean := spec.install, spec.clean
+	if ctx.Compat() {
+		if spec.hadolintInstall != nil {
+			install = spec.hadolintInstall
+		}
+		if spec.hadolintClean != nil {
+			clean = spec.hadolintClean
 		}
 	}
+	for _, in := range layerRuns(ctx) {
+		if cacheMountCovers(in, spec.cacheDirs...) {
+			continue
+		}
+		if cmd := installNotCleaned(in.Commands(), install, clean, ctx.Compat()); cmd != nil {
+			ctx.ReportCommand(in, cmd, "%s", spec.message)
+		}
+	}
+}
+
+// installNotCleaned returns the install command a RUN leaves uncleaned, or
+// nil. crank asks for a clean after the last install; hadolint (compat)
+// compares the first install with the first clean.
+func installNotCleaned(cmds []*dockerfile.SimpleCommand, install, clean func(*dockerfile.SimpleCommand) bool, compat bool) *dockerfile.SimpleCommand {
+	var first, pending *dockerfile.SimpleCommand
+	firstInstall, firstClean := -1, -1
+	for i, cmd := range cmds {
+		c := cmd.Unwrap()
+		switch {
+		case install(c):
+			if first == nil {
+				first, firstInstall = cmd, i
+			}
+			if pending == nil {
+				pending = cmd
+			}
+		case clean(c):
+			if firstClean < 0 {
+				firstClean = i
+			}
+			pending = nil
+		}
+	}
+	if compat {
+		if first != nil && (firstClean < 0 || firstClean < firstInstall) {
+			return first
+		}
+		return nil
+	}
+	return pending
+}
+
+// layerRuns are the RUNs whose files end up in an image: those of
+// ImageStages, plus every ONBUILD RUN trigger (of any stage: it runs in
+// the downstream image, whatever this build's target).
+func layerRuns(ctx *Context) []*dockerfile.Instruction {
+	out := imageLayerRuns(ctx)
+	for _, in := range ctx.File.Instructions {
+		if in.Trigger == dockerfile.KindRun {
+			out = append(out, in)
+		}
+	}
+	return out
 }
 
 func flagSet(opts ...string) map[string]bool {
@@ -113,4 +170,21 @@ func argsAfterSubcommand(c *dockerfile.SimpleCommand, valueOpts map[string]bool)
 		return nil
 	}
 	return ops[1:]
+}
+
+// hadolintHasArgs is hadolint's Shell.cmdHasArgs: the command is name and
+// at least one of its arguments is one of args (so "dnf clean all" and
+// "dnf clean packages" both match name "dnf", args "clean", "all"). Rules
+// use it under compat: hadolint only; crank's own checks read the
+// subcommand and its operands.
+func hadolintHasArgs(c *dockerfile.SimpleCommand, name string, args ...string) bool {
+	if c.Name() != name {
+		return false
+	}
+	for _, a := range c.Argv()[1:] {
+		if slices.Contains(args, a) {
+			return true
+		}
+	}
+	return false
 }

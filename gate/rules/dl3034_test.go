@@ -15,5 +15,6 @@ func TestDL3034(t *testing.T) {
 		{Name: "refresh needs no switch", Dockerfile: "FROM opensuse/leap:15\nRUN zypper refresh\n"},
 		{Name: "stage not built", Dockerfile: "FROM opensuse/leap:15 AS x\nRUN zypper install curl\nFROM scratch\n"},
 		{Name: "quoted", Dockerfile: "FROM opensuse/leap:15\nRUN echo 'zypper install curl'\n"},
+		{Name: "exec form", Dockerfile: "FROM opensuse/leap:15\nRUN [\"zypper\", \"install\", \"curl\"]\n", Fire: true},
 	})
 }

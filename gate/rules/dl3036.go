@@ -13,8 +13,10 @@ var DL3036 = Rule{
 		"with `--mount=type=cache`).",
 	Bad:  "FROM opensuse/leap:15.6\nRUN zypper -n install curl-8.6.0\n",
 	Good: "FROM opensuse/leap:15.6\nRUN zypper -n install curl-8.6.0 && zypper clean -a\n",
-	Differences: diffImageStagesOnly + " `zypper cc` and `rm -rf /var/cache/zypp` also count, and a cache mount " +
-		"on `/var/cache/zypp` does not fire.",
+	Differences: diffImageStagesOnly + " As in hadolint, `zypper clean` and `zypper cc` after the install count; " +
+		"here `rm -rf /var/cache/zypp` counts too, `patch`, `update`/`up` and `source-install`/`si` fill the cache " +
+		"like `install`/`in`, the clean must follow the last of them, and a cache mount on `/var/cache/zypp` does " +
+		"not fire. `compat: hadolint` restores hadolint's matching.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3036"}, Trivy: []string{"DS020"}},
 	Check:       checkDL3036,
 }
@@ -33,7 +35,9 @@ func checkDL3036(ctx *Context) {
 			}
 			return false
 		},
-		cacheDirs: []string{"/var/cache/zypp"},
-		message:   "zypper leaves its cache in the layer; end this RUN with zypper clean",
+		hadolintInstall: func(c *dockerfile.SimpleCommand) bool { return hadolintHasArgs(c, "zypper", "install", "in") },
+		hadolintClean:   func(c *dockerfile.SimpleCommand) bool { return hadolintHasArgs(c, "zypper", "clean", "cc") },
+		cacheDirs:       []string{"/var/cache/zypp"},
+		message:         "zypper leaves its cache in the layer; end this RUN with zypper clean",
 	})
 }

@@ -14,5 +14,7 @@ func TestDL3037(t *testing.T) {
 		{Name: "unknown ARG", Dockerfile: "FROM opensuse/leap:15\nARG P\nRUN zypper -n in $P\n"},
 		{Name: "stage not built", Dockerfile: "FROM opensuse/leap:15 AS x\nRUN zypper -n in curl\nFROM scratch\n"},
 		{Name: "quoted", Dockerfile: "FROM opensuse/leap:15\nRUN echo 'zypper in curl'\n"},
+		{Name: "exec form", Dockerfile: "FROM opensuse/leap:15\nRUN [\"zypper\", \"-n\", \"install\", \"curl\"]\n", Fire: true},
+		{Name: "continuation", Dockerfile: "FROM opensuse/leap:15\nRUN zypper -n install \\\n    curl=8.6.0 \\\n    wget\n", Fire: true},
 	})
 }

@@ -14,5 +14,6 @@ func TestDL3038(t *testing.T) {
 		{Name: "makecache", Dockerfile: "FROM fedora:40\nRUN dnf makecache\n"},
 		{Name: "quoted", Dockerfile: "FROM fedora:40\nRUN echo 'dnf install httpd'\n"},
 		{Name: "stage not built", Dockerfile: "FROM fedora:40 AS x\nRUN dnf install httpd\nFROM scratch\n"},
+		{Name: "exec form and chain", Dockerfile: "FROM fedora:40\nRUN [\"dnf\", \"install\", \"httpd\"]\n", Fire: true},
 	})
 }

@@ -11,5 +11,8 @@ func TestDL3043(t *testing.T) {
 		{Name: "RUN", Dockerfile: "FROM alpine:3\nONBUILD RUN echo FROM x\n"},
 		{Name: "COPY", Dockerfile: "FROM alpine:3\nONBUILD COPY . /app\n"},
 		{Name: "plain MAINTAINER", Dockerfile: "FROM alpine:3\nMAINTAINER me\n"},
+		{Name: "RUN in heredoc-free continuation", Dockerfile: "FROM alpine:3\nONBUILD RUN apk add \\\n    curl\n"},
+		{Name: "ONBUILD LABEL", Dockerfile: "FROM alpine:3\nONBUILD LABEL a=b\n"},
+		{Name: "continuation", Dockerfile: "FROM alpine:3\nONBUILD \\\n  FROM alpine:3\n", Fire: true},
 	})
 }

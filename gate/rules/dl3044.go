@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -20,14 +21,20 @@ var DL3044 = Rule{
 		"`ENV DIR=/opt/app` then `ENV BIN=$DIR/bin`.",
 	Bad:  "FROM alpine:3.20\nENV DIR=/opt/app BIN=$DIR/bin\n",
 	Good: "FROM alpine:3.20\nENV DIR=/opt/app\nENV BIN=$DIR/bin\n",
-	Differences: "A variable extending itself (`ENV PATH=/opt/bin:$PATH`) is fine and does not fire. hadolint " +
-		"stays silent when the variable was defined by an earlier ARG or ENV, but the later pair still gets " +
-		"the old value there, so that fires too.",
+	Differences: "As in hadolint, a variable extending itself (`ENV PATH=/opt/bin:$PATH`) is fine, but doing it " +
+		"twice in one ENV fires. hadolint stays silent when the variable was defined by an earlier ARG or ENV, but " +
+		"the later pair still gets the old value there, so that fires here; and hadolint also fires when the " +
+		"reference comes before the definition (`ENV A=$B B=1`), which reads the earlier value as written and " +
+		"does not fire here. `compat: hadolint` restores hadolint's matching.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3044"}},
 	Check:       checkDL3044,
 }
 
 func checkDL3044(ctx *Context) {
+	if ctx.Compat() {
+		checkDL3044Hadolint(ctx)
+		return
+	}
 	for in := range ctx.Instructions(dockerfile.KindEnv) {
 		c, ok := in.Command.(*instructions.EnvCommand)
 		if !ok {
@@ -37,7 +44,9 @@ func checkDL3044(ctx *Context) {
 		for _, kv := range c.Env {
 			var stale []string
 			for _, ref := range wordReferences(kv.Value, ctx.File.EscapeToken) {
-				if defined[ref] && ref != kv.Key {
+				// defined holds the earlier pairs only, so PATH=/x:$PATH is
+				// fine once and stale the second time in one ENV.
+				if defined[ref] {
 					stale = append(stale, ref)
 				}
 			}
@@ -46,6 +55,43 @@ func checkDL3044(ctx *Context) {
 					kv.Key, strings.Join(stale, ", "), strings.Join(stale, ", "))
 			}
 			defined[kv.Key] = true
+		}
+	}
+}
+
+// checkDL3044Hadolint is hadolint's check: an ENV fails when a name it
+// sets is referenced by another of its pairs (before or after) and no
+// earlier ARG or ENV, in any stage, declared that name.
+func checkDL3044Hadolint(ctx *Context) {
+	known := map[string]bool{}
+	for in := range ctx.Instructions(dockerfile.KindEnv, dockerfile.KindArg) {
+		if in.Kind == dockerfile.KindArg {
+			for _, kv := range in.Pairs {
+				known[kv.Key] = true
+			}
+			continue
+		}
+		c, ok := in.Command.(*instructions.EnvCommand)
+		if !ok {
+			continue
+		}
+		var stale []string
+		for i, kv := range c.Env {
+			if known[kv.Key] {
+				continue
+			}
+			for j, other := range c.Env {
+				if i != j && slices.Contains(wordReferences(other.Value, ctx.File.EscapeToken), kv.Key) {
+					stale = append(stale, kv.Key)
+					break
+				}
+			}
+		}
+		for _, kv := range c.Env {
+			known[kv.Key] = true
+		}
+		if len(stale) > 0 {
+			ctx.Report(in, "This ENV sets and refers to %s, which is not visible yet; define it in an earlier ENV", strings.Join(stale, ", "))
 		}
 	}
 }

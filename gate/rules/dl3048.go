@@ -17,9 +17,13 @@ var DL3048 = Rule{
 		"letter, without consecutive separators, and namespaced by a domain you own (`com.example.role`). " +
 		"`com.docker.*`, `io.docker.*` and `org.dockerproject.*` are reserved for Docker. Tools that filter " +
 		"by label depend on exact keys, so inconsistent spellings silently break them.",
-	Bad:         "FROM alpine:3.20\nLABEL Com.Example.Role=web\n",
-	Good:        "FROM alpine:3.20\nLABEL com.example.role=web\n",
-	Differences: diffLabelStages + " Keys may end in a digit (`com.example.v2`).",
+	Bad:  "FROM alpine:3.20\nLABEL Com.Example.Role=web\n",
+	Good: "FROM alpine:3.20\nLABEL com.example.role=web\n",
+	Differences: diffLabelStages + " A key that refers to a variable no ARG or ENV declares is judged as " +
+		"written (`$` is not a key character), as hadolint does. The rules are hadolint's: reserved namespaces, " +
+		"lower-case letters, digits, `.` and `-` only, a letter first, a letter or digit last, no `..`/`--`; here " +
+		"`.-` and `-.` count as consecutive separators too (Docker's guidelines). ONBUILD LABELs are checked. " +
+		"`compat: hadolint` checks every stage's keys as written.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3048"}},
 	Check:       checkDL3048,
 }
@@ -30,13 +34,41 @@ const diffLabelStages = "Only LABELs of the stages that become the image (the ta
 	"unquoted as Docker does, and labels that depend on an unknown ARG are not judged."
 
 func checkDL3048(ctx *Context) {
-	for _, l := range imageLabels(ctx) {
-		if l.keyKnown {
-			if why := labelKeyProblem(l.key); why != "" {
-				ctx.Report(l.in, "Label key %q %s; use a lower-case reverse-DNS key such as com.example.%s", l.key, why, suggestLabelKey(l.key))
+	for _, l := range append(imageLabels(ctx), triggerLabels(ctx)...) {
+		key := l.key
+		switch {
+		case ctx.Compat():
+			// hadolint judges the key as written.
+			key = l.rawKey
+		case !l.keyKnown && !refersToDeclaredArg(ctx, l.rawKey):
+			// "$x" in a key that no ARG or ENV declares is a literal
+			// mistake, not a build-time parameter.
+			key = l.rawKey
+		case !l.keyKnown:
+			continue
+		}
+		if why := labelKeyProblem(key); why != "" {
+			ctx.Report(l.in, "Label key %q %s; use a lower-case reverse-DNS key such as com.example.%s", key, why, suggestLabelKey(key))
+		}
+	}
+}
+
+// refersToDeclaredArg reports whether a word refers to a variable some ARG
+// or ENV of the file declares (a value may come with --build-arg).
+func refersToDeclaredArg(ctx *Context, word string) bool {
+	for _, ref := range wordReferences(word, ctx.File.EscapeToken) {
+		for _, in := range ctx.File.Instructions {
+			if in.Kind != dockerfile.KindArg && in.Kind != dockerfile.KindEnv {
+				continue
+			}
+			for _, kv := range in.Pairs {
+				if kv.Key == ref {
+					return true
+				}
 			}
 		}
 	}
+	return false
 }
 
 func labelKeyProblem(k string) string {
@@ -83,25 +115,47 @@ func suggestLabelKey(k string) string {
 type imageLabel struct {
 	in                   *dockerfile.Instruction
 	key, value           string
+	rawKey               string
 	keyKnown, valueKnown bool
 }
 
 // imageLabels returns the labels set by the stages whose layers become
 // the image, in order.
 func imageLabels(ctx *Context) []imageLabel {
-	var out []imageLabel
+	var ins []*dockerfile.Instruction
 	for _, s := range ctx.ImageStages() {
-		for _, in := range s.Instructions {
-			c, ok := in.Command.(*instructions.LabelCommand)
-			if !ok {
-				continue
-			}
-			for _, kv := range c.Labels {
-				l := imageLabel{in: in}
-				l.key, l.keyKnown = ctx.Expand(in, kv.Key)
-				l.value, l.valueKnown = ctx.Expand(in, kv.Value)
-				out = append(out, l)
-			}
+		ins = append(ins, s.Instructions...)
+	}
+	return labelsOf(ctx, ins)
+}
+
+// triggerLabels returns the labels of ONBUILD LABEL triggers (any stage:
+// they label the images built from this one, not this one).
+func triggerLabels(ctx *Context) []imageLabel {
+	var ins []*dockerfile.Instruction
+	for _, in := range ctx.File.Instructions {
+		if in.Trigger == dockerfile.KindLabel {
+			ins = append(ins, in)
+		}
+	}
+	return labelsOf(ctx, ins)
+}
+
+func labelsOf(ctx *Context, ins []*dockerfile.Instruction) []imageLabel {
+	var out []imageLabel
+	for _, in := range ins {
+		c, ok := in.Command.(*instructions.LabelCommand)
+		if !ok && in.Trigger == dockerfile.KindLabel {
+			c, ok = in.TriggerCommand().(*instructions.LabelCommand)
+		}
+		if !ok {
+			continue
+		}
+		for _, kv := range c.Labels {
+			l := imageLabel{in: in, rawKey: strings.Trim(kv.Key, `"'`)}
+			l.key, l.keyKnown = ctx.Expand(in, kv.Key)
+			l.value, l.valueKnown = ctx.Expand(in, kv.Value)
+			out = append(out, l)
 		}
 	}
 	return out

@@ -3,7 +3,7 @@ package rules
 import "testing"
 
 func TestDL3048(t *testing.T) {
-	runCases(t, DL3048, []Case{
+	cases := []Case{
 		{Name: "upper case", Dockerfile: "FROM alpine:3\nLABEL Maintainer=me\n", Fire: true, Lines: []int{2}},
 		{Name: "reserved namespace", Dockerfile: "FROM alpine:3\nLABEL com.docker.thing=x\n", Fire: true},
 		{Name: "underscore", Dockerfile: "FROM alpine:3\nLABEL build_date=x\n", Fire: true},
@@ -15,5 +15,17 @@ func TestDL3048(t *testing.T) {
 		{Name: "legacy form", Dockerfile: "FROM alpine:3\nLABEL description some words\n"},
 		{Name: "unknown ARG key", Dockerfile: "FROM alpine:3\nARG K\nLABEL $K=x\n"},
 		{Name: "build stage", Dockerfile: "FROM alpine:3 AS b\nLABEL Bad=x\nFROM alpine:3\nCOPY --from=b /a /a\n"},
-	})
+		{Name: "build stage under compat", Dockerfile: "FROM alpine:3 AS b\nLABEL Bad=x\nFROM alpine:3\nCOPY --from=b /a /a\n", Fire: true, Config: compat},
+		{Name: "continuation", Dockerfile: "FROM alpine:3\nLABEL com.example.a=1 \\\n      com.example.B=2\n", Fire: true, Lines: []int{2}},
+		{Name: "continuation good", Dockerfile: "FROM alpine:3\nLABEL com.example.a=1 \\\n      com.example.b=2\n"},
+		{Name: "declared ARG in key with a default", Dockerfile: "FROM alpine:3\nARG NS=com.example\nLABEL ${NS}.role=web\n"},
+	}
+	cases = append(cases, hadolintCases(true, "LABEL com.docker.label=\"foo\"", "LABEL io.docker.label=\"foo\"",
+		"LABEL org.dockerproject.label=\"foo\"", "LABEL invalid$character=\"foo\"", "LABEL .invalid =\"foo\"",
+		"LABEL -invalid =\"foo\"", "LABEL 1invalid =\"foo\"", "LABEL invalid..character=\"foo\"", "LABEL invalid--character=\"foo\"",
+		"ONBUILD LABEL com.docker.label=\"foo\"", "ONBUILD LABEL invalid$character=\"foo\"", "ONBUILD LABEL .invalid=\"foo\"",
+		"ONBUILD LABEL 1invalid=\"foo\"", "ONBUILD LABEL invalid--character=\"foo\"")...)
+	cases = append(cases, hadolintCases(false, "LABEL org.valid-key.label3=\"foo\"", "LABEL validlabel=\"foo\"",
+		"ONBUILD LABEL org.valid-key.label3=\"foo\"", "ONBUILD LABEL validlabel=\"foo\"")...)
+	runCases(t, DL3048, cases)
 }

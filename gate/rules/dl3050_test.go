@@ -17,5 +17,8 @@ func TestDL3050(t *testing.T) {
 		{Name: "not strict", Dockerfile: "FROM alpine:3\nLABEL extra=b\n", Config: lax},
 		{Name: "build stage", Dockerfile: "FROM alpine:3 AS b\nLABEL extra=b\nFROM alpine:3\nLABEL owner=a\n", Config: strict},
 		{Name: "no schema: standard keys", Dockerfile: "FROM alpine:3\nLABEL maintainer=me org.opencontainers.image.title=x\n"},
+		{Name: "continuation", Dockerfile: "FROM alpine:3\nLABEL owner=a \\\n  extra=b\n", Config: strict, Fire: true, Lines: []int{2}},
+		{Name: "multi-stage final", Dockerfile: "FROM alpine:3 AS b\nLABEL owner=a\nFROM b\nLABEL extra=c\n", Config: strict, Fire: true, Lines: []int{4}},
+		{Name: "parent stage keys", Dockerfile: "FROM alpine:3 AS b\nLABEL owner=a\nFROM b\n", Config: strict},
 	})
 }

@@ -17,5 +17,7 @@ func TestDL3052(t *testing.T) {
 		{Name: "unknown ARG", Dockerfile: "FROM alpine:3\nARG U\nLABEL docs=$U\n", Config: schema},
 		{Name: "not url-typed", Dockerfile: "FROM alpine:3\nLABEL other=x\n", Config: schema},
 		{Name: "build stage", Dockerfile: "FROM alpine:3 AS b\nLABEL docs=x\nFROM alpine:3\n", Config: schema},
+		{Name: "continuation", Dockerfile: "FROM alpine:3\nLABEL a=1 \\\n  docs=ftp\n", Config: schema, Fire: true},
+		{Name: "parent of target", Dockerfile: "FROM alpine:3 AS b\nLABEL docs=x\nFROM b\n", Config: schema, Fire: true, Lines: []int{2}},
 	})
 }

@@ -17,5 +17,7 @@ func TestDL3054(t *testing.T) {
 		{Name: "LicenseRef", Dockerfile: "FROM alpine:3\nLABEL license=LicenseRef-Proprietary\n", Config: schema},
 		{Name: "unknown ARG", Dockerfile: "FROM alpine:3\nARG L\nLABEL license=$L\n", Config: schema},
 		{Name: "build stage", Dockerfile: "FROM alpine:3 AS b\nLABEL license=\"x y\"\nFROM alpine:3\n", Config: schema},
+		{Name: "continuation", Dockerfile: "FROM alpine:3\nLABEL a=1 \\\n  license=\"a b\"\n", Config: schema, Fire: true},
+		{Name: "parent of target", Dockerfile: "FROM alpine:3 AS b\nLABEL license=\"x y\"\nFROM b\n", Config: schema, Fire: true, Lines: []int{2}},
 	})
 }

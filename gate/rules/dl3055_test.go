@@ -16,5 +16,8 @@ func TestDL3055(t *testing.T) {
 		{Name: "short", Dockerfile: "FROM alpine:3\nLABEL commit=0f3c5e0\n", Config: schema},
 		{Name: "unknown ARG", Dockerfile: "FROM alpine:3\nARG C\nLABEL commit=$C\n", Config: schema},
 		{Name: "build stage", Dockerfile: "FROM alpine:3 AS b\nLABEL commit=main\nFROM alpine:3\n", Config: schema},
+		{Name: "continuation", Dockerfile: "FROM alpine:3\nLABEL a=1 \\\n  commit=HEAD\n", Config: schema, Fire: true},
+		{Name: "parent of target", Dockerfile: "FROM alpine:3 AS b\nLABEL commit=main\nFROM b\n", Config: schema, Fire: true, Lines: []int{2}},
+		{Name: "upper-case hex", Dockerfile: "FROM alpine:3\nLABEL commit=0F3C5E0A1B2C3D4E5F60718293A4B5C6D7E8F901\n", Config: schema},
 	})
 }

@@ -17,5 +17,7 @@ func TestDL3056(t *testing.T) {
 		{Name: "ARG semver", Dockerfile: "FROM alpine:3\nARG V=1.0.0\nLABEL version=${V}\n", Config: schema},
 		{Name: "unknown ARG", Dockerfile: "FROM alpine:3\nARG V\nLABEL version=$V\n", Config: schema},
 		{Name: "build stage", Dockerfile: "FROM alpine:3 AS b\nLABEL version=x\nFROM alpine:3\n", Config: schema},
+		{Name: "continuation", Dockerfile: "FROM alpine:3\nLABEL a=1 \\\n  version=1\n", Config: schema, Fire: true},
+		{Name: "parent of target", Dockerfile: "FROM alpine:3 AS b\nLABEL version=x\nFROM b\n", Config: schema, Fire: true, Lines: []int{2}},
 	})
 }

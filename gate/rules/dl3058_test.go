@@ -16,5 +16,8 @@ func TestDL3058(t *testing.T) {
 		{Name: "display name", Dockerfile: "FROM alpine:3\nLABEL contact=\"Team <team@example.com>, b@example.com\"\n", Config: schema},
 		{Name: "unknown ARG", Dockerfile: "FROM alpine:3\nARG C\nLABEL contact=$C\n", Config: schema},
 		{Name: "build stage", Dockerfile: "FROM alpine:3 AS b\nLABEL contact=x\nFROM alpine:3\n", Config: schema},
+		{Name: "continuation", Dockerfile: "FROM alpine:3\nLABEL a=1 \\\n  contact=team\n", Config: schema, Fire: true},
+		{Name: "parent of target", Dockerfile: "FROM alpine:3 AS b\nLABEL contact=x\nFROM b\n", Config: schema, Fire: true, Lines: []int{2}},
+		{Name: "plus address", Dockerfile: "FROM alpine:3\nLABEL contact=team+ci@example.com\n", Config: schema},
 	})
 }

@@ -10,9 +10,10 @@ var DL4004 = Rule{
 	Summary:  "Multiple ENTRYPOINT instructions found; only the last ENTRYPOINT takes effect.",
 	Why: "Each ENTRYPOINT replaces the previous one (and resets CMD inherited from the base image), so all " +
 		"but the last are dead code that misleads readers about what the container runs. Keep one.",
-	Bad:         "FROM alpine:3.20\nENTRYPOINT [\"/bin/sh\"]\nENTRYPOINT [\"/app\"]\n",
-	Good:        "FROM alpine:3.20\nENTRYPOINT [\"/app\"]\n",
-	Differences: "Counted per stage, as in hadolint; " + diffShippedStagesOnly,
+	Bad:  "FROM alpine:3.20\nENTRYPOINT [\"/bin/sh\"]\nENTRYPOINT [\"/app\"]\n",
+	Good: "FROM alpine:3.20\nENTRYPOINT [\"/app\"]\n",
+	Differences: "Counted per stage in every stage, as in hadolint: a second ENTRYPOINT misleads readers of a " +
+		"stage whether or not the stage is built.",
 	Equivalents: Equivalents{Hadolint: []string{"DL4004"}, Trivy: []string{"DS007"}, BuildKit: []string{"MultipleInstructionsDisallowed"}},
 	Check:       func(ctx *Context) { reportRepeatedInStage(ctx, dockerfile.KindEntrypoint) },
 }

@@ -11,5 +11,8 @@ func TestDL4005(t *testing.T) {
 		{Name: "sh as source", Dockerfile: "FROM debian:12\nRUN ln -s /bin/sh /usr/local/bin/sh\n"},
 		{Name: "quoted", Dockerfile: "FROM debian:12\nRUN echo 'ln -sf /bin/bash /bin/sh'\n"},
 		{Name: "stage not built", Dockerfile: "FROM debian:12 AS x\nRUN ln -sf /bin/bash /bin/sh\nFROM scratch\n"},
+		{Name: "continuation chain", Dockerfile: "FROM debian:12\nRUN true && \\\n    ln -sf /bin/bash /bin/sh || true\n", Fire: true, Lines: []int{3}},
+		{Name: "shipped build stage", Dockerfile: "FROM debian:12 AS b\nRUN ln -sf /bin/bash /bin/sh\nFROM b\n", Fire: true, Lines: []int{2}},
+		{Name: "other link", Dockerfile: "FROM debian:12\nRUN ln -sf /usr/bin/python3 /usr/bin/python\n"},
 	})
 }

@@ -23,7 +23,7 @@ import (
 func (c *Context) ShippedCommands() iter.Seq2[*dockerfile.Instruction, *dockerfile.SimpleCommand] {
 	return func(yield func(*dockerfile.Instruction, *dockerfile.SimpleCommand) bool) {
 		for in, cmd := range c.Commands() {
-			if in.Stage != nil && in.Stage.ReachesTarget && !yield(in, cmd) {
+			if in.Stage != nil && (in.Stage.ReachesTarget || c.Compat()) && !yield(in, cmd) {
 				return
 			}
 		}
@@ -32,8 +32,18 @@ func (c *Context) ShippedCommands() iter.Seq2[*dockerfile.Instruction, *dockerfi
 
 // ImageStages are the stages whose layers make up the image: the target
 // and the stages it is built FROM, base first. COPY --from sources are
-// not among them, only the files copied out of them.
+// not among them, only the files copied out of them. Under compat:
+// hadolint every stage counts, as hadolint checks each one.
 func (c *Context) ImageStages() []*dockerfile.Stage {
+	if c.Compat() {
+		return c.File.Stages
+	}
+	return c.targetChain()
+}
+
+// targetChain is the target and the stages it is built FROM, base first,
+// whatever the compat setting (hadolint's DL3009 scopes itself this way).
+func (c *Context) targetChain() []*dockerfile.Stage {
 	var out []*dockerfile.Stage
 	for s := c.Target(); s != nil; s = s.BaseStage {
 		out = append(out, s)

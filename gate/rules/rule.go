@@ -154,6 +154,10 @@ func (c *Context) report(in *dockerfile.Instruction, line, col, end int, msg str
 	})
 }
 
+// Compat reports whether the configuration asks for hadolint's behaviour
+// (compat: hadolint): rules then drop every documented difference.
+func (c *Context) Compat() bool { return c.Config.HadolintCompat() }
+
 // Target is the stage that becomes the image (nil if the file has none).
 func (c *Context) Target() *dockerfile.Stage { return c.File.Target }
 
@@ -163,7 +167,7 @@ func (c *Context) Target() *dockerfile.Stage { return c.File.Target }
 func (c *Context) ShippedStages() []*dockerfile.Stage {
 	var out []*dockerfile.Stage
 	for _, s := range c.File.Stages {
-		if s.ReachesTarget {
+		if s.ReachesTarget || c.Compat() {
 			out = append(out, s)
 		}
 	}
@@ -185,12 +189,13 @@ func (c *Context) Instructions(kinds ...string) iter.Seq[*dockerfile.Instruction
 	}
 }
 
-// Commands yields every shell command of every RUN (all stages), with its
-// instruction; sudo/env wrappers are not removed (use cmd.Unwrap()).
+// Commands yields every shell command of every RUN (all stages), ONBUILD RUN
+// triggers included, with its instruction; sudo/env wrappers are not
+// removed (use cmd.Unwrap()).
 func (c *Context) Commands() iter.Seq2[*dockerfile.Instruction, *dockerfile.SimpleCommand] {
 	return func(yield func(*dockerfile.Instruction, *dockerfile.SimpleCommand) bool) {
 		for _, in := range c.File.Instructions {
-			if in.Kind != dockerfile.KindRun {
+			if in.Kind != dockerfile.KindRun && in.Trigger != dockerfile.KindRun {
 				continue
 			}
 			for _, s := range in.Scripts {

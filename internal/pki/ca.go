@@ -37,9 +37,10 @@ type CARequest struct {
 	// MaxPathLength < 0 means unlimited; 0 means it may only sign leaves.
 	MaxPathLength   int
 	NameConstraints NameConstraints
-	CRLDistribution []string
-	OCSPServers     []string
-	IssuingCertURLs []string
+	// Pointers go into the certificates this CA will sign; the CA's own
+	// certificate gets its parent's (a root's gets none: nobody checks a
+	// trust anchor's revocation).
+	Pointers Pointers
 }
 
 // serialNumber is 159 random bits: positive, at most 20 octets (RFC 5280 §4.1.2.2)
@@ -66,17 +67,16 @@ func CreateCA(req CARequest, parent *Issuer) (*Issuer, error) {
 		return nil, err
 	}
 	tmpl := &x509.Certificate{
-		SerialNumber:          serial,
-		Subject:               req.Subject,
-		NotBefore:             req.NotBefore.UTC(),
-		NotAfter:              req.NotAfter.UTC(),
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
+		SerialNumber: serial,
+		Subject:      req.Subject,
+		NotBefore:    req.NotBefore.UTC(),
+		NotAfter:     req.NotAfter.UTC(),
+		// A CA signs certificates and CRLs, nothing else (RFC 5280 4.2.1.3);
+		// OCSP responses come from a delegated responder certificate.
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
 		BasicConstraintsValid: true,
 		IsCA:                  true,
 		SubjectKeyId:          ski,
-		CRLDistributionPoints: req.CRLDistribution,
-		OCSPServer:            req.OCSPServers,
-		IssuingCertificateURL: req.IssuingCertURLs,
 	}
 	switch {
 	case req.MaxPathLength < 0:
@@ -111,6 +111,7 @@ func CreateCA(req CARequest, parent *Issuer) (*Issuer, error) {
 		}
 		signerCert, signerKey = parent.Cert, parent.Key
 		parents = parent.Chain()
+		parent.Pointers.apply(tmpl)
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, signerCert, req.Key.Public(), signerKey)
 	if err != nil {
@@ -120,5 +121,5 @@ func CreateCA(req CARequest, parent *Issuer) (*Issuer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Issuer{Cert: cert, Key: req.Key, Parents: parents}, nil
+	return &Issuer{Cert: cert, Key: req.Key, Parents: parents, Pointers: req.Pointers}, nil
 }

@@ -180,7 +180,7 @@ func CheckIssuedBy(cert, issuer *x509.Certificate) error {
 	if aki == "" {
 		aki = "none"
 	}
-	return &PolicyError{Attribute: "certificate_pem", Value: fmt.Sprintf("%s (serial %s)", cert.Subject, FormatSerial(cert.SerialNumber)),
+	return &PolicyError{Attribute: "certificate_pem", Value: fmt.Sprintf("%s (serial %s)", CertName(cert), FormatSerial(cert.SerialNumber)),
 		Problem: fmt.Sprintf("revoked serial of another issuer: the certificate's authority key identifier is %s, but this CRL's issuer %q has subject key identifier %s", aki, issuer.Subject, HexID(issuer.SubjectKeyId)),
 		Fix:     "List it in the crank_crl whose issuer signed it, or use this CRL's issuer for the certificate"}
 }

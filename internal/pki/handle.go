@@ -13,9 +13,15 @@ import (
 // The issuer handle is the one value a certificate takes to know who signs
 // it. It is a small versioned JSON document so other backends (Vault, ACME,
 // a file-backed key) plug in behind the same attribute.
+//
+// Version 2 added the pointers (CDP, OCSP, CA issuers) the CA writes into
+// what it signs. A version-1 handle comes from a release that wrote a CA's
+// configured pointers into the CA's own certificate, so they are read back
+// from there; handles are re-encoded as version 2 whenever a CA is written.
 const (
-	HandleVersion = 1
-	BackendLocal  = "local"
+	HandleVersion       = 2
+	legacyHandleVersion = 1
+	BackendLocal        = "local"
 )
 
 // Handle is the decoded form of an issuer handle.
@@ -31,6 +37,23 @@ type Handle struct {
 	// KeyFile and KeyFingerprint locate a key kept outside state.
 	KeyFile        string `json:"key_file,omitempty"`
 	KeyFingerprint string `json:"key_fingerprint,omitempty"`
+	// The issuer's pointers, written into every certificate it signs.
+	CRLDistributionPoints  []string `json:"crl_urls,omitempty"`
+	OCSPServers            []string `json:"ocsp_urls,omitempty"`
+	IssuingCertificateURLs []string `json:"ca_issuers_urls,omitempty"`
+}
+
+func newHandle(iss *Issuer) Handle {
+	h := Handle{
+		Version: HandleVersion, Backend: BackendLocal, Cert: b64(iss.Cert.Raw),
+		CRLDistributionPoints:  iss.Pointers.CRLDistributionPoints,
+		OCSPServers:            iss.Pointers.OCSPServers,
+		IssuingCertificateURLs: iss.Pointers.IssuingCertificateURLs,
+	}
+	for _, p := range iss.Parents {
+		h.Parents = append(h.Parents, b64(p.Raw))
+	}
+	return h
 }
 
 // EncodeHandle serialises an in-state local issuer.
@@ -39,10 +62,8 @@ func EncodeHandle(iss *Issuer) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("encoding CA key: %w", err)
 	}
-	h := Handle{Version: HandleVersion, Backend: BackendLocal, Cert: b64(iss.Cert.Raw), Key: b64(keyDER)}
-	for _, p := range iss.Parents {
-		h.Parents = append(h.Parents, b64(p.Raw))
-	}
+	h := newHandle(iss)
+	h.Key = b64(keyDER)
 	return h.String()
 }
 
@@ -54,10 +75,8 @@ func EncodeFileHandle(iss *Issuer, keyFile string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("fingerprinting CA key: %w", err)
 	}
-	h := Handle{Version: HandleVersion, Backend: BackendLocal, Cert: b64(iss.Cert.Raw), KeyFile: keyFile, KeyFingerprint: fp}
-	for _, p := range iss.Parents {
-		h.Parents = append(h.Parents, b64(p.Raw))
-	}
+	h := newHandle(iss)
+	h.KeyFile, h.KeyFingerprint = keyFile, fp
 	return h.String()
 }
 
@@ -82,13 +101,22 @@ func DecodeHandle(s string) (Handle, error) {
 	if err := dec.Decode(&h); err != nil {
 		return h, fmt.Errorf("%w: it is not the value of a crank_ca \"issuer\" attribute (%v)", ErrBadHandle, err)
 	}
-	if h.Version != HandleVersion {
+	if h.Version != HandleVersion && h.Version != legacyHandleVersion {
 		return h, fmt.Errorf("%w: version %d is not supported by this provider version (expected %d); upgrade the provider", ErrBadHandle, h.Version, HandleVersion)
 	}
 	if h.Backend != BackendLocal {
 		return h, fmt.Errorf("%w: backend %q is not supported; supported: %s", ErrBadHandle, h.Backend, BackendLocal)
 	}
 	return h, nil
+}
+
+// Pointers returns what the issuer writes into the certificates it signs.
+// cert is the issuer's own certificate, which held them in version 1.
+func (h Handle) Pointers(cert *x509.Certificate) Pointers {
+	if h.Version == legacyHandleVersion {
+		return PointersOf(cert)
+	}
+	return Pointers{CRLDistributionPoints: h.CRLDistributionPoints, OCSPServers: h.OCSPServers, IssuingCertificateURLs: h.IssuingCertificateURLs}
 }
 
 // Certificates returns the issuing certificate and its parents.
@@ -138,7 +166,7 @@ func (h Handle) LocalIssuer(passphrase string) (*Issuer, error) {
 	default:
 		return nil, fmt.Errorf("%w: it carries no key and names no key file", ErrBadHandle)
 	}
-	iss := &Issuer{Cert: cert, Key: s, Parents: parents}
+	iss := &Issuer{Cert: cert, Key: s, Parents: parents, Pointers: h.Pointers(cert)}
 	if err := iss.Check(); err != nil {
 		return nil, err
 	}

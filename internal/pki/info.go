@@ -63,3 +63,21 @@ func Describe(c *x509.Certificate) CertInfo {
 	}
 	return info
 }
+
+// CertName names a certificate for messages: its subject, or, for a leaf
+// with an empty subject (crank's default), its first SAN.
+func CertName(c *x509.Certificate) string {
+	if s := c.Subject.String(); s != "" {
+		return s
+	}
+	for _, u := range c.URIs {
+		return u.String()
+	}
+	if len(c.DNSNames) > 0 {
+		return c.DNSNames[0]
+	}
+	if len(c.IPAddresses) > 0 {
+		return c.IPAddresses[0].String()
+	}
+	return "(empty subject)"
+}

@@ -15,6 +15,31 @@ type Issuer struct {
 	// Parents holds the CA certificates above Cert, nearest first; the last
 	// one is the self-signed root. Empty when Cert is itself the root.
 	Parents []*x509.Certificate
+	// Pointers are the revocation and AIA URLs this CA writes into every
+	// certificate it signs; its own certificate carries its parent's.
+	Pointers Pointers
+}
+
+// Pointers are the URLs a relying party follows from a certificate to its
+// issuer's revocation status and certificate. RFC 5280 4.2.1.13 and 4.2.2.1
+// put them in the certificate being checked, so a CA's pointers belong in
+// what it signs, not in its own certificate.
+type Pointers struct {
+	CRLDistributionPoints  []string
+	OCSPServers            []string
+	IssuingCertificateURLs []string
+}
+
+// apply writes the pointers into a certificate template.
+func (p Pointers) apply(tmpl *x509.Certificate) {
+	tmpl.CRLDistributionPoints = p.CRLDistributionPoints
+	tmpl.OCSPServer = p.OCSPServers
+	tmpl.IssuingCertificateURL = p.IssuingCertificateURLs
+}
+
+// PointersOf reads the pointers a certificate carries.
+func PointersOf(c *x509.Certificate) Pointers {
+	return Pointers{CRLDistributionPoints: c.CRLDistributionPoints, OCSPServers: c.OCSPServer, IssuingCertificateURLs: c.IssuingCertificateURL}
 }
 
 // Root returns the self-signed trust anchor of the hierarchy.

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"time"
 )
 
@@ -53,12 +54,7 @@ func IssueLeaf(iss *Issuer, req LeafRequest) (*x509.Certificate, error) {
 	if err != nil {
 		return nil, fmt.Errorf("computing subject key identifier: %w", err)
 	}
-	// digitalSignature is what TLS 1.3 and ECDHE need; keyEncipherment only
-	// matters for RSA key transport in TLS 1.2, so only RSA keys get it.
-	ku := x509.KeyUsageDigitalSignature
-	if _, ok := req.PublicKey.(*rsa.PublicKey); ok {
-		ku |= x509.KeyUsageKeyEncipherment
-	}
+	ku := LeafKeyUsage(req.PublicKey, req.Usages)
 	var ekus []x509.ExtKeyUsage
 	for _, u := range req.Usages {
 		switch u {
@@ -82,6 +78,7 @@ func IssueLeaf(iss *Issuer, req LeafRequest) (*x509.Certificate, error) {
 		DNSNames:              req.DNSNames,
 		IPAddresses:           req.IPAddresses,
 	}
+	iss.Pointers.apply(tmpl)
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, iss.Cert, req.PublicKey, iss.Key)
 	if err != nil {
 		return nil, fmt.Errorf("signing certificate: %w", err)
@@ -96,6 +93,34 @@ func IssueLeaf(iss *Issuer, req LeafRequest) (*x509.Certificate, error) {
 		return nil, fmt.Errorf("issued certificate does not verify against its own issuer, refusing to hand it out: %w", err)
 	}
 	return cert, nil
+}
+
+// LeafKeyUsage is the key usage a service certificate gets. digitalSignature
+// is what TLS 1.3 and (EC)DHE handshakes need, from either side.
+// keyEncipherment only matters to a TLS 1.2 server doing RSA key transport,
+// so only an RSA key with the server role gets it; on a client-only
+// certificate it contradicts clientAuth (zlint
+// e_key_usage_and_extended_key_usage_inconsistent, RFC 5246 7.4.6).
+func LeafKeyUsage(pub crypto.PublicKey, usages []Usage) x509.KeyUsage {
+	ku := x509.KeyUsageDigitalSignature
+	if _, ok := pub.(*rsa.PublicKey); ok && slices.Contains(usages, UsageServer) {
+		ku |= x509.KeyUsageKeyEncipherment
+	}
+	return ku
+}
+
+// DefaultLeafSubject is the subject a service certificate gets unless one is
+// configured. The identity is the SPIFFE ID in the SAN, and Java's PKIX
+// validator and GnuTLS check a common name against DNS name constraints
+// when there is no DNS SAN, so a CN is only written when it is also a DNS
+// SAN (and so already inside the constraints); otherwise the subject is
+// empty and Go marks the SAN extension critical, as RFC 5280 4.2.1.6
+// requires for an empty subject.
+func DefaultLeafSubject(dnsNames []string) pkix.Name {
+	if len(dnsNames) > 0 && len(dnsNames[0]) <= 64 {
+		return pkix.Name{CommonName: dnsNames[0]}
+	}
+	return pkix.Name{}
 }
 
 func verifyIssued(cert *x509.Certificate, iss *Issuer) error {

@@ -18,8 +18,10 @@ var ErrEmptyPKCS12Password = errors.New("the PKCS#12 password is empty, so the p
 // EncodePKCS12 bundles a certificate, its private key and the intermediates
 // into a PKCS#12 keystore with modern algorithms (AES-256-CBC under PBKDF2
 // for key and certificates, HMAC-SHA-256 MAC), which OpenSSL 3 and Java 11+
-// read without legacy providers.
-func EncodePKCS12(certPEM, keyPEM, chainPEM, password string) ([]byte, error) {
+// read without legacy providers. The key entry carries localKeyId and a
+// friendlyName (opts.FriendlyName, by default the certificate's service
+// name), which Java and keytool show as the alias.
+func EncodePKCS12(certPEM, keyPEM, chainPEM, password string, opts PKCS12Options) ([]byte, error) {
 	if password == "" {
 		return nil, ErrEmptyPKCS12Password
 	}
@@ -44,7 +46,15 @@ func EncodePKCS12(certPEM, keyPEM, chainPEM, password string) ([]byte, error) {
 	if len(chain) > 0 && chain[0].Equal(cert) {
 		chain = chain[1:]
 	}
-	return pkcs12.Modern2023.WithRand(deterministicRand(certPEM, keyPEM, chainPEM, password)).Encode(key, cert, chain, password)
+	name := opts.FriendlyName
+	if name == "" {
+		name = DefaultFriendlyName(cert)
+	}
+	der, err := pkcs12.Modern2023.WithRand(deterministicRand(certPEM, keyPEM, chainPEM, password, name)).Encode(key, cert, chain, password)
+	if err != nil || name == "" {
+		return der, err
+	}
+	return addFriendlyName(der, name, password)
 }
 
 // deterministicRand derives the salts and IVs from the inputs. Terraform

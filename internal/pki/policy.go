@@ -2,9 +2,12 @@ package pki
 
 import (
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -48,7 +51,10 @@ func CheckLeaf(iss *Issuer, req LeafRequest) error {
 	if err := checkValidity(iss, req.NotBefore, req.NotAfter); err != nil {
 		return err
 	}
-	return CheckNames(iss.Chain(), req.DNSNames, req.IPAddresses, req.URIs)
+	if err := CheckNames(iss.Chain(), req.DNSNames, req.IPAddresses, req.URIs); err != nil {
+		return err
+	}
+	return CheckSubject(iss.Chain(), req.Subject, req.DNSNames, req.IPAddresses, req.Usages)
 }
 
 // CheckCAUnderParent applies the policy for an intermediate about to be
@@ -186,4 +192,69 @@ func matchURIHost(host, constraint string) bool {
 		return strings.HasSuffix(host, constraint)
 	}
 	return host == constraint
+}
+
+// CheckSubject applies what Java's PKIX validator and GnuTLS do with a
+// subject common name under name constraints, which Go and OpenSSL do not:
+// when a certificate has no DNS SAN, they read the CN as a DNS name (an IP
+// literal as an IP address, in Java) and check it against the constraints.
+// Java does so for every certificate with neither DNS nor IP SANs and a CN
+// that parses as a host name; GnuTLS for certificates with serverAuth (the
+// only place it matches the CN to a host). A CN those stacks would reject
+// fails here, naming the stacks, so it fails the plan and not the first
+// handshake.
+func CheckSubject(chain []*x509.Certificate, subject pkix.Name, dnsNames []string, ips []net.IP, usages []Usage) error {
+	cn := subject.CommonName
+	if cn == "" || len(dnsNames) > 0 {
+		return nil
+	}
+	var stacks []string
+	ip := net.ParseIP(cn)
+	if len(ips) == 0 && (ip != nil || validHostName(cn)) {
+		stacks = append(stacks, "Java (PKIX, when a certificate has no DNS or IP SAN)")
+	}
+	if ip == nil && slices.Contains(usages, UsageServer) {
+		stacks = append(stacks, "GnuTLS (for certificates with serverAuth)")
+	}
+	if len(stacks) == 0 {
+		return nil
+	}
+	for _, ca := range chain {
+		var err error
+		if ip != nil {
+			err = checkIP(ip, ca.Subject.String(), ca.PermittedIPRanges, ca.ExcludedIPRanges)
+		} else {
+			err = checkName("subject", cn, ca.Subject.String(), ca.PermittedDNSDomains, ca.ExcludedDNSDomains, func(c string) bool { return matchDNSName(cn, c) })
+		}
+		var pe *PolicyError
+		if errors.As(err, &pe) {
+			return &PolicyError{
+				Attribute: "subject",
+				Value:     cn,
+				Problem: fmt.Sprintf("the common name is read as a host name by %s, and there it is %s; those stacks would reject the certificate",
+					strings.Join(stacks, " and "), pe.Problem),
+				Fix: "Leave subject unset (the default subject has no common name unless it is a DNS SAN), use a common_name inside the DNS name constraints, or add it to dns_names",
+			}
+		}
+	}
+	return nil
+}
+
+// validHostName is the host-name syntax Java's DNSName accepts: labels of
+// letters, digits and '-', not starting or ending with '-'.
+func validHostName(s string) bool {
+	if s == "" || len(s) > 253 {
+		return false
+	}
+	for _, l := range strings.Split(s, ".") {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for _, c := range l {
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -177,7 +177,7 @@ func TestHandleRoundTrip(t *testing.T) {
 	if !back.Cert.Equal(root.Cert) || !PublicKeysEqual(back.Key.Public(), root.Key.Public()) {
 		t.Fatal("handle did not round-trip")
 	}
-	for _, bad := range []string{"", "{}", `{"v":2,"backend":"local"}`, `{"v":1,"backend":"vault"}`, `{"v":1,"backend":"local","extra":1}`} {
+	for _, bad := range []string{"", "{}", `{"v":3,"backend":"local"}`, `{"v":1,"backend":"vault"}`, `{"v":1,"backend":"local","extra":1}`} {
 		if _, err := DecodeHandle(bad); !errors.Is(err, ErrBadHandle) {
 			t.Errorf("DecodeHandle(%q) = %v, want ErrBadHandle", bad, err)
 		}

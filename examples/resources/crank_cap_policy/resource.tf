@@ -27,6 +27,11 @@ resource "crank_cap_policy" "billing" {
   known_services = ["api-gateway", "billing"]
   issuer         = crank_ca.services.issuer
 
+  # Services enforce only bundles signed by a policy key they trust. The
+  # key stays in its file (never in state); make it with
+  #   openssl genpkey -algorithm ed25519 -out policy-signing.pem && chmod 600 policy-signing.pem
+  signing_key_file = "${path.module}/policy-signing.pem"
+
   test {
     caller     = "api-gateway"
     capability = "invoice.read"
@@ -46,9 +51,15 @@ resource "crank_cap_policy" "billing" {
   }
 }
 
-# What services load: write it next to the service, e.g. with local_file.
-output "billing_bundle" {
-  value = crank_cap_policy.billing.bundle_json
+# What services load: the signed bundle as the bundle file, and the public
+# key as the trusted key file (worker -bundle and -policy-keys), e.g. with
+# local_file. While rotating the signing key, the trusted file lists the
+# old and the new public key.
+output "billing_signed_bundle" {
+  value = crank_cap_policy.billing.signed_bundle_json
+}
+output "billing_policy_public_key" {
+  value = crank_cap_policy.billing.signing_public_key
 }
 
 # Fail the run on any analysis warning.

@@ -127,9 +127,27 @@ func (w *Worker) snapshot() []string {
 // the deadline only guards against a hung process, it does not pace the test.
 func (w *Worker) WaitForLog(t testing.TB, message string) string {
 	t.Helper()
+	return w.WaitForLogSince(t, 0, message)
+}
+
+// Mark is the number of log lines so far, for WaitForLogSince.
+func (w *Worker) Mark() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.lines)
+}
+
+// Log returns the log lines written so far.
+func (w *Worker) Log() []string { return w.snapshot() }
+
+// WaitForLogSince is WaitForLog over the lines after mark, so an event
+// that happens twice in a test is waited for the second time.
+func (w *Worker) WaitForLogSince(t testing.TB, mark int, message string) string {
+	t.Helper()
 	deadline := time.After(30 * time.Second)
 	for {
-		for _, line := range w.snapshot() {
+		lines := w.snapshot()
+		for _, line := range lines[min(mark, len(lines)):] {
 			if strings.Contains(line, `"msg":"`+message) {
 				return line
 			}

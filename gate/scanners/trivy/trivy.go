@@ -143,6 +143,14 @@ func (s *Scanner) ScanImage(ctx context.Context, img v1.Image, name string) ([]v
 		// falling back to NVD; without it every severity is UNKNOWN.
 		VulnSeveritySources: []dbtypes.SourceID{"auto"},
 	})
+	// An image read from disk verifies every blob as it streams; Trivy may
+	// log a reader's error and go on, so ask the image whether any reader
+	// saw unverified bytes: then nothing from this scan counts.
+	if v, ok := img.(interface{ VerifyError() error }); ok {
+		if verr := v.VerifyError(); verr != nil {
+			return nil, fmt.Errorf("image %s: verification failed: %w", name, verr)
+		}
+	}
 	if err != nil {
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			return nil, err

@@ -1,0 +1,169 @@
+package lint
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/crank-platform/terraform-provider-crank/gate/buildkitlint"
+	"github.com/crank-platform/terraform-provider-crank/gate/config"
+	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
+	"github.com/crank-platform/terraform-provider-crank/gate/findings"
+	"github.com/crank-platform/terraform-provider-crank/gate/rules"
+)
+
+func lintSrc(t *testing.T, src string, opt Options) []findings.Finding {
+	t.Helper()
+	res, errs := Lint([]Input{{Path: "Dockerfile", Data: []byte(src)}}, opt)
+	if len(errs) > 0 {
+		t.Fatalf("lint: %v", errs)
+	}
+	return res.Findings
+}
+
+func ruleIDs(fs []findings.Finding) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.RuleID)
+	}
+	return out
+}
+
+func TestBuildKitChecks(t *testing.T) {
+	src := "FROM alpine:3.20 as Build\nMAINTAINER me\nENV K v\nEXPOSE 80/TCP\nUSER 1000\n"
+	if ids := ruleIDs(lintSrc(t, src, Options{})); slices.Contains(ids, "FromAsCasing") {
+		t.Errorf("BuildKit's checks are off by default: %v", ids)
+	}
+	on := config.Default()
+	on.BuildKitChecks = true
+	ids := ruleIDs(lintSrc(t, src, Options{Config: on}))
+	for _, want := range []string{"FromAsCasing", "StageNameCasing", "LegacyKeyValueFormat", "ExposeProtoCasing", "DL4000"} {
+		if !slices.Contains(ids, want) {
+			t.Errorf("want %s in %v", want, ids)
+		}
+	}
+	// DL4000 says what MaintainerDeprecated says and wins.
+	if slices.Contains(ids, "MaintainerDeprecated") {
+		t.Errorf("MaintainerDeprecated must be left to DL4000: %v", ids)
+	}
+	only := ruleIDs(lintSrc(t, src, Options{Only: []string{"maintainerdeprecated", "stagenamecasing"}}))
+	if !slices.Equal(only, []string{"StageNameCasing", "MaintainerDeprecated"}) && !slices.Equal(only, []string{"MaintainerDeprecated", "StageNameCasing"}) {
+		t.Errorf("--only (any case): got %v", only)
+	}
+}
+
+func TestBuildKitCheckDirectiveAndPragmas(t *testing.T) {
+	src := "FROM alpine:3.20 as build\nUSER 1000\n"
+	fs := lintSrc(t, "# check=error=true\n"+src, Options{Only: []string{"FromAsCasing"}})
+	if len(fs) != 1 || fs[0].Severity != findings.Error || fs[0].Line != 2 {
+		t.Fatalf("check=error=true: %+v", fs)
+	}
+	if fs := lintSrc(t, "# check=skip=FromAsCasing\n"+src, Options{Only: []string{"FromAsCasing", "CG0001"}}); len(fs) != 0 {
+		t.Fatalf("check=skip: %+v", fs)
+	}
+	if fs := lintSrc(t, "# crank-gate ignore=FromAsCasing reason=\"legacy\"\n"+src, Options{Only: []string{"FromAsCasing", "CG0001"}}); len(fs) != 0 {
+		t.Fatalf("crank-gate ignore: %+v", fs)
+	}
+	if fs := lintSrc(t, src, Options{Only: []string{"FromAsCasing"}}); len(fs) != 1 || fs[0].Severity != findings.Style {
+		t.Fatalf("plain: %+v", fs)
+	}
+}
+
+func TestBuildKitBudget(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("FROM debian:12 AS s0\n")
+	for i := 1; i <= buildkitMaxStages; i++ {
+		fmt.Fprintf(&b, "FROM s%d AS s%d\n", i-1, i)
+	}
+	fs := lintSrc(t, b.String(), Options{Only: []string{"FromAsCasing"}})
+	if len(fs) != 1 || fs[0].RuleID != rules.CG0000.ID || !strings.Contains(fs[0].Message, "BuildKit's own checks were not run") {
+		t.Fatalf("over budget: %+v", fs)
+	}
+	// "ENV A=$A$A" doubles per line: 2^48 bytes if BuildKit expanded it.
+	doubling := "FROM debian:12\nENV A=x\n" + strings.Repeat("ENV A=$A$A\n", 48)
+	fs = lintSrc(t, doubling, Options{Only: []string{"FromAsCasing"}})
+	if len(fs) != 1 || !strings.Contains(fs[0].Message, "can expand to") {
+		t.Fatalf("doubling: %+v", fs)
+	}
+}
+
+func TestBuildKitUndefinedVarNeedsKnownBase(t *testing.T) {
+	only := Options{Only: []string{"UndefinedVar"}}
+	if fs := lintSrc(t, "FROM scratch\nCOPY $SRC /app\n", only); len(fs) != 1 {
+		t.Fatalf("scratch stage: %+v", fs)
+	}
+	// JAVA_HOME may come from the base image, which the gate never fetches.
+	if fs := lintSrc(t, "FROM eclipse-temurin:21\nRUN true\nENV P=$JAVA_HOME/bin\n", only); len(fs) != 0 {
+		t.Fatalf("image stage: %+v", fs)
+	}
+}
+
+// TestBuildKitCorpusEqualsBuildKit lints the shared corpus with only the
+// BuildKit checks selected and compares with BuildKit's linter run directly
+// on each file: the same library, so the same findings, except the
+// documented UndefinedVar cases in stages built from an image.
+func TestBuildKitCorpusEqualsBuildKit(t *testing.T) {
+	var paths []string
+	filepath.WalkDir("/work/shared/corpus/dockerfiles", func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			paths = append(paths, p)
+		}
+		return nil
+	})
+	if len(paths) == 0 {
+		t.Skip("shared corpus not present")
+	}
+	var only []string
+	for _, r := range rules.BuildKitRules() {
+		only = append(only, r.ID)
+	}
+	total, dropped := 0, 0
+	perRule := map[string]int{}
+	for _, p := range paths {
+		if filepath.Base(p) == "LICENSE" {
+			continue
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := dockerfile.Parse(data, dockerfile.Options{Path: p})
+		if err != nil {
+			continue
+		}
+		var want []string
+		for _, w := range buildkitlint.Lint(context.Background(), data, buildkitlint.Options{}).Warnings {
+			if w.Rule == "UndefinedVar" {
+				if in := instructionAt(f, w.Line); in == nil || !rootedInScratch(in.Stage) {
+					dropped++
+					continue
+				}
+			}
+			want = append(want, fmt.Sprintf("%s:%d", w.Rule, w.Line))
+		}
+		res, errs := Lint([]Input{{Path: p, Data: data}}, Options{Only: only})
+		if len(errs) > 0 {
+			t.Fatalf("%s: %v", p, errs)
+		}
+		var got []string
+		for _, fd := range res.Findings {
+			if fd.RuleID == rules.CG0000.ID {
+				continue
+			}
+			got = append(got, fmt.Sprintf("%s:%d", fd.RuleID, fd.Line))
+			perRule[fd.RuleID]++
+		}
+		sort.Strings(want)
+		sort.Strings(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: crank-gate %v, BuildKit %v", filepath.Base(p), got, want)
+		}
+		total += len(got)
+	}
+	t.Logf("%d files, %d BuildKit findings, equal to BuildKit's own; %d UndefinedVar dropped (variables of unfetched base images); per rule: %v", len(paths)-1, total, dropped, perRule)
+}
