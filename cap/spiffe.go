@@ -126,8 +126,7 @@ func trustDomainProblem(td string) string {
 	if len(td) > maxTrustDomainLength {
 		return "trust domain is longer than 255 bytes"
 	}
-	for i := 0; i < len(td); i++ {
-		c := td[i]
+	for _, c := range td {
 		switch {
 		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '.', c == '-', c == '_':
 		case c >= 'A' && c <= 'Z':
@@ -177,8 +176,9 @@ func segmentProblem(segment string) string {
 	case ".", "..":
 		return "path segments must not be '.' or '..'"
 	}
-	for i := 0; i < len(segment); i++ {
-		c := segment[i]
+	// Ranging over runes, not bytes, names the character the user typed
+	// ('í', not the first byte of its UTF-8 form).
+	for _, c := range segment {
 		switch {
 		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '.', c == '-', c == '_':
 		case c == '?':

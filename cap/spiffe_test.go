@@ -83,3 +83,17 @@ func TestServiceID(t *testing.T) {
 		}
 	}
 }
+
+// TestServiceNameErrorNamesTheCharacter: a non-ASCII character is named as
+// typed ('í'), not as the first byte of its UTF-8 encoding ('Ã').
+func TestServiceNameErrorNamesTheCharacter(t *testing.T) {
+	for _, in := range []string{"spiffe://example.org/factur\u00edas", "spiffe://ex\u00e4mple.org/billing"} {
+		_, err := ParseSPIFFEID(in)
+		if err == nil {
+			t.Fatalf("ParseSPIFFEID(%q) accepted a non-ASCII character", in)
+		}
+		if strings.Contains(err.Error(), "\u00c3") || !(strings.Contains(err.Error(), "'\u00ed'") || strings.Contains(err.Error(), "'\u00e4'")) {
+			t.Errorf("ParseSPIFFEID(%q) error %q does not name the character as typed", in, err)
+		}
+	}
+}

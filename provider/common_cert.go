@@ -74,16 +74,23 @@ func diagBadIssuer(err error) diag.Diagnostic {
 	if d, ok := keyFileDiag(err, path.Root("issuer")); ok {
 		return d
 	}
-	return diag.NewAttributeErrorDiagnostic(path.Root("issuer"), "Unusable issuer",
-		err.Error()+". Set issuer to the `issuer` attribute of a crank_ca resource, for example `issuer = crank_ca.intermediate.issuer`.")
+	return diag.NewAttributeErrorDiagnostic(path.Root("issuer"), "Unusable issuer", err.Error()+". "+handleFix("issuer", "crank_ca.intermediate.issuer"))
+}
+
+// handleFix tells a user with an undecodable handle what to do: either the
+// argument is not a crank_ca's issuer, or it is and that CA's state is
+// damaged, which only a state repair fixes.
+func handleFix(attr, example string) string {
+	return fmt.Sprintf("If %s is not the `issuer` attribute of a crank_ca, set it to one (for example `%s = %s`). "+
+		"If it already is, the state of that crank_ca is damaged (its issuer attribute was edited or the state file broke): restore the state from a backup (terraform.tfstate.backup or your backend's version history), "+
+		"or remove that CA from state with `terraform state rm` and bring it back with `terraform import` (file-backed CAs) or by re-applying.", attr, attr, example)
 }
 
 func diagBadParent(err error) diag.Diagnostic {
 	if d, ok := keyFileDiag(err, path.Root("parent")); ok {
 		return d
 	}
-	return diag.NewAttributeErrorDiagnostic(path.Root("parent"), "Unusable parent CA",
-		err.Error()+". Set parent to the `issuer` attribute of another crank_ca resource, for example `parent = crank_ca.root.issuer`.")
+	return diag.NewAttributeErrorDiagnostic(path.Root("parent"), "Unusable parent CA", err.Error()+". "+handleFix("parent", "crank_ca.root.issuer"))
 }
 
 func knownString(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }

@@ -35,6 +35,13 @@ type cliRun struct {
 // scripts/lib.sh does), skipping on CLIs without write-only attributes.
 func newCLIRun(t *testing.T) *cliRun {
 	t.Helper()
+	return newCLIRunSince(t, 11)
+}
+
+// newCLIRunSince skips on CLIs older than 1.<minor>: 11 for write-only
+// attributes, 0 for tests every supported CLI must pass.
+func newCLIRunSince(t *testing.T, minMinor int) *cliRun {
+	t.Helper()
 	requireAcc(t)
 	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	out, err := exec.Command(cli, "version").CombinedOutput()
@@ -47,7 +54,7 @@ func newCLIRun(t *testing.T) *cliRun {
 	}
 	major, _ := strconv.Atoi(m[1])
 	minor, _ := strconv.Atoi(m[2])
-	if major == 1 && minor < 11 {
+	if major == 1 && minor < minMinor {
 		t.Skipf("%s has no write-only attributes (needs 1.11 or later)", strings.TrimSpace(strings.SplitN(string(out), "\n", 2)[0]))
 	}
 	work := t.TempDir()
@@ -69,10 +76,20 @@ func devOverridesRC(t *testing.T, plugins string) string {
 	return rc
 }
 
+// sub is c for a subtest, so a failure there stops only the subtest.
+func (c *cliRun) sub(t *testing.T) *cliRun {
+	d := *c
+	d.t = t
+	return &d
+}
+
 // tofu runs the CLI in dir; it returns combined output and the exit code.
 func (c *cliRun) tofu(dir string, env []string, args ...string) (string, int) {
 	c.t.Helper()
-	if len(args) > 0 && args[0] != "show" {
+	switch {
+	case len(args) > 1 && args[0] == "state":
+		args = append([]string{args[0], args[1], "-no-color"}, args[2:]...)
+	case len(args) > 0 && args[0] != "show":
 		args = append([]string{args[0], "-no-color"}, args[1:]...)
 	}
 	cmd := exec.Command(c.cli, args...)

@@ -33,6 +33,7 @@ var (
 	_ resource.ResourceWithModifyPlan     = (*caResource)(nil)
 	_ resource.ResourceWithUpgradeState   = (*caResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*caResource)(nil)
+	_ resource.ResourceWithImportState    = (*caResource)(nil)
 )
 
 // Default lifetimes: a root outlives the intermediates it signs by default,
@@ -70,7 +71,7 @@ type caModel struct {
 	ID                     types.String          `tfsdk:"id"`
 	Subject                *subjectModel         `tfsdk:"subject"`
 	KeyAlgorithm           types.String          `tfsdk:"key_algorithm"`
-	Validity               types.String          `tfsdk:"validity"`
+	Validity               durationValue         `tfsdk:"validity"`
 	Parent                 types.String          `tfsdk:"parent"`
 	MaxPathLength          types.Int64           `tfsdk:"max_path_length"`
 	NameConstraints        *nameConstraintsModel `tfsdk:"name_constraints"`
@@ -149,15 +150,16 @@ func (r *caResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *r
 				PlanModifiers:       requiresReplaceString(),
 			},
 			"validity": schema.StringAttribute{
-				Optional: true, Computed: true,
-				MarkdownDescription: "Lifetime from creation, such as `87600h` or `3650d`. Defaults to 10 years for a root and 5 years for an intermediate. An intermediate may not outlive its parent.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace(), stringplanmodifier.UseStateForUnknown()},
+				CustomType: durationType{},
+				Optional:   true, Computed: true,
+				MarkdownDescription: "Lifetime from creation, such as `87600h` or `3650d`. Defaults to 10 years for a root and 5 years for an intermediate. An intermediate may not outlive its parent. " + durationSpellingNote,
+				PlanModifiers:       append(requiresReplaceIfDurationChanged(), stringplanmodifier.UseStateForUnknown()),
 				Validators:          []validator.String{durationValidator{}},
 			},
 			"parent": schema.StringAttribute{
 				Optional: true, Sensitive: true,
-				MarkdownDescription: "The `issuer` of the CA that signs this one. Unset for a self-signed root.",
-				PlanModifiers:       requiresReplaceString(),
+				MarkdownDescription: "The `issuer` of the CA that signs this one. Unset for a self-signed root. The CA is replaced when the parent's certificate changes, not when only its handle does (for example when the parent's key moves into a file, or after an import).",
+				PlanModifiers:       []planmodifier.String{replaceIfParentCertChanged()},
 			},
 			"max_path_length": schema.Int64Attribute{
 				Optional: true, Computed: true,
@@ -240,7 +242,7 @@ func caDefaults(m *caModel) {
 		if intermediate {
 			d = defaultIntermediateValidity
 		}
-		m.Validity = types.StringValue(formatDuration(d))
+		m.Validity = durationOf(formatDuration(d))
 	}
 	if m.MaxPathLength.IsNull() || m.MaxPathLength.IsUnknown() {
 		var n int64 = -1
@@ -418,11 +420,30 @@ func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	key, discard, d := newCAKey(&m, cfg)
-	if resp.Diagnostics.Append(d...); resp.Diagnostics.HasError() {
-		return
+	var adopted adoption
+	if m.KeyStorage.ValueString() == keyStorageFile {
+		pass, d := creationPassphrase(cfg.KeyPassphraseWO)
+		if resp.Diagnostics.Append(d...); resp.Diagnostics.HasError() {
+			return
+		}
+		resp.Diagnostics.Append(cleanKeyTemps(m.KeyFile.ValueString())...)
+		var parentCert *x509.Certificate
+		if parent != nil {
+			parentCert = parent.Cert
+		}
+		adopted, d = findAdoptableKey(m.KeyFile.ValueString(), pass, &m, parentCert, true)
+		if resp.Diagnostics.Append(d...); resp.Diagnostics.HasError() {
+			return
+		}
 	}
-	creq.Key = key
+	discard := func() {}
+	if creq.Key = adopted.key; creq.Key == nil {
+		key, disc, d := newCAKey(&m, cfg)
+		if resp.Diagnostics.Append(d...); resp.Diagnostics.HasError() {
+			return
+		}
+		creq.Key, discard = key, disc
+	}
 	iss, err := pki.CreateCA(creq, parent)
 	if err != nil {
 		discard()
@@ -430,13 +451,18 @@ func (r *caResource) Create(ctx context.Context, req resource.CreateRequest, res
 		return
 	}
 	// The key file is written last, after everything that can fail, so a
-	// failed create leaves no orphaned key behind.
-	handle, diags := storeCAKey(&m, iss, cfg.KeyPassphraseWO)
+	// failed create leaves no orphaned key behind; one that dies after this
+	// point is adopted by the next create.
+	handle, diags := storeCAKey(&m, iss, cfg.KeyPassphraseWO, adopted.key != nil)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		discard()
 		return
 	}
+	if adopted.key != nil {
+		resp.Diagnostics.Append(diagAdopted(m.KeyFile.ValueString(), adopted.record))
+	}
+	pki.Fault("ca-create-before-state")
 	setCAOutputs(&m, iss, handle)
 	m.CSRPEM = types.StringNull()
 	m.KeyPassphraseWO, m.PKCS11PinWO = types.StringNull(), types.StringNull()

@@ -33,9 +33,10 @@ import (
 )
 
 var (
-	_ resource.Resource               = (*certificateResource)(nil)
-	_ resource.ResourceWithConfigure  = (*certificateResource)(nil)
-	_ resource.ResourceWithModifyPlan = (*certificateResource)(nil)
+	_ resource.Resource                = (*certificateResource)(nil)
+	_ resource.ResourceWithConfigure   = (*certificateResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*certificateResource)(nil)
+	_ resource.ResourceWithImportState = (*certificateResource)(nil)
 )
 
 const defaultLeafValidity = 90 * 24 * time.Hour
@@ -59,10 +60,10 @@ type certificateModel struct {
 	PublicKeyPEM types.String   `tfsdk:"public_key_pem"`
 	// PublicKeyPEMWO takes the public key of an ephemeral crank_private_key,
 	// which Terraform only lets into write-only attributes.
-	PublicKeyPEMWO types.String `tfsdk:"public_key_pem_wo"`
-	CSRPEM         types.String `tfsdk:"csr_pem"`
-	Validity       types.String `tfsdk:"validity"`
-	RenewBefore    types.String `tfsdk:"renew_before"`
+	PublicKeyPEMWO types.String  `tfsdk:"public_key_pem_wo"`
+	CSRPEM         types.String  `tfsdk:"csr_pem"`
+	Validity       durationValue `tfsdk:"validity"`
+	RenewBefore    durationValue `tfsdk:"renew_before"`
 
 	CertPEM           types.String `tfsdk:"cert_pem"`
 	ChainPEM          types.String `tfsdk:"chain_pem"`
@@ -140,7 +141,7 @@ func (r *certificateResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Validators:          []validator.String{stringvalidator.OneOf(pki.KeyAlgorithms()...)},
 			},
 			"public_key_pem": schema.StringAttribute{
-				Optional: true, PlanModifiers: requiresReplaceString(),
+				Optional: true, PlanModifiers: []planmodifier.String{sameKeyAsImported()},
 				MarkdownDescription: "Certify this public key (PEM `PUBLIC KEY`) instead of generating a key. No private key is stored in state.",
 				Validators:          []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("csr_pem"))},
 			},
@@ -152,18 +153,20 @@ func (r *certificateResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Validators: []validator.String{stringvalidator.ConflictsWith(path.MatchRoot("public_key_pem"), path.MatchRoot("csr_pem"))},
 			},
 			"csr_pem": schema.StringAttribute{
-				Optional: true, PlanModifiers: requiresReplaceString(),
+				Optional: true, PlanModifiers: []planmodifier.String{sameKeyAsImported()},
 				MarkdownDescription: "Certify the key of this PKCS#10 request (its signature is checked). Only the key is taken from it; names come from this resource. No private key is stored in state.",
 			},
 			"validity": schema.StringAttribute{
-				Optional: true, Computed: true, Default: stringdefault.StaticString(formatDuration(defaultLeafValidity)),
-				MarkdownDescription: "Lifetime from issuance, such as `2160h` or `90d`. Defaults to `90d`. May not reach past the issuer's `not_after`.",
-				PlanModifiers:       requiresReplaceString(),
+				CustomType: durationType{},
+				Optional:   true, Computed: true, Default: stringdefault.StaticString(formatDuration(defaultLeafValidity)),
+				MarkdownDescription: "Lifetime from issuance, such as `2160h` or `90d`. Defaults to `90d`. May not reach past the issuer's `not_after`. " + durationSpellingNote,
+				PlanModifiers:       requiresReplaceIfDurationChanged(),
 				Validators:          []validator.String{durationValidator{}},
 			},
 			"renew_before": schema.StringAttribute{
-				Optional: true, Computed: true, PlanModifiers: keepState(),
-				MarkdownDescription: "Start of the renewal window before `not_after`. Defaults to one third of `validity`.",
+				CustomType: durationType{},
+				Optional:   true, Computed: true, PlanModifiers: keepState(),
+				MarkdownDescription: "Start of the renewal window before `not_after`. Defaults to one third of `validity`. " + durationSpellingNote,
 				Validators:          []validator.String{durationValidator{}},
 			},
 
@@ -213,7 +216,7 @@ func (r *certificateResource) derive(cfg *certificateModel) (w wanted, known boo
 		return w, false, diags
 	}
 	w.renewBefore = w.validity / 3
-	if knownString(cfg.RenewBefore) {
+	if cfg.RenewBefore.known() {
 		w.renewBefore, _ = parseDuration(cfg.RenewBefore.ValueString())
 		if w.renewBefore >= w.validity {
 			diags.AddAttributeError(path.Root("renew_before"), "Renewal window too long",
@@ -416,7 +419,11 @@ func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.Modif
 		setDerived("trust_domain", &plan.TrustDomain, w.trustDomain)
 		setDerived("spiffe_id", &plan.SPIFFEID, w.spiffeID.String())
 		setDerived("key_algorithm", &plan.KeyAlgorithm, string(w.keyAlgorithm))
-		plan.RenewBefore = types.StringValue(formatDuration(w.renewBefore))
+		if cfg.RenewBefore.IsNull() {
+			// Only the computed default is provider-spelled; a configured
+			// value must reach the plan exactly as written.
+			plan.RenewBefore = durationOf(formatDuration(w.renewBefore))
+		}
 		if state == nil && w.suppliedKey != nil {
 			plan.PrivateKeyPEM = types.StringNull()
 		}
@@ -430,6 +437,11 @@ func (r *certificateResource) ModifyPlan(ctx context.Context, req resource.Modif
 
 	if state != nil {
 		replace = append(replace, r.renewalChecks(&plan, state, w, known, now, &resp.Diagnostics)...)
+		if state.ChainPEM.IsNull() || state.CABundlePEM.IsNull() {
+			// Imported from a file without its chain: Update derives both
+			// from the issuer the configuration names.
+			plan.ChainPEM, plan.CABundlePEM = types.StringUnknown(), types.StringUnknown()
+		}
 	}
 	resp.RequiresReplace = append(resp.RequiresReplace, replace...)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
@@ -563,7 +575,9 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 	m.TrustDomain = types.StringValue(w.trustDomain)
 	m.SPIFFEID = types.StringValue(w.spiffeID.String())
 	m.KeyAlgorithm = types.StringValue(string(w.keyAlgorithm))
-	m.RenewBefore = types.StringValue(formatDuration(w.renewBefore))
+	if cfg.RenewBefore.IsNull() {
+		m.RenewBefore = durationOf(formatDuration(w.renewBefore))
+	}
 	info := pki.Describe(leaf)
 	m.ID = types.StringValue(info.Serial)
 	m.CertPEM = types.StringValue(pki.EncodeCertsPEM(leaf))
@@ -604,7 +618,7 @@ func renewalAttributes(raw tftypes.Value) (certificateModel, error) {
 		Issuer:          str("issuer"),
 		Service:         str("service"),
 		CertPEM:         str("cert_pem"),
-		RenewBefore:     str("renew_before"),
+		RenewBefore:     durationValue{StringValue: str("renew_before")},
 		ReadyForRenewal: ready,
 	}, nil
 }
@@ -656,6 +670,18 @@ func (r *certificateResource) Update(ctx context.Context, req resource.UpdateReq
 	state.Issuer = plan.Issuer
 	state.RenewBefore = plan.RenewBefore
 	state.ReadyForRenewal = types.BoolValue(false)
+	state.PublicKeyPEM, state.CSRPEM = plan.PublicKeyPEM, plan.CSRPEM
+	if plan.ChainPEM.IsUnknown() || plan.CABundlePEM.IsUnknown() {
+		// An imported certificate learns its chain from the issuer the
+		// configuration names.
+		if leaf, err := pki.ParseCertPEM(state.CertPEM.ValueString()); err == nil {
+			if issCert, parents, err := issuerCertificates(plan.Issuer.ValueString()); err == nil {
+				iss := &pki.Issuer{Cert: issCert, Parents: parents}
+				state.ChainPEM = types.StringValue(pki.EncodeCertsPEM(append([]*x509.Certificate{leaf}, iss.Intermediates()...)...))
+				state.CABundlePEM = types.StringValue(pki.EncodeCertsPEM(iss.Root()))
+			}
+		}
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

@@ -190,6 +190,8 @@ renew_before = "10d"`), `(?s)renew_before = "10d" is not shorter than validity`}
 		{"bad duration", certWith(`issuer = crank_ca.root.issuer
 service = "billing"
 validity = "ninety days"`), `(?s)"ninety days" is not a valid duration`},
+		{"non-ASCII service name", certWith(`issuer = crank_ca.root.issuer
+service = "facturías"`), `(?s)path contains 'í'`},
 		{"unknown usage", certWith(`issuer = crank_ca.root.issuer
 service = "billing"
 usages = ["email"]`), `(?s)usages.*value must be one of`},

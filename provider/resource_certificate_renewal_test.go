@@ -48,7 +48,7 @@ func TestRenewalChecks(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			r := &certificateResource{data: &providerData{renewalWarning: 7 * day, now: func() time.Time { return start.Add(c.at) }}}
-			state := certificateModel{Service: types.StringValue("svc"), CertPEM: types.StringValue(pki.EncodeCertsPEM(leaf)), RenewBefore: types.StringValue("30d"), ReadyForRenewal: types.BoolValue(false), Issuer: types.StringValue(handle)}
+			state := certificateModel{Service: types.StringValue("svc"), CertPEM: types.StringValue(pki.EncodeCertsPEM(leaf)), RenewBefore: durationOf("30d"), ReadyForRenewal: types.BoolValue(false), Issuer: types.StringValue(handle)}
 			plan := state
 			plan.Issuer = types.StringValue(c.issuer)
 			var diags diag.Diagnostics

@@ -45,11 +45,11 @@ type crlResource struct{ data *providerData }
 func NewCRLResource() resource.Resource { return &crlResource{} }
 
 type crlModel struct {
-	ID                  types.String `tfsdk:"id"`
-	Issuer              types.String `tfsdk:"issuer"`
-	Revoked             types.List   `tfsdk:"revoked"`
-	NextUpdate          types.String `tfsdk:"next_update"`
-	TrackedCertificates types.List   `tfsdk:"tracked_certificates"`
+	ID                  types.String  `tfsdk:"id"`
+	Issuer              types.String  `tfsdk:"issuer"`
+	Revoked             types.List    `tfsdk:"revoked"`
+	NextUpdate          durationValue `tfsdk:"next_update"`
+	TrackedCertificates types.List    `tfsdk:"tracked_certificates"`
 
 	CRLPEM         types.String `tfsdk:"crl_pem"`
 	CRLDERBase64   types.String `tfsdk:"crl_der_base64"`
@@ -130,8 +130,9 @@ func (r *crlResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				}},
 			},
 			"next_update": schema.StringAttribute{
-				Optional: true, Computed: true, Default: stringdefault.StaticString(formatDuration(defaultCRLNextUpdate)),
-				MarkdownDescription: "Lifetime of each signed CRL: `next_update_at` is `this_update` plus this duration, such as `168h` or `7d`. Defaults to `7d`.",
+				CustomType: durationType{},
+				Optional:   true, Computed: true, Default: stringdefault.StaticString(formatDuration(defaultCRLNextUpdate)),
+				MarkdownDescription: "Lifetime of each signed CRL: `next_update_at` is `this_update` plus this duration, such as `168h` or `7d`. Defaults to `7d`. " + durationSpellingNote,
 				Validators:          []validator.String{durationValidator{}},
 			},
 			"tracked_certificates": schema.ListAttribute{
@@ -490,6 +491,13 @@ func (r *crlResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 			}
 		}
 		planRegeneration(&plan, state)
+		if state != nil {
+			// Whether a new CRL is signed is only known once the inputs are:
+			// a tracked certificate that is merely added revokes nothing and
+			// keeps the current CRL and its number. Promising number+1 here
+			// broke the final plan ("crl_number: was 2, but now 1").
+			plan.CRLNumber = types.Int64Unknown()
+		}
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
@@ -512,7 +520,7 @@ func (r *crlResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 
 	regenerate := state == nil
 	if state != nil {
-		regenerate = state.ID.ValueString() != issuerID || state.NextUpdate.ValueString() != plan.NextUpdate.ValueString() ||
+		regenerate = state.ID.ValueString() != issuerID || !sameDuration(state.NextUpdate.ValueString(), plan.NextUpdate.ValueString()) ||
 			!sameRevocations(entries, state.revocations(ctx)) ||
 			refreshCheck(state, fmt.Sprintf("%q", issuer.Subject), now, &resp.Diagnostics)
 	}

@@ -3,6 +3,7 @@ package pki
 import (
 	"crypto"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/asn1"
 	"encoding/pem"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 
 	"github.com/youmark/pkcs8"
 )
@@ -101,51 +103,165 @@ func DecryptPrivateKeyPEM(data []byte, passphrase string) (crypto.Signer, error)
 	return s, nil
 }
 
-// WriteKeyFile stores key encrypted at path with mode 0600. It never
-// replaces an existing file, and a failure leaves nothing behind: the key is
-// written to a temporary file in the same directory, synced, and then
-// hard-linked into place, which is atomic and fails if path exists.
+// WriteKeyFile stores key encrypted at path with mode 0600; see WriteKeyFileRecord.
 func WriteKeyFile(path string, key crypto.Signer, passphrase string) error {
-	data, err := EncryptPrivateKeyPEM(key, passphrase)
+	return WriteKeyFileRecord(path, key, passphrase, nil)
+}
+
+// WriteKeyFileRecord stores key encrypted at path with mode 0600, followed by
+// the certificates of the CA it belongs to (public, as PEM "CERTIFICATE"
+// blocks that openssl skips when it reads the key). The record is what lets
+// a create interrupted after this write adopt the key on the next run
+// instead of locking the user out.
+//
+// It never replaces an existing file, and a failure leaves nothing behind:
+// the key is written to a temporary file in the same directory, synced, and
+// then hard-linked into place, which is atomic and fails if path exists.
+// The temporary file is locked while it is written, so CleanStaleKeyTemps
+// can tell a dead writer's leftovers from a live writer's work.
+func WriteKeyFileRecord(path string, key crypto.Signer, passphrase string, certs []*x509.Certificate) error {
+	data, err := keyFileBytes(key, passphrase, certs)
 	if err != nil {
 		return err
 	}
 	if _, err := os.Lstat(path); err == nil {
 		return fmt.Errorf("%w: %s", ErrKeyFileExists, path)
 	}
+	return writeViaTemp(path, data, func(tmpName string) error {
+		if err := os.Link(tmpName, path); err != nil {
+			if errors.Is(err, fs.ErrExist) {
+				return fmt.Errorf("%w: %s", ErrKeyFileExists, path)
+			}
+			return fmt.Errorf("moving the key file into place at %s: %w", path, err)
+		}
+		Fault("ca-key-linked")
+		return nil
+	})
+}
+
+// RewriteKeyFileRecord atomically replaces the file at path with key and a
+// new certificate record: used when an adopted key gets a new certificate,
+// so the file always names the CA that currently owns it.
+func RewriteKeyFileRecord(path string, key crypto.Signer, passphrase string, certs []*x509.Certificate) error {
+	data, err := keyFileBytes(key, passphrase, certs)
+	if err != nil {
+		return err
+	}
+	return writeViaTemp(path, data, func(tmpName string) error {
+		if err := os.Rename(tmpName, path); err != nil {
+			return fmt.Errorf("replacing the key file %s: %w", path, err)
+		}
+		return nil
+	})
+}
+
+func keyFileBytes(key crypto.Signer, passphrase string, certs []*x509.Certificate) ([]byte, error) {
+	data, err := EncryptPrivateKeyPEM(key, passphrase)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range certs {
+		data = append(data, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
+	}
+	return data, nil
+}
+
+// keyTempPrefix names the temporary files key writes go through.
+const keyTempPrefix = ".crank-key-"
+
+func writeViaTemp(path string, data []byte, commit func(tmpName string) error) error {
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".crank-key-*")
+	tmp, err := os.CreateTemp(dir, keyTempPrefix+"*")
 	if err != nil {
 		return fmt.Errorf("creating the key file in %s: %w", dir, err)
 	}
 	tmpName := tmp.Name()
 	defer os.Remove(tmpName)
+	defer tmp.Close()
+	// Held until the file is closed or the process dies; the kernel drops
+	// it on SIGKILL, which is how a later run knows the writer is gone.
+	if err := syscall.Flock(int(tmp.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		return fmt.Errorf("locking %s: %w", tmpName, err)
+	}
 	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
 		return err
 	}
 	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
 		return fmt.Errorf("writing %s: %w", tmpName, err)
 	}
 	if err := tmp.Sync(); err != nil {
-		tmp.Close()
 		return fmt.Errorf("syncing %s: %w", tmpName, err)
 	}
-	if err := tmp.Close(); err != nil {
+	Fault("ca-key-temp-written")
+	if err := commit(tmpName); err != nil {
 		return err
-	}
-	if err := os.Link(tmpName, path); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("%w: %s", ErrKeyFileExists, path)
-		}
-		return fmt.Errorf("moving the key file into place at %s: %w", path, err)
 	}
 	if d, err := os.Open(dir); err == nil {
 		_ = d.Sync()
 		d.Close()
 	}
 	return nil
+}
+
+// CleanStaleKeyTemps removes the temporary key files in dir that no live
+// writer holds: leftovers of a killed run, each holding a key that anyone
+// with the passphrase can decrypt. It returns the paths it removed.
+func CleanStaleKeyTemps(dir string) ([]string, error) {
+	matches, err := filepath.Glob(filepath.Join(dir, keyTempPrefix+"*"))
+	if err != nil {
+		return nil, err
+	}
+	var removed []string
+	for _, m := range matches {
+		f, err := os.OpenFile(m, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+		if err != nil {
+			continue
+		}
+		st, err := f.Stat()
+		if err != nil || !st.Mode().IsRegular() {
+			f.Close()
+			continue
+		}
+		if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) != nil {
+			f.Close() // a writer is at work
+			continue
+		}
+		rmErr := os.Remove(m)
+		f.Close()
+		if rmErr == nil {
+			removed = append(removed, m)
+		}
+	}
+	return removed, nil
+}
+
+// KeyFileCertificates returns the certificate record of a key file (the CA
+// the key was made for first, then its parents); empty for files written
+// before the record existed. It needs no passphrase.
+func KeyFileCertificates(path string) ([]*x509.Certificate, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%w: %s", ErrKeyFileMissing, path)
+		}
+		return nil, fmt.Errorf("reading key file %s: %w", path, err)
+	}
+	var certs []*x509.Certificate
+	for rest := data; ; {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil {
+			return certs, nil
+		}
+		if b.Type != "CERTIFICATE" {
+			continue
+		}
+		c, err := x509.ParseCertificate(b.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("%w: its certificate record is damaged (%s): %v", ErrKeyFileCorrupt, path, err)
+		}
+		certs = append(certs, c)
+	}
 }
 
 // ReadKeyFile loads the key at path and checks it is the key with the given

@@ -15,7 +15,9 @@ resource "crank_crl" "services" {
       revoked_at = "2025-06-01T12:00:00Z"
     },
     {
-      certificate_pem = file("${path.module}/retired-reporting.pem")
+      # Any certificate of this issuer, also one read from a file with
+      # file("${path.module}/retired.pem").
+      certificate_pem = crank_certificate.reporting.cert_pem
       reason          = "cessationOfOperation"
     },
   ]
