@@ -52,7 +52,7 @@ type Limits struct {
 
 // DefaultLimits suit real service images with room to spare.
 func DefaultLimits() Limits {
-	return Limits{MaxLayerBytes: 8 << 30, MaxFileBytes: 4 << 20, MaxEntries: 2_000_000, MaxLayers: 1000,
+	return Limits{MaxLayerBytes: 8 << 30, MaxFileBytes: 4 << 20, MaxEntries: 500_000, MaxLayers: 1000,
 		MaxTotalBytes: 32 << 30, MaxJSONBytes: 8 << 20, MaxPathBytes: 4 << 10, MaxPathIndexBytes: 256 << 20, MaxManifests: 1024}
 }
 
