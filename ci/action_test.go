@@ -313,7 +313,8 @@ func TestActionRejectsTamperedRelease(t *testing.T) {
 
 // TestActionBrokenRunFailsEvenReportOnly: a run that could not decide (a
 // policy that does not exist: exit 2) fails even with fail-on-findings:
-// false, and leaves no SARIF for the upload step.
+// false, and hands no SARIF to the upload step: its SARIF says the run
+// failed and holds no results, so uploading it would close open alerts.
 func TestActionBrokenRunFailsEvenReportOnly(t *testing.T) {
 	ws := t.TempDir()
 	base, ca := release(t, "1.2.3", nil)
@@ -322,6 +323,6 @@ func TestActionBrokenRunFailsEvenReportOnly(t *testing.T) {
 		t.Fatalf("want the Verdict step to fail with 2, got %q %d\n%s", res.failedStep, res.exitCode, res.log)
 	}
 	if res.outputs["check"]["sarif-file"] != "" {
-		t.Errorf("sarif-file output %q for a run that wrote none", res.outputs["check"]["sarif-file"])
+		t.Errorf("sarif-file output %q for a run that did not decide", res.outputs["check"]["sarif-file"])
 	}
 }
