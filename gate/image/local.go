@@ -92,7 +92,6 @@ type ociIndex struct {
 	st  blobStore
 	lim Limits
 	t   *taint
-	im  *v1.IndexManifest
 }
 
 func parseIndex(data []byte, what string, lim Limits) (*v1.IndexManifest, error) {
@@ -106,20 +105,20 @@ func parseIndex(data []byte, what string, lim Limits) (*v1.IndexManifest, error)
 	return &im, nil
 }
 
-func (x *ociIndex) child(d v1.Descriptor) (*ociIndex, error) {
+func (x *ociIndex) child(d v1.Descriptor) (indexNode, []v1.Descriptor, error) {
 	data, err := readBlob(x.st, d, "nested index", x.lim, x.t)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	im, err := parseIndex(data, "nested index "+d.Digest.String(), x.lim)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return &ociIndex{st: x.st, lim: x.lim, t: x.t, im: im}, nil
+	return &ociIndex{st: x.st, lim: x.lim, t: x.t}, im.Manifests, nil
 }
 
 // image builds a verified image from a manifest descriptor.
-func (x *ociIndex) image(d v1.Descriptor) (*localImage, error) {
+func (x *ociIndex) image(d v1.Descriptor) (v1.Image, error) {
 	raw, err := readBlob(x.st, d, "manifest", x.lim, x.t)
 	if err != nil {
 		return nil, err
@@ -377,45 +376,7 @@ func openOCI(st blobStore, what, tag string, plat *v1.Platform, lim Limits) (*So
 		}
 		descs = tagged
 	}
-	x := &ociIndex{st: st, lim: lim, t: &taint{}, im: im}
-	for depth := 0; depth < 4; depth++ {
-		d, err := choose(descs, plat, what)
-		if err != nil {
-			return nil, err
-		}
-		if d.MediaType.IsIndex() {
-			c, err := x.child(*d)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", what, err)
-			}
-			if len(c.im.Manifests) == 1 {
-				if p := c.im.Manifests[0].Platform; p != nil && p.OS != "unknown" && !matches(p, plat) {
-					return nil, fmt.Errorf("%s has no image for platform %s; available: %s (choose one with --platform)", what, plat, p)
-				}
-			}
-			x, descs = c, c.im.Manifests
-			continue
-		}
-		if !d.MediaType.IsImage() && d.MediaType != "" {
-			return nil, fmt.Errorf("%s: %s is a %s, not an image", what, d.Digest, d.MediaType)
-		}
-		img, err := x.image(*d)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
-		return &Source{Image: img, Annotations: d.Annotations}, nil
-	}
-	return nil, fmt.Errorf("%s: indexes nested too deeply", what)
-}
-
-func choose(descs []v1.Descriptor, plat *v1.Platform, what string) (*v1.Descriptor, error) {
-	switch len(descs) {
-	case 0:
-		return nil, fmt.Errorf("%s contains no image", what)
-	case 1:
-		return &descs[0], nil
-	}
-	return pick(descs, plat, what)
+	return resolveIndex(&ociIndex{st: st, lim: lim, t: &taint{}}, descs, plat, what)
 }
 
 // dockerManifest is one entry of a docker save archive's manifest.json.

@@ -206,49 +206,79 @@ func orNone(s []string) string {
 	return strings.Join(s, ", ")
 }
 
+// indexNode is one index on the way down to an image: a registry's (where
+// go-containerregistry verifies what it fetches) or a local layout's.
+type indexNode interface {
+	// child reads the nested index d names and returns it with its entries.
+	child(d v1.Descriptor) (indexNode, []v1.Descriptor, error)
+	image(d v1.Descriptor) (v1.Image, error)
+}
+
 // resolveIndex follows an index (possibly nested) down to one image.
-func resolveIndex(idx v1.ImageIndex, descs []v1.Descriptor, plat *v1.Platform, what string) (*Source, error) {
+func resolveIndex(n indexNode, descs []v1.Descriptor, plat *v1.Platform, what string) (*Source, error) {
 	for depth := 0; depth < 4; depth++ {
-		var d *v1.Descriptor
-		switch {
-		case len(descs) == 0:
-			return nil, fmt.Errorf("%s contains no image", what)
-		case len(descs) == 1:
-			d = &descs[0]
-		default:
-			var err error
-			if d, err = pick(descs, plat, what); err != nil {
-				return nil, err
-			}
+		d, err := choose(descs, plat, what)
+		if err != nil {
+			return nil, err
 		}
 		if d.MediaType.IsIndex() {
-			child, err := idx.ImageIndex(d.Digest)
+			c, manifests, err := n.child(*d)
 			if err != nil {
-				return nil, fmt.Errorf("%s: cannot read nested index %s: %w", what, d.Digest, err)
+				return nil, fmt.Errorf("%s: %w", what, err)
 			}
-			im, err := child.IndexManifest()
-			if err != nil {
-				return nil, fmt.Errorf("%s: cannot read nested index %s: %w", what, d.Digest, err)
-			}
-			if len(im.Manifests) == 1 {
+			if len(manifests) == 1 {
 				// A one-image index still has to suit the platform.
-				if p := im.Manifests[0].Platform; p != nil && p.OS != "unknown" && !matches(p, plat) {
+				if p := manifests[0].Platform; p != nil && p.OS != "unknown" && !matches(p, plat) {
 					return nil, fmt.Errorf("%s has no image for platform %s; available: %s (choose one with --platform)", what, plat, p)
 				}
 			}
-			idx, descs = child, im.Manifests
+			n, descs = c, manifests
 			continue
 		}
 		if !d.MediaType.IsImage() && d.MediaType != "" {
 			return nil, fmt.Errorf("%s: %s is a %s, not an image", what, d.Digest, d.MediaType)
 		}
-		img, err := idx.Image(d.Digest)
+		img, err := n.image(*d)
 		if err != nil {
-			return nil, fmt.Errorf("%s: cannot read image %s: %w", what, d.Digest, err)
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		return &Source{Image: img, Annotations: d.Annotations}, nil
 	}
 	return nil, fmt.Errorf("%s: indexes nested too deeply", what)
+}
+
+// choose picks the one entry of an index, or the one for plat.
+func choose(descs []v1.Descriptor, plat *v1.Platform, what string) (*v1.Descriptor, error) {
+	switch len(descs) {
+	case 0:
+		return nil, fmt.Errorf("%s contains no image", what)
+	case 1:
+		return &descs[0], nil
+	}
+	return pick(descs, plat, what)
+}
+
+// remoteIndex is an index read from a registry.
+type remoteIndex struct{ idx v1.ImageIndex }
+
+func (r remoteIndex) child(d v1.Descriptor) (indexNode, []v1.Descriptor, error) {
+	child, err := r.idx.ImageIndex(d.Digest)
+	if err != nil {
+		return nil, nil, fmt.Errorf("cannot read nested index %s: %w", d.Digest, err)
+	}
+	im, err := child.IndexManifest()
+	if err != nil {
+		return nil, nil, fmt.Errorf("cannot read nested index %s: %w", d.Digest, err)
+	}
+	return remoteIndex{child}, im.Manifests, nil
+}
+
+func (r remoteIndex) image(d v1.Descriptor) (v1.Image, error) {
+	img, err := r.idx.Image(d.Digest)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read image %s: %w", d.Digest, err)
+	}
+	return img, nil
 }
 
 // openDaemon exports the image with the docker CLI into a private spool
@@ -362,7 +392,7 @@ func openRemote(ctx context.Context, ref string, plat *v1.Platform, opt SourceOp
 		if len(im.Manifests) > opt.Limits.MaxManifests {
 			return nil, &errLimit{fmt.Sprintf("%s lists %d manifests, above the budget of %d (max-manifests); raise it with --max-manifests if the index is legitimate", ref, len(im.Manifests), opt.Limits.MaxManifests)}
 		}
-		src, err := resolveIndex(idx, im.Manifests, plat, ref)
+		src, err := resolveIndex(remoteIndex{idx}, im.Manifests, plat, ref)
 		if err != nil {
 			return nil, registryError(ref, reg, err)
 		}
