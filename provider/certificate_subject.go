@@ -68,11 +68,8 @@ func upgradeCertificateStateV0(_ context.Context, req resource.UpgradeStateReque
 // read as a DNS name outside permitted_dns_domains. Such a certificate
 // already fails there, so re-issuing is the fix; every other certificate
 // keeps its subject until its renewal.
-func subjectChecks(plan, state *certificateModel, leaf *x509.Certificate, diags *diag.Diagnostics) []path.Path {
-	issCert, parents, err := issuerCertificates(plan.Issuer.ValueString())
-	if err != nil {
-		return nil
-	}
+// issChain is the issuer's certificate followed by its parents.
+func subjectChecks(plan, state *certificateModel, leaf *x509.Certificate, issChain []*x509.Certificate, diags *diag.Diagnostics) []path.Path {
 	var usages []pki.Usage
 	for _, u := range leaf.ExtKeyUsage {
 		switch u {
@@ -82,8 +79,7 @@ func subjectChecks(plan, state *certificateModel, leaf *x509.Certificate, diags 
 			usages = append(usages, pki.UsageClient)
 		}
 	}
-	chain := append([]*x509.Certificate{issCert}, parents...)
-	err = pki.CheckSubject(chain, leaf.Subject, leaf.DNSNames, leaf.IPAddresses, usages)
+	err := pki.CheckSubject(issChain, leaf.Subject, leaf.DNSNames, leaf.IPAddresses, usages)
 	var pe *pki.PolicyError
 	if !errors.As(err, &pe) {
 		return nil

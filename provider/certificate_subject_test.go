@@ -59,7 +59,7 @@ func TestSubjectChecksReplaceWhatJavaAndGnuTLSReject(t *testing.T) {
 		plan := certificateModel{Issuer: types.StringValue(handle), Service: types.StringValue("billing"), ReadyForRenewal: types.BoolValue(false)}
 		state := plan
 		var diags diag.Diagnostics
-		replace := subjectChecks(&plan, &state, legacyLeaf(c.iss, c.dns), &diags)
+		replace := subjectChecks(&plan, &state, legacyLeaf(c.iss, c.dns), append([]*x509.Certificate{c.iss.Cert}, c.iss.Parents...), &diags)
 		if (replace != nil) != c.replace {
 			t.Errorf("%s: replace %v, want %v", c.name, replace, c.replace)
 		}

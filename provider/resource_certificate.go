@@ -488,15 +488,19 @@ func (r *certificateResource) renewalChecks(plan, state *certificateModel, w wan
 	if plan.Issuer.IsUnknown() {
 		return []path.Path{path.Root("issuer")}
 	}
-	if issCert, _, err := issuerCertificates(plan.Issuer.ValueString()); err == nil && !bytes.Equal(issCert.SubjectKeyId, leaf.AuthorityKeyId) {
+	// One decode of the issuer serves both checks below.
+	issCert, parents, issErr := issuerCertificates(plan.Issuer.ValueString())
+	if issErr == nil && !bytes.Equal(issCert.SubjectKeyId, leaf.AuthorityKeyId) {
 		plan.ReadyForRenewal = types.BoolValue(true)
 		diags.AddAttributeWarning(path.Root("issuer"), "Certificate will be re-issued: its issuer changed",
 			fmt.Sprintf("The certificate for %q was signed by a key with identifier %s, but the issuer now has %s. It will be replaced so it chains to the current issuer.", addr, pki.HexID(leaf.AuthorityKeyId), pki.HexID(issCert.SubjectKeyId)))
 		return []path.Path{path.Root("issuer")}
 	}
 
-	if replace := subjectChecks(plan, state, leaf, diags); replace != nil {
-		return replace
+	if issErr == nil {
+		if replace := subjectChecks(plan, state, leaf, append([]*x509.Certificate{issCert}, parents...), diags); replace != nil {
+			return replace
+		}
 	}
 
 	renewBefore := state.renewBeforeOr(leaf)
