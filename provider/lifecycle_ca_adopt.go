@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -22,6 +23,36 @@ import (
 // of a CA with the same subject under the same parent adopts the key instead
 // of failing on "Key file already exists": a plain re-apply recovers and the
 // key that was made is kept.
+
+// keyFilesWritten holds the key files this provider process wrote. One
+// process serves a whole apply, so a create that finds a file another
+// resource wrote moments ago is not recovering from a crash: two crank_ca
+// resources name the same key_file, and adopting would give both CAs one
+// key. That is refused instead.
+var keyFilesWritten = struct {
+	sync.Mutex
+	paths map[string]bool
+}{paths: map[string]bool{}}
+
+func keyFileID(p string) string {
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return filepath.Clean(p)
+}
+
+// noteKeyFileWritten records that this process wrote the key file at p.
+func noteKeyFileWritten(p string) {
+	keyFilesWritten.Lock()
+	defer keyFilesWritten.Unlock()
+	keyFilesWritten.paths[keyFileID(p)] = true
+}
+
+func keyFileWrittenHere(p string) bool {
+	keyFilesWritten.Lock()
+	defer keyFilesWritten.Unlock()
+	return keyFilesWritten.paths[keyFileID(p)]
+}
 
 // nextGenerationPath suggests a fresh key file name beside p.
 func nextGenerationPath(p string) string {
@@ -87,6 +118,12 @@ func findAdoptableKey(p, passphrase string, want *caModel, parent *x509.Certific
 		return adoption{}, diags
 	}
 	rec := records[0]
+	if keyFileWrittenHere(p) {
+		diags.AddAttributeError(path.Root("key_file"), "Two CAs name the same key_file",
+			fmt.Sprintf("%s was written moments ago in this same apply for the CA %q (certificate %s), so another crank_ca resource names the same key_file. "+
+				"Adopting it would give two CAs one key. Give each crank_ca its own key_file, for example %s.", p, rec.Subject.String(), pki.FingerprintSHA256(rec), nextGenerationPath(p)))
+		return adoption{}, diags
+	}
 	wantSubject := subjectName(want.Subject).String()
 	var lineage []string
 	if rec.Subject.String() != wantSubject {

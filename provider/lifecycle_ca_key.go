@@ -353,6 +353,7 @@ func storeCAKey(m *caModel, iss *pki.Issuer, wo types.String, adopted bool) (str
 		}
 		return "", diags
 	}
+	noteKeyFileWritten(m.KeyFile.ValueString())
 	return handle, diags
 }
 
@@ -393,7 +394,9 @@ func moveCAKey(plan, state *caModel, wo types.String) diag.Diagnostics {
 		} else {
 			diags.AddAttributeError(path.Root("key_file"), "Could not write the CA key file", err.Error()+". Nothing was written; the key is still in state.")
 		}
+		return diags
 	}
+	noteKeyFileWritten(newHandle.KeyFile)
 	return diags
 }
 
