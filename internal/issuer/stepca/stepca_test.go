@@ -97,8 +97,21 @@ func TestStepCA(t *testing.T) {
 		}
 		// The server itself now knows it: a second revocation is refused.
 		_, err := b.Revoke(ctx, &issuer.RevokeRequest{Serial: issued.SerialNumber, Reason: 1})
-		if !errors.Is(err, stepca.ErrRejected) || !strings.Contains(err.Error(), "already revoked") {
+		if !errors.Is(err, stepca.ErrRejected) || !errors.Is(err, issuer.ErrAlreadyRevoked) || !strings.Contains(err.Error(), "already revoked") {
 			t.Fatalf("second Revoke = %v, want step-ca's 'already revoked'", err)
+		}
+		// And its CRL, signed on revocation and checked against the
+		// intermediate, lists the serial with the reason given.
+		crl, err := b.(issuer.CRLPublisher).CRL(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed := false
+		for _, e := range crl.RevokedCertificateEntries {
+			listed = listed || e.SerialNumber.Cmp(issued.SerialNumber) == 0 && e.ReasonCode == 1
+		}
+		if !listed {
+			t.Fatalf("step-ca's CRL (number %s) does not list serial %s with reason keyCompromise", crl.Number, issued.SerialNumber)
 		}
 	})
 	t.Run("request refused by the server shows its message", func(t *testing.T) {

@@ -100,7 +100,9 @@ func Start(t testing.TB, password string) *Server {
 	t.Helper()
 	bin := Binary(t)
 	dir := t.TempDir()
-	now := time.Now().Add(-time.Minute).Truncate(time.Second)
+	// Backdated, so tests that run the provider clock some days behind (to
+	// renew with an injected clock) still ask for times inside the CA's.
+	now := time.Now().Add(-72 * time.Hour).Truncate(time.Second)
 	rootKey, _ := pki.GenerateKey(pki.ECDSAP256)
 	root, err := pki.CreateCA(pki.CARequest{Subject: pkix.Name{CommonName: "step-ca Test Root"}, Key: rootKey, NotBefore: now, NotAfter: now.Add(30 * 24 * time.Hour), MaxPathLength: 1}, nil)
 	if err != nil {
@@ -131,6 +133,8 @@ func Start(t testing.TB, password string) *Server {
 		"dnsNames": []string{"127.0.0.1"},
 		"logger":   map[string]any{"format": "text"},
 		"db":       map[string]any{"type": "badgerv2", "dataSource": filepath.Join(dir, "db")},
+		// A CRL at /1.0/crl, signed again on every revocation.
+		"crl": map[string]any{"enabled": true, "generateOnRevoke": true},
 		"authority": map[string]any{
 			"provisioners": []any{map[string]any{
 				"type": "JWK", "name": Provisioner, "key": pub, "encryptedKey": enc,
