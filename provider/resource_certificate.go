@@ -689,5 +689,14 @@ func (r *certificateResource) Update(ctx context.Context, req resource.UpdateReq
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-func (r *certificateResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+// Delete revokes the certificate through its CA's API when the issuer
+// handle opted in (revoke_on_destroy of crank_stepca_issuer); otherwise the
+// certificate simply leaves state. A revocation that fails keeps the
+// certificate in state, so a destroy never silently leaves it valid.
+func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	m, err := renewalAttributes(req.State.Raw)
+	if err != nil || !knownString(m.Issuer) {
+		return
+	}
+	resp.Diagnostics.Append(revokeOnDestroy(ctx, m.Issuer.ValueString(), m.CertPEM.ValueString(), r.data.now())...)
 }
