@@ -220,7 +220,9 @@ resource "crank_cap_policy" "billing" {
 // it, which shows the bundle is what keeps the handshake working.
 func callAcrossSwitch(t *testing.T, dir string, beforeSwitch bool) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		write := func(name, content string) error { return os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600) }
+		write := func(name, content string) error {
+			return os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600)
+		}
 		if err := writeStateFiles(s, "crank_certificate.worker", "worker", write); err != nil {
 			return err
 		}

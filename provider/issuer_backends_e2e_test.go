@@ -96,7 +96,9 @@ func handshakeWith(t *testing.T, dir string, root func(*terraform.State) (string
 		if err != nil {
 			return err
 		}
-		write := func(name, content string) error { return os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600) }
+		write := func(name, content string) error {
+			return os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600)
+		}
 		if err := write("root.pem", rootPEM); err != nil {
 			return err
 		}
@@ -181,7 +183,7 @@ data "crank_stepca_issuer" "ca" {
 					return string(b), err
 				},
 				prelude: externalCAConfig(`key_storage = "state"`, signedInputs(dir, "services.pem", "root.pem")),
-				pre: []resource.TestStep{{Config: pending, Check: signCSRWithOpensslCA(dir, behind+22*time.Hour)}}}
+				pre:     []resource.TestStep{{Config: pending, Check: signCSRWithOpensslCA(dir, behind+22*time.Hour)}}}
 		},
 		func(t *testing.T, dir string) backendE2E {
 			if !pkcs11.Built {
