@@ -54,8 +54,9 @@ func issuerCertificates(handle string) (*x509.Certificate, []*x509.Certificate, 
 // issueThrough signs a leaf with whichever backend the handle names, after
 // checking the backend writes every field the request sets. key, when this
 // provider holds the certificate's private key, signs a CSR for backends
-// that need proof of possession.
-func issueThrough(handle string, lr pki.LeafRequest, key crypto.Signer) (*issuer.SignResponse, error) {
+// that need proof of possession; otherwise csr, a request the key's holder
+// signed (csr_pem), is that proof, passed on as it is.
+func issueThrough(handle string, lr pki.LeafRequest, key crypto.Signer, csr *x509.CertificateRequest) (*issuer.SignResponse, error) {
 	name, b, err := resolveBackend(handle)
 	if err != nil {
 		return nil, err
@@ -63,7 +64,7 @@ func issueThrough(handle string, lr pki.LeafRequest, key crypto.Signer) (*issuer
 	if err := issuer.CheckRequest(name, b, lr); err != nil {
 		return nil, err
 	}
-	req := &issuer.SignRequest{Template: lr}
+	req := &issuer.SignRequest{Template: lr, CSR: csr}
 	if key != nil {
 		if req.CSR, err = issuer.LeafCSR(key, lr); err != nil {
 			return nil, err

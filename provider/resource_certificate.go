@@ -154,7 +154,8 @@ func (r *certificateResource) Schema(_ context.Context, _ resource.SchemaRequest
 			},
 			"csr_pem": schema.StringAttribute{
 				Optional: true, PlanModifiers: []planmodifier.String{sameKeyAsImported()},
-				MarkdownDescription: "Certify the key of this PKCS#10 request (its signature is checked). Only the key is taken from it; names come from this resource. No private key is stored in state.",
+				MarkdownDescription: "Certify the key of this PKCS#10 request (its signature is checked). Only the key is taken from it; names come from this resource. No private key is stored in state. " +
+					"An issuer that signs only requests (`crank_stepca_issuer`) receives this request as it is, and step-ca checks it: its SANs must then be exactly this certificate's (the SPIFFE ID, `dns_names`, `ip_addresses`) and its common name empty or the one crank writes.",
 			},
 			"validity": schema.StringAttribute{
 				CustomType: durationType{},
@@ -196,8 +197,11 @@ type wanted struct {
 	spiffeID     pki.SPIFFEID
 	keyAlgorithm pki.KeyAlgorithm
 	suppliedKey  crypto.PublicKey
-	validity     time.Duration
-	renewBefore  time.Duration
+	// suppliedCSR is csr_pem parsed: a backend that signs only requests
+	// (step-ca) receives it as the proof of possession.
+	suppliedCSR *x509.CertificateRequest
+	validity    time.Duration
+	renewBefore time.Duration
 }
 
 // derive computes trust domain, SPIFFE ID, key algorithm and renewal window
@@ -283,7 +287,7 @@ func (r *certificateResource) derive(cfg *certificateModel) (w wanted, known boo
 			diags.AddAttributeError(path.Root("csr_pem"), "Invalid certificate request", err.Error())
 			return w, false, diags
 		}
-		w.suppliedKey = csr.PublicKey
+		w.suppliedKey, w.suppliedCSR = csr.PublicKey, csr
 	}
 	w.keyAlgorithm = pki.DefaultKeyAlgorithm
 	if w.suppliedKey != nil {
@@ -570,7 +574,7 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 		lr.PublicKey, leafKey = key.Public(), key
 		m.PrivateKeyPEM = types.StringValue(keyPEM)
 	}
-	issued, err := issueThrough(m.Issuer.ValueString(), lr, leafKey)
+	issued, err := issueThrough(m.Issuer.ValueString(), lr, leafKey, w.suppliedCSR)
 	if err != nil {
 		resp.Diagnostics.Append(issueDiag(err))
 		return
