@@ -133,14 +133,10 @@ resource "crank_certificate" "second" {
 						if herr != nil || strings.Contains(handle, "PRIVATE") || strings.Contains(handle, `"key"`) || strings.Contains(handle, "encryptedKey") {
 							return fmt.Errorf("the step-ca handle carries key material or is missing (%v): %s", herr, handle)
 						}
-						for addr, rs := range s.RootModule().Resources {
-							for k, v := range rs.Primary.Attributes {
-								if strings.Contains(v, stepCAPassword) {
-									return fmt.Errorf("%s.%s holds the provisioner password", addr, k)
-								}
-							}
+						if err != nil {
+							return err
 						}
-						return err
+						return noKeysInState(stepCAPassword)(s)
 					},
 				),
 			},

@@ -413,6 +413,21 @@ func (m *crlModel) inputs(ctx context.Context, issuer *x509.Certificate, state *
 	return in
 }
 
+// applyInputs is inputs at apply time: the serials the plan showed are
+// kept even if a tracked certificate expired in between.
+func (m *crlModel) applyInputs(ctx context.Context, issuer *x509.Certificate, state *crlModel, now time.Time) crlInputs {
+	in := m.inputs(ctx, issuer, state, now)
+	if !m.RevokedSerials.IsUnknown() {
+		var planned []string
+		m.RevokedSerials.ElementsAs(ctx, &planned, false)
+		in.planned = map[string]bool{}
+		for _, s := range planned {
+			in.planned[s] = true
+		}
+	}
+	return in
+}
+
 func setRevocations(ctx context.Context, m *crlModel, rs []crlRevocation) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if rs == nil {
@@ -641,17 +656,8 @@ func (r *crlResource) sign(ctx context.Context, m, state *crlModel) diag.Diagnos
 	now := r.data.now().Truncate(time.Second)
 	entries := m.revocations(ctx)
 	if m.Revocations.IsUnknown() {
-		in := m.inputs(ctx, iss.Cert, state, now)
-		if !m.RevokedSerials.IsUnknown() {
-			var planned []string
-			m.RevokedSerials.ElementsAs(ctx, &planned, false)
-			in.planned = map[string]bool{}
-			for _, s := range planned {
-				in.planned[s] = true
-			}
-		}
 		var d diag.Diagnostics
-		entries, d = effectiveRevocations(in)
+		entries, d = effectiveRevocations(m.applyInputs(ctx, iss.Cert, state, now))
 		diags.Append(d...)
 		if diags.HasError() {
 			return diags

@@ -140,17 +140,8 @@ func (r *crlResource) signRemote(ctx context.Context, rc *remoteCRL, m, state *c
 	issuerID := pki.HexID(ch.Cert.SubjectKeyId)
 	entries := m.revocations(ctx)
 	if m.Revocations.IsUnknown() {
-		in := m.inputs(ctx, ch.Cert, state, r.data.now().Truncate(time.Second))
-		if !m.RevokedSerials.IsUnknown() {
-			var planned []string
-			m.RevokedSerials.ElementsAs(ctx, &planned, false)
-			in.planned = map[string]bool{}
-			for _, s := range planned {
-				in.planned[s] = true
-			}
-		}
 		var d diag.Diagnostics
-		entries, d = effectiveRevocations(in)
+		entries, d = effectiveRevocations(m.applyInputs(ctx, ch.Cert, state, r.data.now().Truncate(time.Second)))
 		if diags.Append(d...); diags.HasError() {
 			return diags
 		}
