@@ -200,3 +200,28 @@ func TestAccStepCARevocation(t *testing.T) {
 		},
 	})
 }
+
+// TestAccStepCACRLNotPublished: a crank_crl of a step-ca that publishes no
+// CRL fails its plan and says how to enable it.
+func TestAccStepCACRLNotPublished(t *testing.T) {
+	requireAcc(t)
+	srv := stepcatest.StartWithoutCRL(t, stepCAPassword)
+	t.Setenv(stepca.PasswordEnv, stepCAPassword)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+data "crank_stepca_issuer" "ca" {
+  url              = %q
+  root_fingerprint = %q
+  provisioner_name = %q
+}
+resource "crank_crl" "ca" {
+  issuer  = data.crank_stepca_issuer.ca.issuer
+  revoked = [{ serial = "01" }]
+}
+`, srv.URL, srv.RootFingerprint, stepcatest.Provisioner),
+			ExpectError: regexp.MustCompile(`The remote CA's CRL is unavailable[\s\S]*step-ca publishes no CRL[\s\S]*"enabled": true`),
+		}},
+	})
+}

@@ -98,6 +98,18 @@ func (s *Server) Stop() {
 // stopped when the test ends.
 func Start(t testing.TB, password string) *Server {
 	t.Helper()
+	return start(t, password, true)
+}
+
+// StartWithoutCRL is Start with step-ca's CRL disabled (its default), for
+// the diagnostic of a CA that publishes none.
+func StartWithoutCRL(t testing.TB, password string) *Server {
+	t.Helper()
+	return start(t, password, false)
+}
+
+func start(t testing.TB, password string, crl bool) *Server {
+	t.Helper()
 	bin := Binary(t)
 	dir := t.TempDir()
 	// Backdated, so tests that run the provider clock some days behind (to
@@ -134,7 +146,7 @@ func Start(t testing.TB, password string) *Server {
 		"logger":   map[string]any{"format": "text"},
 		"db":       map[string]any{"type": "badgerv2", "dataSource": filepath.Join(dir, "db")},
 		// A CRL at /1.0/crl, signed again on every revocation.
-		"crl": map[string]any{"enabled": true, "generateOnRevoke": true},
+		"crl": map[string]any{"enabled": crl, "generateOnRevoke": true},
 		"authority": map[string]any{
 			"provisioners": []any{map[string]any{
 				"type": "JWK", "name": Provisioner, "key": pub, "encryptedKey": enc,
