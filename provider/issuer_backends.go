@@ -135,6 +135,23 @@ func revokeOnDestroy(ctx context.Context, handle, certPEM string, now time.Time)
 // no longer needed, true of a destroyed and of a replaced one alike.
 const reasonCessationOfOperation = 5
 
+// checkSuppliedRequest asks a backend that signs only requests whether it
+// would sign the supplied one (csr nil: only a public key), so its refusal
+// fails the plan on the attribute the key came from, not the apply.
+func checkSuppliedRequest(handle string, csr *x509.CertificateRequest, attr string, lr pki.LeafRequest) diag.Diagnostics {
+	var diags diag.Diagnostics
+	name, b, err := resolveBackend(handle)
+	if err != nil {
+		return diags
+	}
+	if cc, ok := b.(issuer.CSRChecker); ok {
+		if err := cc.CheckCSR(csr, lr); err != nil {
+			diags.AddAttributeError(path.Root(attr), "The issuer cannot sign this key as supplied", fmt.Sprintf("The %q issuer backend: %v.", name, err))
+		}
+	}
+	return diags
+}
+
 // issueDiag maps an issuance failure to the attribute at fault.
 func issueDiag(err error) diag.Diagnostic {
 	var fe *issuer.FieldError

@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -37,6 +38,8 @@ func TestAccKeylessOnlineAndHSM(t *testing.T) {
 	for _, args := range [][]string{
 		{"req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "step.key", "-out", "step.csr",
 			"-subj", `/CN=spiffe:\/\/example.org\/keyless`, "-addext", "subjectAltName=URI:spiffe://example.org/keyless"},
+		{"req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "other.key", "-out", "other.csr",
+			"-subj", "/O=Crank", "-addext", "subjectAltName=URI:spiffe://example.org/other"},
 		{"genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "hsm.key"},
 		{"pkey", "-in", "hsm.key", "-pubout", "-out", "hsm.pub"},
 	} {
@@ -105,6 +108,26 @@ resource "crank_certificate" "via_hsm" {
 					return nil
 				},
 			),
+		}, {
+			// Refused at plan time, as step-ca would refuse them: a bare
+			// public key (no request to send), and a request for other names.
+			Config: cfg + fmt.Sprintf(`
+resource "crank_certificate" "bare_key" {
+  issuer         = data.crank_stepca_issuer.ca.issuer
+  service        = "bare"
+  public_key_pem = file(%q)
+  validity       = "72h"
+}`, filepath.Join(dir, "hsm.pub")),
+			ExpectError: regexp.MustCompile(`(?s)The issuer cannot sign this key as supplied.*step-ca signs only certificate signing\s+requests`),
+		}, {
+			Config: cfg + fmt.Sprintf(`
+resource "crank_certificate" "other_names" {
+  issuer   = data.crank_stepca_issuer.ca.issuer
+  service  = "keyless-two"
+  csr_pem  = file(%q)
+  validity = "72h"
+}`, filepath.Join(dir, "other.csr")),
+			ExpectError: regexp.MustCompile(`(?s)step-ca would refuse this certificate\s+request.*spiffe://example.org/other.*spiffe://example.org/keyless-two`),
 		}},
 	})
 }

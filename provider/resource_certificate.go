@@ -200,6 +200,8 @@ type wanted struct {
 	// suppliedCSR is csr_pem parsed: a backend that signs only requests
 	// (step-ca) receives it as the proof of possession.
 	suppliedCSR *x509.CertificateRequest
+	// keyAttr names the attribute the supplied key came from.
+	keyAttr string
 	validity    time.Duration
 	renewBefore time.Duration
 }
@@ -271,12 +273,14 @@ func (r *certificateResource) derive(cfg *certificateModel) (w wanted, known boo
 	switch {
 	case knownString(cfg.PublicKeyPEM):
 		w.suppliedKey, err = pki.ParsePublicKeyPEM(cfg.PublicKeyPEM.ValueString())
+		w.keyAttr = "public_key_pem"
 		if err != nil {
 			diags.AddAttributeError(path.Root("public_key_pem"), "Invalid public key", err.Error())
 			return w, false, diags
 		}
 	case knownString(cfg.PublicKeyPEMWO):
 		w.suppliedKey, err = pki.ParsePublicKeyPEM(cfg.PublicKeyPEMWO.ValueString())
+		w.keyAttr = "public_key_pem_wo"
 		if err != nil {
 			diags.AddAttributeError(path.Root("public_key_pem_wo"), "Invalid public key", err.Error())
 			return w, false, diags
@@ -287,7 +291,7 @@ func (r *certificateResource) derive(cfg *certificateModel) (w wanted, known boo
 			diags.AddAttributeError(path.Root("csr_pem"), "Invalid certificate request", err.Error())
 			return w, false, diags
 		}
-		w.suppliedKey, w.suppliedCSR = csr.PublicKey, csr
+		w.suppliedKey, w.suppliedCSR, w.keyAttr = csr.PublicKey, csr, "csr_pem"
 	}
 	w.keyAlgorithm = pki.DefaultKeyAlgorithm
 	if w.suppliedKey != nil {
@@ -475,6 +479,9 @@ func (r *certificateResource) planTimePolicy(plan *certificateModel, w wanted, n
 		return diags
 	}
 	diags.Append(checkBackendFields(plan.Issuer.ValueString(), lr)...)
+	if w.suppliedKey != nil {
+		diags.Append(checkSuppliedRequest(plan.Issuer.ValueString(), w.suppliedCSR, w.keyAttr, lr)...)
+	}
 	return diags
 }
 

@@ -212,6 +212,14 @@ type RequestChecker interface {
 	CheckRequest(pki.LeafRequest) error
 }
 
+// CSRChecker is the optional ability of a backend that signs only
+// certificate requests, and only some (step-ca checks a request's names
+// against its token), to refuse before anything is sent a request it would
+// refuse. csr is nil when only a public key is supplied.
+type CSRChecker interface {
+	CheckCSR(csr *x509.CertificateRequest, r pki.LeafRequest) error
+}
+
 // CheckRequest runs CheckFields and, where the backend has it, its own
 // RequestChecker: the one call a caller needs before Sign.
 func CheckRequest(name string, b Backend, r pki.LeafRequest) error {

@@ -69,6 +69,7 @@ var (
 	ErrNeedsCSR      = errors.New("step-ca signs only certificate signing requests")
 	ErrWrongKey      = errors.New("step-ca returned a certificate for another key than the CSR's")
 	ErrNoCRL         = errors.New("step-ca publishes no CRL")
+	ErrCSRNames      = errors.New("step-ca would refuse this certificate request")
 )
 
 // NormalizeFingerprint accepts the forms people paste: hex with or without
@@ -169,6 +170,7 @@ var (
 	_ issuer.RequestChecker  = (*backend)(nil)
 	_ issuer.CRLPublisher    = (*backend)(nil)
 	_ issuer.RevokeOnDestroy = (*backend)(nil)
+	_ issuer.CSRChecker      = (*backend)(nil)
 )
 
 type backend struct {
@@ -237,6 +239,61 @@ func (b *backend) CheckRequest(r pki.LeafRequest) error {
 		return &issuer.FieldError{Backend: Name, Field: issuer.FieldUsages}
 	}
 	return nil
+}
+
+// CheckCSR refuses what step-ca's JWK provisioner would: no request at all,
+// or a supplied request whose names are not exactly the token's (its SANs
+// validator compares the sets) or whose common name is neither empty nor
+// the token's subject.
+func (b *backend) CheckCSR(csr *x509.CertificateRequest, r pki.LeafRequest) error {
+	if csr == nil {
+		return fmt.Errorf("%w: this certificate names only a public key, so there is no request to send. Give csr_pem (a CSR with exactly this certificate's SANs), let crank_certificate generate the key, or issue it through a crank_ca", ErrNeedsCSR)
+	}
+	var got []string
+	for _, u := range csr.URIs {
+		got = append(got, u.String())
+	}
+	got = append(got, csr.DNSNames...)
+	for _, ip := range csr.IPAddresses {
+		got = append(got, ip.String())
+	}
+	got = append(got, csr.EmailAddresses...)
+	want := sansOf(r)
+	if !sameSet(got, want) {
+		return fmt.Errorf("%w: csr_pem has the SANs [%s], but this certificate has [%s] and step-ca signs a request only with exactly the names of its token. Make the CSR with exactly those SANs", ErrCSRNames, strings.Join(got, ", "), strings.Join(want, ", "))
+	}
+	if cn := csr.Subject.CommonName; cn != "" && cn != tokenSubject(r) {
+		return fmt.Errorf("%w: csr_pem has the common name %q, but step-ca accepts only an empty one or %q", ErrCSRNames, cn, tokenSubject(r))
+	}
+	return nil
+}
+
+func sameSet(a, b []string) bool {
+	seen := map[string]int{}
+	for _, s := range a {
+		seen[s]++
+	}
+	for _, s := range b {
+		seen[s]--
+	}
+	for _, n := range seen {
+		if n != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// tokenSubject is the subject of the token for r: its common name, else
+// its first SAN.
+func tokenSubject(r pki.LeafRequest) string {
+	if r.Subject.CommonName != "" {
+		return r.Subject.CommonName
+	}
+	if sans := sansOf(r); len(sans) > 0 {
+		return sans[0]
+	}
+	return ""
 }
 
 // provisionerKey fetches the encrypted provisioner key and decrypts it.
@@ -314,12 +371,7 @@ func (b *backend) Sign(ctx context.Context, req *issuer.SignRequest) (*issuer.Si
 	if err != nil {
 		return nil, err
 	}
-	sans := sansOf(req.Template)
-	subject := req.Template.Subject.CommonName
-	if subject == "" && len(sans) > 0 {
-		subject = sans[0]
-	}
-	ott, err := b.token(key, b.o.URL+"/1.0/sign", subject, sans)
+	ott, err := b.token(key, b.o.URL+"/1.0/sign", tokenSubject(req.Template), sansOf(req.Template))
 	if err != nil {
 		return nil, err
 	}

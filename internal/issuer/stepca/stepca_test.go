@@ -129,6 +129,24 @@ func TestStepCA(t *testing.T) {
 			t.Fatalf("CheckRequest = %v", err)
 		}
 	})
+	t.Run("a CSR with other names is refused, as step-ca refuses it", func(t *testing.T) {
+		lr, _ := request(t, time.Hour)
+		other, csr := request(t, time.Hour)
+		other.DNSNames = append(other.DNSNames, "extra.svc.internal")
+		if err := b.(issuer.CSRChecker).CheckCSR(csr, other); !errors.Is(err, stepca.ErrCSRNames) || !strings.Contains(err.Error(), "extra.svc.internal") {
+			t.Fatalf("CheckCSR of other names = %v", err)
+		}
+		if err := b.(issuer.CSRChecker).CheckCSR(csr, lr); err != nil {
+			t.Fatalf("CheckCSR of the same names = %v", err)
+		}
+		if err := b.(issuer.CSRChecker).CheckCSR(nil, lr); !errors.Is(err, stepca.ErrNeedsCSR) {
+			t.Fatalf("CheckCSR without a CSR = %v", err)
+		}
+		// The server itself draws the same line.
+		if _, err := b.Sign(ctx, &issuer.SignRequest{Template: other, CSR: csr}); !errors.Is(err, stepca.ErrRejected) || !strings.Contains(err.Error(), "HTTP 403") {
+			t.Fatalf("Sign of a CSR with other names = %v, want step-ca's 403", err)
+		}
+	})
 	t.Run("no CSR", func(t *testing.T) {
 		lr, _ := request(t, time.Hour)
 		if _, err := b.Sign(ctx, &issuer.SignRequest{Template: lr}); !errors.Is(err, stepca.ErrNeedsCSR) {
