@@ -201,7 +201,7 @@ type wanted struct {
 	// (step-ca) receives it as the proof of possession.
 	suppliedCSR *x509.CertificateRequest
 	// keyAttr names the attribute the supplied key came from.
-	keyAttr string
+	keyAttr     string
 	validity    time.Duration
 	renewBefore time.Duration
 }
