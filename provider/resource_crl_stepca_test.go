@@ -20,7 +20,15 @@ import (
 	"github.com/crank-platform/terraform-provider-crank/internal/pki"
 )
 
-func stepCARevocationConfig(srv *stepcatest.Server, billing bool, crlExtra string) string {
+// stepCARevocationConfig: leaked is revoked by a crank_crl entry; billing
+// and tracked exist while their flag is set. billing's issuer opted in to
+// revocation on destroy; tracked's did not, so only its leaving the CRL's
+// tracked_certificates revokes it.
+func stepCARevocationConfig(srv *stepcatest.Server, billing, trackedCert bool, crlExtra string) string {
+	tracked := "[]"
+	if trackedCert {
+		tracked = "[crank_certificate.tracked.cert_pem]"
+	}
 	cfg := fmt.Sprintf(`
 provider "crank" {
   trust_domain = "example.org"
@@ -37,15 +45,30 @@ resource "crank_certificate" "leaked" {
   validity = "72h"
 }
 resource "crank_crl" "ca" {
-  issuer  = data.crank_stepca_issuer.ca.issuer
-  revoked = [{ serial = crank_certificate.leaked.serial, reason = "keyCompromise" %s }]
+  issuer               = data.crank_stepca_issuer.ca.issuer
+  revoked              = [{ serial = crank_certificate.leaked.serial, reason = "keyCompromise" %s }]
+  tracked_certificates = %s
 }
-`, srv.URL, srv.RootFingerprint, stepcatest.Provisioner, crlExtra)
+data "crank_stepca_issuer" "plain" {
+  url              = %[1]q
+  root_fingerprint = %[2]q
+  provisioner_name = %[3]q
+}
+`, srv.URL, srv.RootFingerprint, stepcatest.Provisioner, crlExtra, tracked)
 	if billing {
 		cfg += `
 resource "crank_certificate" "billing" {
   issuer   = data.crank_stepca_issuer.ca.issuer
   service  = "billing"
+  validity = "72h"
+}
+`
+	}
+	if trackedCert {
+		cfg += `
+resource "crank_certificate" "tracked" {
+  issuer   = data.crank_stepca_issuer.plain.issuer
+  service  = "tracked"
   validity = "72h"
 }
 `
@@ -154,18 +177,19 @@ func TestAccStepCARevocation(t *testing.T) {
 	srv := stepcatest.Start(t, stepCAPassword)
 	t.Setenv(stepca.PasswordEnv, stepCAPassword)
 	dir := t.TempDir()
-	var leaked, billing, crlNumber string
+	var leaked, billing, tracked, crlNumber string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: stepCARevocationConfig(srv, true, ""),
+				Config: stepCARevocationConfig(srv, true, true, ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					noSecretsInPlan{needles: []string{stepCAPassword, "encryptedKey"}},
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureAttr("crank_certificate.leaked", "serial", &leaked),
 					captureAttr("crank_certificate.billing", "serial", &billing),
+					captureAttr("crank_certificate.tracked", "serial", &tracked),
 					captureAttr("crank_crl.ca", "crl_number", &crlNumber),
 					resource.TestCheckResourceAttr("crank_crl.ca", "revocations.0.reason", "keyCompromise"),
 					resource.TestCheckResourceAttrPtr("crank_crl.ca", "revoked_serials.0", &leaked),
@@ -178,23 +202,29 @@ func TestAccStepCARevocation(t *testing.T) {
 				// billing leaves the configuration: its destroy revokes it at
 				// step-ca, whose CRL then has a new number, so the next plan
 				// of crank_crl picks that CRL up.
-				Config:             stepCARevocationConfig(srv, false, ""),
+				Config:             stepCARevocationConfig(srv, false, true, ""),
 				ExpectNonEmptyPlan: true,
 				Check:              caCRLLists(&billing, 5),
 			},
 			{
-				Config: stepCARevocationConfig(srv, false, ""),
+				// tracked leaves the configuration and the CRL's tracked list:
+				// its own destroy revokes nothing, the CRL revokes it through
+				// the API, then reads step-ca's new CRL.
+				Config: stepCARevocationConfig(srv, false, false, ""),
 				Check: resource.ComposeAggregateTestCheckFunc(
+					caCRLLists(&tracked, 5),
 					attrChanged("crank_crl.ca", "crl_number", &crlNumber),
 					opensslRevoked(dir, "crank_certificate.leaked"),
+					resource.TestCheckResourceAttr("crank_crl.ca", "revocations.#", "2"),
+					resource.TestCheckTypeSetElemNestedAttrs("crank_crl.ca", "revocations.*", map[string]string{"source": "tracked", "reason": "cessationOfOperation"}),
 				),
 			},
 			{
-				Config:      stepCARevocationConfig(srv, false, `, revoked_at = "2026-01-01T00:00:00Z"`),
+				Config:      stepCARevocationConfig(srv, false, false, `, revoked_at = "2026-01-01T00:00:00Z"`),
 				ExpectError: regexp.MustCompile(`revoked_at cannot be honoured by a remote CA`),
 			},
 			{
-				Config:      strings.Replace(stepCARevocationConfig(srv, false, ""), `resource "crank_crl" "ca" {`, "resource \"crank_crl\" \"ca\" {\n  next_update = \"1d\"", 1),
+				Config:      strings.Replace(stepCARevocationConfig(srv, false, false, ""), `resource "crank_crl" "ca" {`, "resource \"crank_crl\" \"ca\" {\n  next_update = \"1d\"", 1),
 				ExpectError: regexp.MustCompile(`next_update cannot be honoured by a remote CA`),
 			},
 		},
