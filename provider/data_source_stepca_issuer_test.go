@@ -98,7 +98,7 @@ resource "crank_certificate" "second" {
   service  = "second"
   validity = "72h"
 }`
-	var firstSerial string
+	var firstSerial, switchedSerial string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccFactories,
 		Steps: []resource.TestStep{
@@ -122,6 +122,7 @@ resource "crank_certificate" "second" {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					verifyAgainst(dir, "data.crank_stepca_issuer.ca", "root_pem"),
 					callAcrossSwitch(t, dir, false),
+					captureAttr("crank_certificate.billing", "serial", &switchedSerial),
 					resource.TestCheckResourceAttrPair("crank_certificate.billing", "ca_bundle_pem", "data.crank_stepca_issuer.ca", "root_pem"),
 					resource.TestCheckResourceAttr("crank_certificate.billing", "spiffe_id", "spiffe://example.org/billing"),
 					func(s *terraform.State) error {
@@ -139,6 +140,24 @@ resource "crank_certificate" "second" {
 						return noKeysInState(stepCAPassword)(s)
 					},
 				),
+			},
+			{
+				// Opting in to revocation on destroy changes only the handle:
+				// the certificate records it in place, it is not re-issued.
+				// (Opted out again below, so the final destroy of the
+				// stopped-server step has nothing to revoke.)
+				Config: strings.Replace(viaStep, `provisioner_name = "crank"`, "provisioner_name = \"crank\"\n  revoke_on_destroy = true", 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("crank_certificate.billing", plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.TestCheckResourceAttrPtr("crank_certificate.billing", "serial", &switchedSerial),
+			},
+			{
+				Config: viaStep,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("crank_certificate.billing", plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.TestCheckResourceAttrPtr("crank_certificate.billing", "serial", &switchedSerial),
 			},
 			{
 				Config: viaStep + `
