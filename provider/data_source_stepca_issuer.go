@@ -27,6 +27,7 @@ type stepCAIssuerModel struct {
 	URL             types.String `tfsdk:"url"`
 	RootFingerprint types.String `tfsdk:"root_fingerprint"`
 	Provisioner     types.String `tfsdk:"provisioner_name"`
+	RevokeOnDestroy types.Bool   `tfsdk:"revoke_on_destroy"`
 	Issuer          types.String `tfsdk:"issuer"`
 	RootPEM         types.String `tfsdk:"root_pem"`
 	ChainPEM        types.String `tfsdk:"chain_pem"`
@@ -45,9 +46,11 @@ func (d *stepCAIssuerDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"url":              schema.StringAttribute{Required: true, MarkdownDescription: "Base URL of the CA, for example `https://ca.internal:9000`."},
 			"root_fingerprint": schema.StringAttribute{Required: true, MarkdownDescription: "SHA-256 fingerprint of the CA's root certificate (hex, colons allowed), as `step certificate fingerprint root_ca.crt` prints it. A CA that serves another root is refused."},
 			"provisioner_name": schema.StringAttribute{Required: true, MarkdownDescription: "Name of the JWK provisioner that authorizes the certificates."},
-			"issuer":           schema.StringAttribute{Computed: true, MarkdownDescription: "Handle that `crank_certificate.issuer` takes. It holds the URL, the pinned root, the intermediates and the provisioner's name and key id; no key and no password."},
-			"root_pem":         schema.StringAttribute{Computed: true, MarkdownDescription: "The pinned root certificate, PEM: what clients of certificates from this CA trust."},
-			"chain_pem":        schema.StringAttribute{Computed: true, MarkdownDescription: "The CA's intermediates, PEM."},
+			"revoke_on_destroy": schema.BoolAttribute{Optional: true, MarkdownDescription: "Revoke each `crank_certificate` issued through this issuer at step-ca (`/1.0/revoke`, reason `cessationOfOperation`) when the certificate resource is destroyed or replaced (renewal, issuer change). " +
+				"Off by default: revocation is permanent. It is recorded in the `issuer` handle, so it applies to a certificate from the apply after it was set; destroy then needs `" + stepca.PasswordEnv + "` and a reachable CA, and fails (keeping the certificate in state) otherwise."},
+			"issuer":    schema.StringAttribute{Computed: true, MarkdownDescription: "Handle that `crank_certificate.issuer` takes. It holds the URL, the pinned root, the intermediates and the provisioner's name and key id; no key and no password."},
+			"root_pem":  schema.StringAttribute{Computed: true, MarkdownDescription: "The pinned root certificate, PEM: what clients of certificates from this CA trust."},
+			"chain_pem": schema.StringAttribute{Computed: true, MarkdownDescription: "The CA's intermediates, PEM."},
 		},
 	}
 }
@@ -72,6 +75,7 @@ func (d *stepCAIssuerDataSource) Read(ctx context.Context, req datasource.ReadRe
 		resp.Diagnostics.AddAttributeError(attr, summary, err.Error())
 		return
 	}
+	o.RevokeOnDestroy = m.RevokeOnDestroy.ValueBool()
 	handle, err := stepca.Encode(o)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not encode the issuer handle", err.Error())

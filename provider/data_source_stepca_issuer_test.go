@@ -78,7 +78,9 @@ func verifyAgainst(dir, rootAddr, rootAttr string) resource.TestCheckFunc {
 
 // TestAccStepCAIssuer issues a certificate from the local CA, switches it
 // to a real step-ca by editing only its issuer reference (it is re-issued
-// and openssl verifies it against step-ca's own root), then checks the
+// and openssl verifies it against step-ca's own root; a worker that trusts
+// a crank_trust_bundle of both roots accepts it before and after the
+// switch, one that trusts only the local root refuses it after), then checks the
 // diagnostics: usages the template cannot honour, a wrong root fingerprint,
 // a wrong provisioner password and a stopped server.
 func TestAccStepCAIssuer(t *testing.T) {
@@ -87,15 +89,16 @@ func TestAccStepCAIssuer(t *testing.T) {
 	srv := stepcatest.Start(t, stepCAPassword)
 	t.Setenv(stepca.PasswordEnv, stepCAPassword)
 	dir := t.TempDir()
-	local := stepCAConfig(srv, srv.RootFingerprint, "crank_ca.local.issuer", "")
-	viaStep := stepCAConfig(srv, srv.RootFingerprint, "data.crank_stepca_issuer.ca.issuer", "")
+	overlap := switchOverlap(writePolicySigningKey(t, dir))
+	local := stepCAConfig(srv, srv.RootFingerprint, "crank_ca.local.issuer", overlap)
+	viaStep := stepCAConfig(srv, srv.RootFingerprint, "data.crank_stepca_issuer.ca.issuer", overlap)
 	second := `
 resource "crank_certificate" "second" {
   issuer   = data.crank_stepca_issuer.ca.issuer
   service  = "second"
   validity = "72h"
 }`
-	var firstSerial string
+	var firstSerial, switchedSerial string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccFactories,
 		Steps: []resource.TestStep{
@@ -103,6 +106,7 @@ resource "crank_certificate" "second" {
 				Config: local,
 				Check: resource.ComposeAggregateTestCheckFunc(
 					verifyAgainst(dir, "crank_ca.local", "cert_pem"),
+					callAcrossSwitch(t, dir, true),
 					func(s *terraform.State) (err error) {
 						firstSerial, err = stateAttr(s, "crank_certificate.billing", "serial")
 						return err
@@ -117,6 +121,8 @@ resource "crank_certificate" "second" {
 				}},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					verifyAgainst(dir, "data.crank_stepca_issuer.ca", "root_pem"),
+					callAcrossSwitch(t, dir, false),
+					captureAttr("crank_certificate.billing", "serial", &switchedSerial),
 					resource.TestCheckResourceAttrPair("crank_certificate.billing", "ca_bundle_pem", "data.crank_stepca_issuer.ca", "root_pem"),
 					resource.TestCheckResourceAttr("crank_certificate.billing", "spiffe_id", "spiffe://example.org/billing"),
 					func(s *terraform.State) error {
@@ -128,16 +134,30 @@ resource "crank_certificate" "second" {
 						if herr != nil || strings.Contains(handle, "PRIVATE") || strings.Contains(handle, `"key"`) || strings.Contains(handle, "encryptedKey") {
 							return fmt.Errorf("the step-ca handle carries key material or is missing (%v): %s", herr, handle)
 						}
-						for addr, rs := range s.RootModule().Resources {
-							for k, v := range rs.Primary.Attributes {
-								if strings.Contains(v, stepCAPassword) {
-									return fmt.Errorf("%s.%s holds the provisioner password", addr, k)
-								}
-							}
+						if err != nil {
+							return err
 						}
-						return err
+						return noKeysInState(stepCAPassword)(s)
 					},
 				),
+			},
+			{
+				// Opting in to revocation on destroy changes only the handle:
+				// the certificate records it in place, it is not re-issued.
+				// (Opted out again below, so the final destroy of the
+				// stopped-server step has nothing to revoke.)
+				Config: strings.Replace(viaStep, `provisioner_name = "crank"`, "provisioner_name = \"crank\"\n  revoke_on_destroy = true", 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("crank_certificate.billing", plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.TestCheckResourceAttrPtr("crank_certificate.billing", "serial", &switchedSerial),
+			},
+			{
+				Config: viaStep,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("crank_certificate.billing", plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.TestCheckResourceAttrPtr("crank_certificate.billing", "serial", &switchedSerial),
 			},
 			{
 				Config: viaStep + `
@@ -168,4 +188,83 @@ resource "crank_certificate" "server_only" {
 			},
 		},
 	})
+}
+
+// switchOverlap is the other side of the migration: a billing worker
+// (examples/worker serves "billing") that stays on the local CA and trusts a
+// crank_trust_bundle of both roots while its caller, the billing identity
+// being switched, moves to step-ca; and the worker's signed bundle.
+func switchOverlap(signingKey string) string {
+	return fmt.Sprintf(`
+resource "crank_certificate" "worker" {
+  issuer       = crank_ca.local.issuer
+  service      = "billing"
+  ip_addresses = ["127.0.0.1"]
+  validity     = "72h"
+}
+data "crank_trust_bundle" "overlap" {
+  certificates_pem = [crank_ca.local.cert_pem, data.crank_stepca_issuer.ca.root_pem]
+}
+resource "crank_capability" "read" {
+  service     = "billing"
+  name        = "invoice.read"
+  http_method = "GET"
+  http_path   = "/v1/invoices/{id}"
+}
+resource "crank_cap_rule" "billing_reads" {
+  id           = "billing-reads"
+  service      = "billing"
+  action       = "allow"
+  callers      = [{ service = "billing" }]
+  capabilities = ["invoice.read"]
+}
+resource "crank_cap_policy" "billing" {
+  service          = "billing"
+  capabilities     = [crank_capability.read.capability]
+  rules            = [crank_cap_rule.billing_reads.rule]
+  known_services   = ["billing"]
+  signing_key_file = %q
+}
+`, signingKey)
+}
+
+// callAcrossSwitch runs examples/worker on the local worker certificate trusting the overlap
+// bundle and calls it with billing's certificate through the real curl:
+// accepted whichever CA issued billing's. Once billing comes from step-ca
+// (beforeSwitch false), a worker trusting only the local root must refuse
+// it, which shows the bundle is what keeps the handshake working.
+func callAcrossSwitch(t *testing.T, dir string, beforeSwitch bool) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		write := func(name, content string) error {
+			return os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600)
+		}
+		if err := writeStateFiles(s, "crank_certificate.worker", "worker", write); err != nil {
+			return err
+		}
+		if err := writeStateFiles(s, "crank_certificate.billing", "billing", write); err != nil {
+			return err
+		}
+		if err := dumpStateAttrs(s, dir, map[string][2]string{
+			"overlap.pem": {"data.crank_trust_bundle.overlap", "bundle_pem"}, "local-root.pem": {"crank_ca.local", "cert_pem"},
+			"worker-bundle.json": {"crank_cap_policy.billing", "signed_bundle_json"}, "worker-keys.pem": {"crank_cap_policy.billing", "signing_public_key"},
+		}); err != nil {
+			return err
+		}
+		call := func(trust string) workertest.CurlResult {
+			w := workertest.Start(t, "-listen", "127.0.0.1:0",
+				"-cert", filepath.Join(dir, "worker.pem"), "-key", filepath.Join(dir, "worker.key"),
+				"-ca", filepath.Join(dir, trust), "-bundle", filepath.Join(dir, "worker-bundle.json"),
+				"-policy-keys", filepath.Join(dir, "worker-keys.pem"), "-reload-interval", "1h")
+			return workertest.Curl(t, dir, filepath.Join(dir, "local-root.pem"), "billing", "GET", "https://"+w.Addr+"/v1/invoices/7")
+		}
+		if r := call("overlap.pem"); r.ExitCode != 0 || r.Status != "200" || !strings.Contains(string(r.Body), "spiffe://example.org/billing") {
+			return fmt.Errorf("billing -> worker trusting both roots (before switch %v): curl exit %d, HTTP %s, body %s, stderr %s", beforeSwitch, r.ExitCode, r.Status, r.Body, r.Stderr)
+		}
+		if !beforeSwitch {
+			if r := call("local-root.pem"); r.ExitCode == 0 || r.Status != "000" {
+				return fmt.Errorf("a worker trusting only the local root accepted billing's step-ca certificate: curl exit %d, HTTP %s", r.ExitCode, r.Status)
+			}
+		}
+		return nil
+	}
 }

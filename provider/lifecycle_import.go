@@ -24,8 +24,8 @@ import (
 // elsewhere. The import ID is a comma-separated list of key=value pairs
 // naming local files, read relative to the working directory:
 //
-//	crank_ca, file-backed:  key_file=keys/root.key[,cert_pem=root.pem]
-//	crank_ca, state-backed: cert_pem=root.pem,key_pem=root-key.pem
+//	crank_ca, file-backed:  key_file=keys/root.key[,cert_pem=root.pem][,issued_pem=leaf.pem]
+//	crank_ca, state-backed: cert_pem=root.pem,key_pem=root-key.pem[,issued_pem=leaf.pem]
 //	crank_certificate:      cert_pem=billing.pem   (or just the path)
 //
 // Nothing is written: import only reads and checks the files.
@@ -34,7 +34,8 @@ func importHelp(kind string) string {
 	switch kind {
 	case "ca":
 		return "Use `key_file=<encrypted key file>` (the certificate is taken from the file's record; add `,cert_pem=<PEM file>` for key files written by hand or before key files recorded their certificate) for a file-backed CA, " +
-			"or `cert_pem=<PEM file>,key_pem=<unencrypted PEM key>` to keep the key in state. A cert_pem file holds the CA certificate followed by its parents, root last."
+			"or `cert_pem=<PEM file>,key_pem=<unencrypted PEM key>` to keep the key in state. A cert_pem file holds the CA certificate followed by its parents, root last. " +
+			"Add `,issued_pem=<PEM file>` naming a certificate this CA signed when the CA sets crl_distribution_points, ocsp_servers or issuing_certificate_urls: they are read back from it."
 	default:
 		return "Use `cert_pem=<PEM file>` (or just the path) naming the issued certificate; the file may hold its chain after it."
 	}
@@ -92,7 +93,7 @@ func readCertsFile(p string) ([]*x509.Certificate, error) {
 
 // ImportState rebuilds a crank_ca's state from its key and certificate.
 func (r *caResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	args, err := parseImportID(req.ID, "ca", "key_file", "cert_pem", "key_pem")
+	args, err := parseImportID(req.ID, "ca", "key_file", "cert_pem", "key_pem", "issued_pem")
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid crank_ca import ID", err.Error()+". "+importHelp("ca"))
 		return
@@ -167,6 +168,12 @@ func importCA(args map[string]string) (*caModel, diag.Diagnostics) {
 		return fail("The imported CA cannot sign", err.Error()+". The key must be the CA certificate's key and each certificate after it must have signed the one before.")
 	}
 	m := caModelFromCert(iss.Cert)
+	if p, ok := args["issued_pem"]; ok {
+		if d := importPointers(p, iss, m); d != nil {
+			diags.Append(d)
+			return nil, diags
+		}
+	}
 	var handle string
 	var err error
 	if fileBacked {
@@ -183,12 +190,38 @@ func importCA(args map[string]string) (*caModel, diag.Diagnostics) {
 	return m, diags
 }
 
+// importPointers reads the URLs a CA writes into what it signs back from
+// one certificate it signed: crl_distribution_points, ocsp_servers and
+// issuing_certificate_urls live only in the issuer handle, not in the CA's
+// own certificate, so without this a configuration that sets them would
+// plan a new CA right after the import.
+func importPointers(file string, iss *pki.Issuer, m *caModel) diag.Diagnostic {
+	certs, err := readCertsFile(file)
+	if err != nil {
+		return diag.NewErrorDiagnostic("Cannot read the issued certificate", err.Error()+". "+importHelp("ca"))
+	}
+	issued := certs[0]
+	if err := issued.CheckSignatureFrom(iss.Cert); err != nil {
+		return diag.NewErrorDiagnostic("The issued certificate is not this CA's",
+			fmt.Sprintf("issued_pem %s (subject %q) was not signed by the imported CA %q: %v. Name a certificate this CA signed, such as one of its service certificates.", file, issued.Subject, iss.Cert.Subject, err))
+	}
+	iss.Pointers = pki.Pointers{
+		CRLDistributionPoints:  issued.CRLDistributionPoints,
+		OCSPServers:            issued.OCSPServer,
+		IssuingCertificateURLs: issued.IssuingCertificateURL,
+	}
+	m.CRLDistributionPoints = stringValues(issued.CRLDistributionPoints)
+	m.OCSPServers = stringValues(issued.OCSPServer)
+	m.IssuingCertificateURLs = stringValues(issued.IssuingCertificateURL)
+	return nil
+}
+
 // caModelFromCert reads back the inputs a CA was created with from its
 // certificate, so the plan after an import matches the configuration.
 // parent cannot be read back (it is another resource's handle); the first
 // apply records it in place. crl_distribution_points, ocsp_servers and
 // issuing_certificate_urls are what the CA writes into the certificates it
-// signs, not into its own, so an import cannot read them back either.
+// signs, not into its own: importPointers reads them from one of those.
 func caModelFromCert(c *x509.Certificate) *caModel {
 	m := &caModel{
 		Subject:         subjectFromName(c),

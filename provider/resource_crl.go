@@ -116,7 +116,9 @@ func (r *crlResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 			"id": computedString("Subject key identifier of the issuer, colon-separated hex."),
 			"issuer": schema.StringAttribute{
 				Required: true, Sensitive: true,
-				MarkdownDescription: "The `issuer` attribute of the `crank_ca` that signs the CRL; both `key_storage = \"state\"` and `\"file\"` work (a file-backed key is read with `" + pki.KeyPassphraseEnv + "`). The CA needs the cRLSign key usage, which every `crank_ca` has.",
+				MarkdownDescription: "The `issuer` attribute of the `crank_ca` that signs the CRL; both `key_storage = \"state\"` and `\"file\"` work (a file-backed key is read with `" + pki.KeyPassphraseEnv + "`). The CA needs the cRLSign key usage, which every `crank_ca` has. " +
+					"A remote CA's issuer (`crank_stepca_issuer.issuer`) works too, differently: crank cannot sign for it, so each entry is revoked through the CA's API at apply and the resource exposes the CA's own CRL (step-ca's `/1.0/crl`, checked against its intermediate) as `crl_pem`, with the CA's number and times. " +
+					"The plan then fails on what the CA decides itself (`next_update`, `revoked_at`) and when the CA serves no CRL; removing an entry does not un-revoke it (the plan warns).",
 			},
 			"revoked": schema.ListNestedAttribute{
 				Optional:            true,
@@ -411,6 +413,21 @@ func (m *crlModel) inputs(ctx context.Context, issuer *x509.Certificate, state *
 	return in
 }
 
+// applyInputs is inputs at apply time: the serials the plan showed are
+// kept even if a tracked certificate expired in between.
+func (m *crlModel) applyInputs(ctx context.Context, issuer *x509.Certificate, state *crlModel, now time.Time) crlInputs {
+	in := m.inputs(ctx, issuer, state, now)
+	if !m.RevokedSerials.IsUnknown() {
+		var planned []string
+		m.RevokedSerials.ElementsAs(ctx, &planned, false)
+		in.planned = map[string]bool{}
+		for _, s := range planned {
+			in.planned[s] = true
+		}
+	}
+	return in
+}
+
 func setRevocations(ctx context.Context, m *crlModel, rs []crlRevocation) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if rs == nil {
@@ -480,6 +497,28 @@ func (r *crlResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 			return
 		}
 	}
+	if knownString(plan.Issuer) {
+		rc, err := remoteCRLIssuer(plan.Issuer.ValueString())
+		if err != nil {
+			resp.Diagnostics.Append(diagBadIssuer(err))
+			return
+		}
+		if rc != nil {
+			var cfg crlModel
+			resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+			if resp.Diagnostics.HasError() {
+				return
+			}
+			if resp.Diagnostics.Append(checkRemoteCRLConfig(ctx, &cfg, rc.name)...); resp.Diagnostics.HasError() {
+				return
+			}
+			if r.planRemote(ctx, rc, &plan, state, &resp.Diagnostics); resp.Diagnostics.HasError() {
+				return
+			}
+			resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+			return
+		}
+	}
 	now := r.data.now()
 	if !plan.inputsKnown(ctx) {
 		plan.Revocations = types.ListUnknown(crlRevocationType)
@@ -491,7 +530,9 @@ func (r *crlResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 			}
 		}
 		planRegeneration(&plan, state)
-		if state != nil {
+		// An issuer not known yet may be a remote CA, whose CRL number is
+		// the CA's.
+		if state != nil || !knownString(plan.Issuer) {
 			// Whether a new CRL is signed is only known once the inputs are:
 			// a tracked certificate that is merely added revokes nothing and
 			// keeps the current CRL and its number. Promising number+1 here
@@ -597,6 +638,12 @@ func (r *crlResource) Update(ctx context.Context, req resource.UpdateRequest, re
 // error m is left for the caller to discard, so nothing reaches state.
 func (r *crlResource) sign(ctx context.Context, m, state *crlModel) diag.Diagnostics {
 	var diags diag.Diagnostics
+	if rc, err := remoteCRLIssuer(m.Issuer.ValueString()); err != nil {
+		diags.Append(diagBadIssuer(err))
+		return diags
+	} else if rc != nil {
+		return r.signRemote(ctx, rc, m, state)
+	}
 	iss, err := resolveIssuer(m.Issuer.ValueString())
 	if err != nil {
 		diags.Append(diagBadIssuer(err))
@@ -609,17 +656,8 @@ func (r *crlResource) sign(ctx context.Context, m, state *crlModel) diag.Diagnos
 	now := r.data.now().Truncate(time.Second)
 	entries := m.revocations(ctx)
 	if m.Revocations.IsUnknown() {
-		in := m.inputs(ctx, iss.Cert, state, now)
-		if !m.RevokedSerials.IsUnknown() {
-			var planned []string
-			m.RevokedSerials.ElementsAs(ctx, &planned, false)
-			in.planned = map[string]bool{}
-			for _, s := range planned {
-				in.planned[s] = true
-			}
-		}
 		var d diag.Diagnostics
-		entries, d = effectiveRevocations(in)
+		entries, d = effectiveRevocations(m.applyInputs(ctx, iss.Cert, state, now))
 		diags.Append(d...)
 		if diags.HasError() {
 			return diags

@@ -8,3 +8,9 @@ terraform import crank_ca.payments 'key_file=keys/payments-ca-1.key,cert_pem=pay
 # A CA whose key is kept in state (key_storage = "state"): its certificate
 # chain and its unencrypted PEM private key.
 terraform import crank_ca.root 'cert_pem=root-ca.pem,key_pem=root-ca.key'
+
+# A CA that sets crl_distribution_points, ocsp_servers or
+# issuing_certificate_urls: those live in what it signs, not in its own
+# certificate, so name one certificate it signed and they are read back from
+# it (otherwise the first plan would replace the CA to write them).
+terraform import crank_ca.root 'cert_pem=root-ca.pem,key_pem=root-ca.key,issued_pem=billing.pem'

@@ -51,6 +51,10 @@ type Options struct {
 	KeyID           string   `json:"kid"`
 	Root            string   `json:"root"`
 	Intermediates   []string `json:"intermediates"`
+	// RevokeOnDestroy asks for every certificate issued through this handle
+	// to be revoked through the CA's API when its resource is destroyed or
+	// replaced. Off by default: revocation is permanent.
+	RevokeOnDestroy bool `json:"revoke_on_destroy,omitempty"`
 }
 
 // Failures a user can act on, each wrapped with the details.
@@ -64,6 +68,8 @@ var (
 	ErrRateLimited   = errors.New("step-ca rate-limited the request")
 	ErrNeedsCSR      = errors.New("step-ca signs only certificate signing requests")
 	ErrWrongKey      = errors.New("step-ca returned a certificate for another key than the CSR's")
+	ErrNoCRL         = errors.New("step-ca publishes no CRL")
+	ErrCSRNames      = errors.New("step-ca would refuse this certificate request")
 )
 
 // NormalizeFingerprint accepts the forms people paste: hex with or without
@@ -159,6 +165,14 @@ func (o Options) client(root *x509.Certificate) *http.Client {
 // Encode writes the handle.
 func Encode(o Options) (string, error) { return issuer.Encode(Name, o) }
 
+var (
+	_ issuer.Backend         = (*backend)(nil)
+	_ issuer.RequestChecker  = (*backend)(nil)
+	_ issuer.CRLPublisher    = (*backend)(nil)
+	_ issuer.RevokeOnDestroy = (*backend)(nil)
+	_ issuer.CSRChecker      = (*backend)(nil)
+)
+
 type backend struct {
 	o        Options
 	root     *x509.Certificate
@@ -225,6 +239,61 @@ func (b *backend) CheckRequest(r pki.LeafRequest) error {
 		return &issuer.FieldError{Backend: Name, Field: issuer.FieldUsages}
 	}
 	return nil
+}
+
+// CheckCSR refuses what step-ca's JWK provisioner would: no request at all,
+// or a supplied request whose names are not exactly the token's (its SANs
+// validator compares the sets) or whose common name is neither empty nor
+// the token's subject.
+func (b *backend) CheckCSR(csr *x509.CertificateRequest, r pki.LeafRequest) error {
+	if csr == nil {
+		return fmt.Errorf("%w: this certificate names only a public key, so there is no request to send. Give csr_pem (a CSR with exactly this certificate's SANs), let crank_certificate generate the key, or issue it through a crank_ca", ErrNeedsCSR)
+	}
+	var got []string
+	for _, u := range csr.URIs {
+		got = append(got, u.String())
+	}
+	got = append(got, csr.DNSNames...)
+	for _, ip := range csr.IPAddresses {
+		got = append(got, ip.String())
+	}
+	got = append(got, csr.EmailAddresses...)
+	want := sansOf(r)
+	if !sameSet(got, want) {
+		return fmt.Errorf("%w: csr_pem has the SANs [%s], but this certificate has [%s] and step-ca signs a request only with exactly the names of its token. Make the CSR with exactly those SANs", ErrCSRNames, strings.Join(got, ", "), strings.Join(want, ", "))
+	}
+	if cn := csr.Subject.CommonName; cn != "" && cn != tokenSubject(r) {
+		return fmt.Errorf("%w: csr_pem has the common name %q, but step-ca accepts only an empty one or %q", ErrCSRNames, cn, tokenSubject(r))
+	}
+	return nil
+}
+
+func sameSet(a, b []string) bool {
+	seen := map[string]int{}
+	for _, s := range a {
+		seen[s]++
+	}
+	for _, s := range b {
+		seen[s]--
+	}
+	for _, n := range seen {
+		if n != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// tokenSubject is the subject of the token for r: its common name, else
+// its first SAN.
+func tokenSubject(r pki.LeafRequest) string {
+	if r.Subject.CommonName != "" {
+		return r.Subject.CommonName
+	}
+	if sans := sansOf(r); len(sans) > 0 {
+		return sans[0]
+	}
+	return ""
 }
 
 // provisionerKey fetches the encrypted provisioner key and decrypts it.
@@ -302,12 +371,7 @@ func (b *backend) Sign(ctx context.Context, req *issuer.SignRequest) (*issuer.Si
 	if err != nil {
 		return nil, err
 	}
-	sans := sansOf(req.Template)
-	subject := req.Template.Subject.CommonName
-	if subject == "" && len(sans) > 0 {
-		subject = sans[0]
-	}
-	ott, err := b.token(key, b.o.URL+"/1.0/sign", subject, sans)
+	ott, err := b.token(key, b.o.URL+"/1.0/sign", tokenSubject(req.Template), sansOf(req.Template))
 	if err != nil {
 		return nil, err
 	}
@@ -366,9 +430,45 @@ func (b *backend) Revoke(ctx context.Context, req *issuer.RevokeRequest) (*issue
 	}
 	body := map[string]any{"serial": serial, "ott": ott, "reasonCode": req.Reason, "passive": true}
 	if err := postJSON(ctx, b.http, b.o.URL+"/1.0/revoke", body, &struct{}{}); err != nil {
+		// step-ca words it "certificate with serial number '...' is already
+		// revoked" (authority/tls.go); it has no code of its own.
+		if errors.Is(err, ErrRejected) && strings.Contains(err.Error(), "is already revoked") {
+			return nil, fmt.Errorf("%w: %w", issuer.ErrAlreadyRevoked, err)
+		}
 		return nil, err
 	}
 	return &issuer.RevokeResponse{}, nil
+}
+
+// RevokesOnDestroy says whether the handle opted in to revocation on
+// destroy.
+func (b *backend) RevokesOnDestroy() bool { return b.o.RevokeOnDestroy }
+
+// CRL fetches the CA's current CRL (GET /1.0/crl, DER) and accepts it only
+// when the issuing intermediate of the handle signed it.
+func (b *backend) CRL(ctx context.Context) (*x509.RevocationList, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, b.o.URL+"/1.0/crl", nil)
+	if err != nil {
+		return nil, err
+	}
+	der, status, err := send(b.http, req)
+	if err != nil {
+		return nil, err
+	}
+	if status == http.StatusNotFound {
+		return nil, fmt.Errorf("%w at %s: %s. Enable it in step-ca's ca.json with \"crl\": {\"enabled\": true, \"generateOnRevoke\": true}, or list the serials in a crank_crl of a crank_ca instead", ErrNoCRL, b.o.URL, problemMessage(der))
+	}
+	if err := statusError(req, status, der); err != nil {
+		return nil, err
+	}
+	crl, err := x509.ParseRevocationList(der)
+	if err != nil {
+		return nil, fmt.Errorf("%w: the CRL it served is unreadable: %v", ErrRejected, err)
+	}
+	if err := crl.CheckSignatureFrom(b.chain[0]); err != nil {
+		return nil, fmt.Errorf("%w: the CRL it served is not signed by its issuing CA %q: %v", ErrRejected, b.chain[0].Subject, err)
+	}
+	return crl, nil
 }
 
 func getJSON(ctx context.Context, c *http.Client, url string, out any) error {
@@ -395,41 +495,62 @@ func postJSON(ctx context.Context, c *http.Client, url string, body, out any) er
 // do sends req and maps failures: no connection, a TLS failure against the
 // pinned root, a rate limit, and any refusal with step-ca's own message.
 func do(c *http.Client, req *http.Request, out any) error {
+	data, status, err := send(c, req)
+	if err != nil {
+		return err
+	}
+	if err := statusError(req, status, data); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return fmt.Errorf("%w: the answer of %s %s is not JSON: %v", ErrRejected, req.Method, req.URL.Path, err)
+	}
+	return nil
+}
+
+// send sends req and reads at most 4 MiB of the answer.
+func send(c *http.Client, req *http.Request) ([]byte, int, error) {
 	resp, err := c.Do(req)
 	if err != nil {
 		var netErr net.Error
 		var certErr *tls.CertificateVerificationError
 		switch {
 		case errors.As(err, &certErr):
-			return fmt.Errorf("%w: the TLS certificate of %s does not chain to the pinned root: %v", ErrFingerprint, req.URL.Host, certErr.Err)
+			return nil, 0, fmt.Errorf("%w: the TLS certificate of %s does not chain to the pinned root: %v", ErrFingerprint, req.URL.Host, certErr.Err)
 		case errors.As(err, &netErr):
-			return fmt.Errorf("%w at %s: %v. Check the URL and that step-ca is running", ErrUnreachable, req.URL.Host, err)
+			return nil, 0, fmt.Errorf("%w at %s: %v. Check the URL and that step-ca is running", ErrUnreachable, req.URL.Host, err)
 		}
-		return fmt.Errorf("%w at %s: %v", ErrUnreachable, req.URL.Host, err)
+		return nil, 0, fmt.Errorf("%w at %s: %v", ErrUnreachable, req.URL.Host, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
 	if err != nil {
-		return fmt.Errorf("%w: reading the answer of %s: %v", ErrUnreachable, req.URL.Host, err)
+		return nil, 0, fmt.Errorf("%w: reading the answer of %s: %v", ErrUnreachable, req.URL.Host, err)
 	}
-	if resp.StatusCode/100 != 2 {
-		var problem struct {
-			Message string `json:"message"`
-		}
-		_ = json.Unmarshal(data, &problem)
-		msg := problem.Message
-		if msg == "" {
-			msg = strings.TrimSpace(string(data))
-		}
-		if resp.StatusCode == http.StatusTooManyRequests {
-			return fmt.Errorf("%w (%s %s): %s. Retry later", ErrRateLimited, req.Method, req.URL.Path, msg)
-		}
-		return fmt.Errorf("%w (%s %s, HTTP %d): %s", ErrRejected, req.Method, req.URL.Path, resp.StatusCode, msg)
+	return data, resp.StatusCode, nil
+}
+
+// statusError maps a refusal to its error, with step-ca's own message.
+func statusError(req *http.Request, status int, data []byte) error {
+	if status/100 == 2 {
+		return nil
 	}
-	if err := json.Unmarshal(data, out); err != nil {
-		return fmt.Errorf("%w: the answer of %s %s is not JSON: %v", ErrRejected, req.Method, req.URL.Path, err)
+	msg := problemMessage(data)
+	if status == http.StatusTooManyRequests {
+		return fmt.Errorf("%w (%s %s): %s. Retry later", ErrRateLimited, req.Method, req.URL.Path, msg)
 	}
-	return nil
+	return fmt.Errorf("%w (%s %s, HTTP %d): %s", ErrRejected, req.Method, req.URL.Path, status, msg)
+}
+
+func problemMessage(data []byte) string {
+	var problem struct {
+		Message string `json:"message"`
+	}
+	_ = json.Unmarshal(data, &problem)
+	if problem.Message != "" {
+		return problem.Message
+	}
+	return strings.TrimSpace(string(data))
 }
 
 // RootOf returns the pinned root of o.

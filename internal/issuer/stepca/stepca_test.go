@@ -97,8 +97,21 @@ func TestStepCA(t *testing.T) {
 		}
 		// The server itself now knows it: a second revocation is refused.
 		_, err := b.Revoke(ctx, &issuer.RevokeRequest{Serial: issued.SerialNumber, Reason: 1})
-		if !errors.Is(err, stepca.ErrRejected) || !strings.Contains(err.Error(), "already revoked") {
+		if !errors.Is(err, stepca.ErrRejected) || !errors.Is(err, issuer.ErrAlreadyRevoked) || !strings.Contains(err.Error(), "already revoked") {
 			t.Fatalf("second Revoke = %v, want step-ca's 'already revoked'", err)
+		}
+		// And its CRL, signed on revocation and checked against the
+		// intermediate, lists the serial with the reason given.
+		crl, err := b.(issuer.CRLPublisher).CRL(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed := false
+		for _, e := range crl.RevokedCertificateEntries {
+			listed = listed || e.SerialNumber.Cmp(issued.SerialNumber) == 0 && e.ReasonCode == 1
+		}
+		if !listed {
+			t.Fatalf("step-ca's CRL (number %s) does not list serial %s with reason keyCompromise", crl.Number, issued.SerialNumber)
 		}
 	})
 	t.Run("request refused by the server shows its message", func(t *testing.T) {
@@ -114,6 +127,24 @@ func TestStepCA(t *testing.T) {
 		var fe *issuer.FieldError
 		if !errors.As(err, &fe) || fe.Field != issuer.FieldUsages || fe.Backend != stepca.Name {
 			t.Fatalf("CheckRequest = %v", err)
+		}
+	})
+	t.Run("a CSR with other names is refused, as step-ca refuses it", func(t *testing.T) {
+		lr, _ := request(t, time.Hour)
+		other, csr := request(t, time.Hour)
+		other.DNSNames = append(other.DNSNames, "extra.svc.internal")
+		if err := b.(issuer.CSRChecker).CheckCSR(csr, other); !errors.Is(err, stepca.ErrCSRNames) || !strings.Contains(err.Error(), "extra.svc.internal") {
+			t.Fatalf("CheckCSR of other names = %v", err)
+		}
+		if err := b.(issuer.CSRChecker).CheckCSR(csr, lr); err != nil {
+			t.Fatalf("CheckCSR of the same names = %v", err)
+		}
+		if err := b.(issuer.CSRChecker).CheckCSR(nil, lr); !errors.Is(err, stepca.ErrNeedsCSR) {
+			t.Fatalf("CheckCSR without a CSR = %v", err)
+		}
+		// The server itself draws the same line.
+		if _, err := b.Sign(ctx, &issuer.SignRequest{Template: other, CSR: csr}); !errors.Is(err, stepca.ErrRejected) || !strings.Contains(err.Error(), "HTTP 403") {
+			t.Fatalf("Sign of a CSR with other names = %v, want step-ca's 403", err)
 		}
 	})
 	t.Run("no CSR", func(t *testing.T) {

@@ -98,9 +98,23 @@ func (s *Server) Stop() {
 // stopped when the test ends.
 func Start(t testing.TB, password string) *Server {
 	t.Helper()
+	return start(t, password, true)
+}
+
+// StartWithoutCRL is Start with step-ca's CRL disabled (its default), for
+// the diagnostic of a CA that publishes none.
+func StartWithoutCRL(t testing.TB, password string) *Server {
+	t.Helper()
+	return start(t, password, false)
+}
+
+func start(t testing.TB, password string, crl bool) *Server {
+	t.Helper()
 	bin := Binary(t)
 	dir := t.TempDir()
-	now := time.Now().Add(-time.Minute).Truncate(time.Second)
+	// Backdated, so tests that run the provider clock some days behind (to
+	// renew with an injected clock) still ask for times inside the CA's.
+	now := time.Now().Add(-72 * time.Hour).Truncate(time.Second)
 	rootKey, _ := pki.GenerateKey(pki.ECDSAP256)
 	root, err := pki.CreateCA(pki.CARequest{Subject: pkix.Name{CommonName: "step-ca Test Root"}, Key: rootKey, NotBefore: now, NotAfter: now.Add(30 * 24 * time.Hour), MaxPathLength: 1}, nil)
 	if err != nil {
@@ -131,6 +145,8 @@ func Start(t testing.TB, password string) *Server {
 		"dnsNames": []string{"127.0.0.1"},
 		"logger":   map[string]any{"format": "text"},
 		"db":       map[string]any{"type": "badgerv2", "dataSource": filepath.Join(dir, "db")},
+		// A CRL at /1.0/crl, signed again on every revocation.
+		"crl": map[string]any{"enabled": crl, "generateOnRevoke": true},
 		"authority": map[string]any{
 			"provisioners": []any{map[string]any{
 				"type": "JWK", "name": Provisioner, "key": pub, "encryptedKey": enc,
