@@ -1,0 +1,131 @@
+package cap
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+)
+
+// maxForwardedCertificate bounds the URL-encoded PEM a proxy forwards: a
+// leaf and a few intermediates are a few KiB, and nothing larger is parsed.
+const maxForwardedCertificate = 64 << 10
+
+// VerifyForwardedCertificate turns a client certificate that a proxy
+// forwarded, URL-encoded PEM as Envoy's attributes.source.certificate and
+// nginx's $ssl_client_escaped_cert carry it (leaf first, any further
+// blocks are intermediates), into the connection state DecidePeer reads.
+// The proxy's word is not taken for it: the chain is verified against
+// roots for client authentication at now, as the TLS handshake would.
+func VerifyForwardedCertificate(escapedPEM string, roots *x509.CertPool, now time.Time) (*tls.ConnectionState, error) {
+	if escapedPEM == "" {
+		return nil, fmt.Errorf("%w: the proxy forwarded no client certificate (Envoy: include_peer_certificate: true; nginx: the client certificate header set from $ssl_client_escaped_cert)", errNoPeerCertificate)
+	}
+	if len(escapedPEM) > maxForwardedCertificate {
+		return nil, fmt.Errorf("forwarded client certificate is %d bytes, over the %d byte limit", len(escapedPEM), maxForwardedCertificate)
+	}
+	// PathUnescape, not QueryUnescape: a raw '+' of base64 stays '+'.
+	decoded, err := url.PathUnescape(escapedPEM)
+	if err != nil {
+		return nil, fmt.Errorf("forwarded client certificate is not URL-encoded PEM: %w", err)
+	}
+	var certs []*x509.Certificate
+	for rest := []byte(decoded); ; {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			break
+		}
+		if block.Type != "CERTIFICATE" {
+			return nil, fmt.Errorf("forwarded client certificate holds a %q PEM block; only CERTIFICATE blocks are accepted", block.Type)
+		}
+		cert, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("forwarded client certificate %d does not parse: %w", len(certs)+1, err)
+		}
+		certs = append(certs, cert)
+	}
+	if len(certs) == 0 {
+		return nil, errors.New("forwarded client certificate holds no PEM certificate")
+	}
+	intermediates := x509.NewCertPool()
+	for _, cert := range certs[1:] {
+		intermediates.AddCert(cert)
+	}
+	chains, err := certs[0].Verify(x509.VerifyOptions{
+		Roots: roots, Intermediates: intermediates, CurrentTime: now,
+		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("forwarded client certificate (serial %s, subject %q) does not verify against the client trust bundle: %w",
+			certs[0].SerialNumber.Text(16), truncateForMessage(certs[0].Subject.String()), err)
+	}
+	return &tls.ConnectionState{PeerCertificates: certs, VerifiedChains: chains}, nil
+}
+
+// DecideForwarded decides for a client certificate a proxy forwarded
+// (see VerifyForwardedCertificate). A certificate that is missing is
+// no_identity, one that does not verify is identity_invalid; both name the
+// problem in Detail.
+func (e *Evaluator) DecideForwarded(escapedPEM string, roots *x509.CertPool, now time.Time, capability string) Decision {
+	state, err := VerifyForwardedCertificate(escapedPEM, roots, now)
+	if err != nil {
+		return e.decideIdentityError(err, capability)
+	}
+	return e.DecidePeer(state, capability)
+}
+
+// DecidePrincipal decides for a SPIFFE ID that a proxy has already
+// verified (Envoy's attributes.source.principal, the URI SAN of the peer
+// certificate). Only use it when the decision server accepts requests from
+// that proxy alone: the principal is the proxy's word.
+func (e *Evaluator) DecidePrincipal(principal, capability string) Decision {
+	switch {
+	case principal == "":
+		return e.decideIdentityError(fmt.Errorf("%w: the proxy forwarded no principal", errNoPeerCertificate), capability)
+	case !strings.HasPrefix(principal, spiffeScheme):
+		// Envoy falls back to a DNS SAN or the subject when the
+		// certificate has no URI SAN.
+		return e.decideIdentityError(fmt.Errorf("%w: the principal %q is not a SPIFFE ID", errNoSPIFFEID, truncateForMessage(principal)), capability)
+	}
+	id, err := ParseSPIFFEID(principal)
+	if err == nil && id.Path == "" {
+		err = errors.New("principal names a trust domain, not a workload")
+	}
+	if err != nil {
+		return e.decideIdentityError(fmt.Errorf("principal is not a workload SPIFFE ID: %w", err), capability)
+	}
+	return e.Decide(id.String(), capability)
+}
+
+// CapabilityForForwarded maps a request that a proxy describes (method,
+// the request URI as the client sent it, and whether it is gRPC) with the
+// same mapping HTTPMiddleware and the interceptors use. A path that is not
+// in canonical form (dot segments, double slashes) is an error: the
+// backend behind the proxy might resolve it to another route than the one
+// decided, so it is refused rather than cleaned.
+func (e *Evaluator) CapabilityForForwarded(method, requestURI string, grpc bool) (string, error) {
+	target, err := url.ParseRequestURI(requestURI)
+	if err != nil || target.Path == "" || target.Path[0] != '/' {
+		return "", fmt.Errorf("request path %q is not an absolute path", truncateForMessage(requestURI))
+	}
+	if clean := path.Clean(target.Path); clean != target.Path && clean+"/" != target.Path {
+		return "", fmt.Errorf("request path %q is not in canonical form; normalise paths at the proxy (Envoy normalize_path and merge_slashes; nginx merge_slashes on)", truncateForMessage(target.Path))
+	}
+	if grpc {
+		name, ok := e.CapabilityForGRPC(target.Path)
+		if !ok {
+			return "", nil
+		}
+		return name, nil
+	}
+	r := &http.Request{Method: method, URL: &url.URL{Path: target.Path, RawPath: target.RawPath}, Host: "", Header: http.Header{}}
+	name, _ := e.CapabilityForHTTP(r)
+	return name, nil
+}
