@@ -17,6 +17,10 @@ import (
 // leaf and a few intermediates are a few KiB, and nothing larger is parsed.
 const maxForwardedCertificate = 64 << 10
 
+// errNoForwardedCertificate is no_identity; it names the proxy settings
+// that forward the certificate, within the X-Cap-Detail length.
+var errNoForwardedCertificate = errors.New("no client certificate forwarded (Envoy: include_peer_certificate; nginx: $ssl_client_escaped_cert)")
+
 // VerifyForwardedCertificate turns a client certificate that a proxy
 // forwarded, URL-encoded PEM as Envoy's attributes.source.certificate and
 // nginx's $ssl_client_escaped_cert carry it (leaf first, any further
@@ -25,7 +29,7 @@ const maxForwardedCertificate = 64 << 10
 // roots for client authentication at now, as the TLS handshake would.
 func VerifyForwardedCertificate(escapedPEM string, roots *x509.CertPool, now time.Time) (*tls.ConnectionState, error) {
 	if escapedPEM == "" {
-		return nil, fmt.Errorf("%w: the proxy forwarded no client certificate (Envoy: include_peer_certificate: true; nginx: the client certificate header set from $ssl_client_escaped_cert)", errNoPeerCertificate)
+		return nil, errNoForwardedCertificate
 	}
 	if len(escapedPEM) > maxForwardedCertificate {
 		return nil, fmt.Errorf("forwarded client certificate is %d bytes, over the %d byte limit", len(escapedPEM), maxForwardedCertificate)
@@ -111,6 +115,10 @@ func (e *Evaluator) DecidePrincipal(principal, capability string) Decision {
 // backend behind the proxy might resolve it to another route than the one
 // decided, so it is refused rather than cleaned.
 func (e *Evaluator) CapabilityForForwarded(method, requestURI string, grpc bool) (string, error) {
+	if method == "" {
+		// net/http would read an empty method as GET.
+		return "", errors.New("the proxy forwarded no request method")
+	}
 	target, err := url.ParseRequestURI(requestURI)
 	if err != nil || target.Path == "" || target.Path[0] != '/' {
 		return "", fmt.Errorf("request path %q is not an absolute path", truncateForMessage(requestURI))

@@ -28,7 +28,7 @@ func TestDecideForwardedVerifiesTheCertificate(t *testing.T) {
 	}{
 		{"escaped as Envoy does", envoyEscape(string(gwPEM)), ReasonMatchedAllow, ""},
 		{"escaped as a path", url.PathEscape(string(gwPEM)), ReasonMatchedAllow, ""},
-		{"missing", "", ReasonNoIdentity, "forwarded no client certificate"},
+		{"missing", "", ReasonNoIdentity, "no client certificate forwarded"},
 		{"other CA", envoyEscape(string(foreignPEM)), ReasonIdentityInvalid, "does not verify against the client trust bundle"},
 		{"expired", envoyEscape(string(expiredPEM)), ReasonIdentityInvalid, "does not verify"},
 		{"not PEM", "hello", ReasonIdentityInvalid, "holds no PEM certificate"},
