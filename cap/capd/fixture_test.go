@@ -149,13 +149,13 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		config Config
 		want   string
 	}{
-		"no proxies":    {Config{Services: w.services(), Selector: "x"}, "no proxies configured"},
-		"bad proxy":     {Config{Services: w.services(), Selector: "x", Proxies: []string{"spiffe://example.org"}}, "not a workload SPIFFE ID"},
-		"no services":   {Config{Proxies: []string{spiffe("envoy")}}, "no services configured"},
-		"wrong bundle":  {Config{Services: []Service{{Name: "reports", Policy: w.bundles["billing"], Trust: w.trust}}, Proxies: []string{spiffe("envoy")}}, `bundle for "billing"`},
-		"no trust":      {Config{Services: []Service{{Name: "billing", Policy: w.bundles["billing"]}}, Proxies: []string{spiffe("envoy")}}, "no client trust bundle"},
-		"no selector":   {Config{Services: []Service{{Name: "billing", Policy: w.bundles["billing"], Trust: w.trust}, {Name: "reports", Policy: w.bundles["reports"], Trust: w.trust}}, Proxies: []string{spiffe("envoy")}}, "neither a selector nor server names"},
-		"SNI twice":     {Config{Services: []Service{{Name: "billing", Policy: w.bundles["billing"], Trust: w.trust, SNI: []string{"a"}}, {Name: "reports", Policy: w.bundles["reports"], Trust: w.trust, SNI: []string{"A"}}}, Proxies: []string{spiffe("envoy")}}, `"a" selects both`},
+		"no proxies":   {Config{Services: w.services(), Selector: "x"}, "no proxies configured"},
+		"bad proxy":    {Config{Services: w.services(), Selector: "x", Proxies: []string{"spiffe://example.org"}}, "not a workload SPIFFE ID"},
+		"no services":  {Config{Proxies: []string{spiffe("envoy")}}, "no services configured"},
+		"wrong bundle": {Config{Services: []Service{{Name: "reports", Policy: w.bundles["billing"], Trust: w.trust}}, Proxies: []string{spiffe("envoy")}}, `bundle for "billing"`},
+		"no trust":     {Config{Services: []Service{{Name: "billing", Policy: w.bundles["billing"]}}, Proxies: []string{spiffe("envoy")}}, "no client trust bundle"},
+		"no selector":  {Config{Services: []Service{{Name: "billing", Policy: w.bundles["billing"], Trust: w.trust}, {Name: "reports", Policy: w.bundles["reports"], Trust: w.trust}}, Proxies: []string{spiffe("envoy")}}, "neither a selector nor server names"},
+		"SNI twice":    {Config{Services: []Service{{Name: "billing", Policy: w.bundles["billing"], Trust: w.trust, SNI: []string{"a"}}, {Name: "reports", Policy: w.bundles["reports"], Trust: w.trust, SNI: []string{"A"}}}, Proxies: []string{spiffe("envoy")}}, `"a" selects both`},
 	} {
 		if _, err := New(tc.config); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v, want an error containing %q", name, err, tc.want)
