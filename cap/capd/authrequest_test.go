@@ -8,22 +8,23 @@ import (
 	"testing"
 
 	"github.com/crank-platform/terraform-provider-crank/cap"
+	"github.com/crank-platform/terraform-provider-crank/cap/internal/testpki"
 )
 
-func fromPeer(leaf testLeaf, ca *testCA, serverName string) *tls.ConnectionState {
-	return &tls.ConnectionState{ServerName: serverName, PeerCertificates: []*x509.Certificate{leaf.cert}, VerifiedChains: [][]*x509.Certificate{{leaf.cert, ca.cert}}}
+func fromPeer(leaf testpki.Leaf, ca *testpki.CA, serverName string) *tls.ConnectionState {
+	return &tls.ConnectionState{ServerName: serverName, PeerCertificates: []*x509.Certificate{leaf.Cert}, VerifiedChains: [][]*x509.Certificate{{leaf.Cert, ca.Cert}}}
 }
 
 func TestAuthRequest(t *testing.T) {
 	w := newWorld(t)
 	s, _, _ := w.newTestServer(t)
 	handler := s.AuthRequest()
-	ask := func(peer *tls.ConnectionState, caller *testLeaf, method, uri, service string) *httptest.ResponseRecorder {
+	ask := func(peer *tls.ConnectionState, caller *testpki.Leaf, method, uri, service string) *httptest.ResponseRecorder {
 		r := httptest.NewRequest("GET", "/auth", nil)
 		r.TLS = peer
 		if caller != nil {
 			// nginx's $ssl_client_escaped_cert escapes like Envoy.
-			r.Header.Set(HeaderClientCert, envoyEscape(caller.certPEM))
+			r.Header.Set(HeaderClientCert, envoyEscape(caller.CertPEM))
 		}
 		r.Header.Set(HeaderOriginalMethod, method)
 		r.Header.Set(HeaderOriginalURI, uri)

@@ -23,6 +23,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/crank-platform/terraform-provider-crank/cap"
+	"github.com/crank-platform/terraform-provider-crank/cap/internal/testpki"
 )
 
 // envoyEscape encodes PEM the way Envoy fills attributes.source.certificate
@@ -42,12 +43,12 @@ func socketAddress(ip string, port uint32) *corev3.Address {
 // listener: source carries the peer's address, principal (its URI SAN) and
 // URL-encoded PEM certificate; request.http the pseudo-headers, method,
 // path with query, host, scheme and protocol; tls_session the SNI.
-func envoyCheck(caller *testLeaf, method, path string) *authv3.CheckRequest {
+func envoyCheck(caller *testpki.Leaf, method, path string) *authv3.CheckRequest {
 	host := "billing.example.org"
 	source := &authv3.AttributeContext_Peer{Address: socketAddress("127.0.0.1", 51234)}
 	if caller != nil {
-		source.Principal = caller.cert.URIs[0].String()
-		source.Certificate = envoyEscape(caller.certPEM)
+		source.Principal = caller.Cert.URIs[0].String()
+		source.Certificate = envoyEscape(caller.CertPEM)
 	}
 	return &authv3.CheckRequest{Attributes: &authv3.AttributeContext{
 		Source:      source,
@@ -90,7 +91,7 @@ func startExtAuthz(t testing.TB, w *world, s *Server, client tls.Certificate) au
 	go func() { _ = server.Serve(ln) }()
 	t.Cleanup(server.Stop)
 	roots := x509.NewCertPool()
-	roots.AddCert(w.ca.cert)
+	roots.AddCert(w.ca.Cert)
 	conn, err := grpc.NewClient(ln.Addr().String(), grpc.WithTransportCredentials(credentials.NewTLS(&tls.Config{
 		MinVersion: tls.VersionTLS12, RootCAs: roots, Certificates: []tls.Certificate{client},
 	})))
@@ -155,7 +156,7 @@ func (r checkResult) expectDenied(t *testing.T, status int, code codes.Code, rea
 func TestExtAuthzOverMutualTLS(t *testing.T) {
 	w := newWorld(t)
 	s, limiter, registry := w.newTestServer(t)
-	client := startExtAuthz(t, w, s, w.proxy.pair)
+	client := startExtAuthz(t, w, s, w.proxy.Pair)
 	billingDigest := w.bundles["billing"].Evaluator().Digest()
 
 	t.Run("allow", func(t *testing.T) {
@@ -176,7 +177,7 @@ func TestExtAuthzOverMutualTLS(t *testing.T) {
 		r := check(t, client, envoyCheck(&w.worker, "POST", "/v1/invoices"))
 		mw := cap.HTTPMiddleware(w.bundles["billing"], nil)(http.NotFoundHandler())
 		req := httptest.NewRequest("POST", "/v1/invoices", nil)
-		req.TLS = &tls.ConnectionState{PeerCertificates: []*x509.Certificate{w.worker.cert}, VerifiedChains: [][]*x509.Certificate{{w.worker.cert, w.ca.cert}}}
+		req.TLS = &tls.ConnectionState{PeerCertificates: []*x509.Certificate{w.worker.Cert}, VerifiedChains: [][]*x509.Certificate{{w.worker.Cert, w.ca.Cert}}}
 		rec := httptest.NewRecorder()
 		mw.ServeHTTP(rec, req)
 		for _, name := range []string{cap.HeaderReason, cap.HeaderRuleIDs, cap.HeaderBundleDigest, "Retry-After"} {
@@ -327,7 +328,7 @@ func TestExtAuthzRefusesPeersThatAreNotProxies(t *testing.T) {
 	s, _, _ := w.newTestServer(t)
 	// A workload with a valid certificate of the same CA must not be able
 	// to vouch for someone else's (public) certificate.
-	client := startExtAuthz(t, w, s, w.worker.pair)
+	client := startExtAuthz(t, w, s, w.worker.Pair)
 	_, err := client.Check(context.Background(), envoyCheck(&w.gateway, "GET", "/v1/invoices/42"))
 	if st := status.Convert(err); st.Code() != codes.PermissionDenied || !strings.Contains(st.Message(), "not a configured proxy") {
 		t.Fatalf("non-proxy peer: %v", err)
@@ -337,7 +338,7 @@ func TestExtAuthzRefusesPeersThatAreNotProxies(t *testing.T) {
 func TestExtAuthzTrustedPrincipal(t *testing.T) {
 	w := newWorld(t)
 	s, _, _ := w.newTestServer(t, func(c *Config) { c.TrustProxyPrincipal = true })
-	client := startExtAuthz(t, w, s, w.proxy.pair)
+	client := startExtAuthz(t, w, s, w.proxy.Pair)
 	req := envoyCheck(&w.gateway, "GET", "/v1/invoices/42")
 	req.Attributes.Source.Certificate = ""
 	if r := check(t, client, req); !r.allowed || r.headers.Get(HeaderCaller) != spiffe("api-gateway") {

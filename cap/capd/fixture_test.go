@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/crank-platform/terraform-provider-crank/cap"
+	"github.com/crank-platform/terraform-provider-crank/cap/internal/testpki"
 )
 
 const td = "example.org"
@@ -50,15 +51,15 @@ func reportsPolicy() cap.Policy {
 // everything (server, proxy, callers) and a rogue CA.
 type world struct {
 	dir      string
-	ca       *testCA
-	rogue    *testCA
-	server   testLeaf
-	proxy    testLeaf
-	gateway  testLeaf
-	worker   testLeaf
-	stranger testLeaf
-	forged   testLeaf // api-gateway's name from the rogue CA
-	noURI    testLeaf
+	ca       *testpki.CA
+	rogue    *testpki.CA
+	server   testpki.Leaf
+	proxy    testpki.Leaf
+	gateway  testpki.Leaf
+	worker   testpki.Leaf
+	stranger testpki.Leaf
+	forged   testpki.Leaf // api-gateway's name from the rogue CA
+	noURI    testpki.Leaf
 	tlsFiles cap.TLSFiles
 	keys     cap.PolicyKeys
 	bundles  map[string]*cap.BundleFile
@@ -67,21 +68,21 @@ type world struct {
 
 func newWorld(t testing.TB) *world {
 	t.Helper()
-	w := &world{dir: t.TempDir(), ca: newTestCA(t, "Test Services CA"), rogue: newTestCA(t, "Rogue CA"), bundles: map[string]*cap.BundleFile{}}
-	w.server = w.ca.issue(t, spiffe("crank-cap"))
-	w.proxy = w.ca.issue(t, spiffe("envoy"))
-	w.gateway = w.ca.issue(t, spiffe("api-gateway"))
-	w.worker = w.ca.issue(t, spiffe("worker"))
-	w.stranger = w.ca.issue(t, spiffe("stranger"))
-	w.forged = w.rogue.issue(t, spiffe("api-gateway"))
+	w := &world{dir: t.TempDir(), ca: testpki.NewCA(t, "Test Services CA"), rogue: testpki.NewCA(t, "Rogue CA"), bundles: map[string]*cap.BundleFile{}}
+	w.server = w.ca.Issue(t, spiffe("crank-cap"))
+	w.proxy = w.ca.Issue(t, spiffe("envoy"))
+	w.gateway = w.ca.Issue(t, spiffe("api-gateway"))
+	w.worker = w.ca.Issue(t, spiffe("worker"))
+	w.stranger = w.ca.Issue(t, spiffe("stranger"))
+	w.forged = w.rogue.Issue(t, spiffe("api-gateway"))
 	w.tlsFiles = cap.TLSFiles{
-		CertFile: writeFile(t, w.dir, "server.pem", w.server.certPEM),
-		KeyFile:  writeFile(t, w.dir, "server.key", w.server.keyPEM),
-		CAFile:   writeFile(t, w.dir, "ca.pem", w.ca.pem()),
+		CertFile: testpki.WriteFile(t, w.dir, "server.pem", w.server.CertPEM),
+		KeyFile:  testpki.WriteFile(t, w.dir, "server.key", w.server.KeyPEM),
+		CAFile:   testpki.WriteFile(t, w.dir, "ca.pem", w.ca.PEM()),
 	}
 	_, signing, _ := ed25519.GenerateKey(rand.Reader)
 	publicDER, _ := x509.MarshalPKIXPublicKey(signing.Public())
-	keysPath := writeFile(t, w.dir, "policy-keys.pem", pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: publicDER}))
+	keysPath := testpki.WriteFile(t, w.dir, "policy-keys.pem", pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: publicDER}))
 	var err error
 	if w.keys, err = cap.LoadPolicyKeys(keysPath); err != nil {
 		t.Fatal(err)
@@ -95,7 +96,7 @@ func newWorld(t testing.TB) *world {
 		if err != nil {
 			t.Fatal(err)
 		}
-		path := writeFile(t, w.dir, p.Service+".bundle.json", signed)
+		path := testpki.WriteFile(t, w.dir, p.Service+".bundle.json", signed)
 		if w.bundles[p.Service], err = cap.LoadBundleFile(path, cap.BundleFileConfig{Logger: quiet(), Service: p.Service, Keys: w.keys}); err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,6 @@
-package capd
+// Package testpki issues throwaway CAs and SPIFFE workload certificates for
+// the decision server's tests (in Go, so tests need no provider run).
+package testpki
 
 import (
 	"crypto/ecdsa"
@@ -20,12 +22,14 @@ import (
 
 var serial atomic.Int64
 
-type testCA struct {
-	cert *x509.Certificate
+// CA is a self-signed test CA.
+type CA struct {
+	Cert *x509.Certificate
 	key  *ecdsa.PrivateKey
 }
 
-func newTestCA(t testing.TB, name string) *testCA {
+// NewCA makes a CA valid for three days.
+func NewCA(t testing.TB, name string) *CA {
 	t.Helper()
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(serial.Add(1)), Subject: pkix.Name{CommonName: name},
@@ -36,47 +40,50 @@ func newTestCA(t testing.TB, name string) *testCA {
 		t.Fatal(err)
 	}
 	cert, _ := x509.ParseCertificate(der)
-	return &testCA{cert: cert, key: key}
+	return &CA{Cert: cert, key: key}
 }
 
-func (ca *testCA) pem() []byte {
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.cert.Raw})
+// PEM is the CA certificate in PEM.
+func (ca *CA) PEM() []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Cert.Raw})
 }
 
-type testLeaf struct {
-	cert    *x509.Certificate
-	certPEM []byte
-	keyPEM  []byte
-	pair    tls.Certificate
+// Leaf is an issued workload certificate and its key.
+type Leaf struct {
+	Cert    *x509.Certificate
+	CertPEM []byte
+	KeyPEM  []byte
+	Pair    tls.Certificate
 }
 
-// issue makes a workload certificate for spiffeID, usable as client and
-// as server on 127.0.0.1.
-func (ca *testCA) issue(t testing.TB, spiffeID string) testLeaf {
+// Issue makes a one-day workload certificate for spiffeID, usable as
+// client and as server on 127.0.0.1 and localhost.
+func (ca *CA) Issue(t testing.TB, spiffeID string) Leaf {
 	t.Helper()
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	u, _ := url.Parse(spiffeID)
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(serial.Add(1)), NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
-		URIs: []*url.URL{u}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)},
+		URIs: []*url.URL{u}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, DNSNames: []string{"localhost"},
 		KeyUsage:    x509.KeyUsageDigitalSignature,
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.Cert, &key.PublicKey, ca.key)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cert, _ := x509.ParseCertificate(der)
 	keyDER, _ := x509.MarshalPKCS8PrivateKey(key)
-	leaf := testLeaf{cert: cert,
-		certPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-		keyPEM:  pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})}
-	leaf.pair, err = tls.X509KeyPair(leaf.certPEM, leaf.keyPEM)
+	leaf := Leaf{Cert: cert,
+		CertPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
+		KeyPEM:  pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})}
+	leaf.Pair, err = tls.X509KeyPair(leaf.CertPEM, leaf.KeyPEM)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return leaf
 }
 
-func writeFile(t testing.TB, dir, name string, data []byte) string {
+// WriteFile writes data to dir/name and returns the path.
+func WriteFile(t testing.TB, dir, name string, data []byte) string {
 	t.Helper()
 	path := filepath.Join(dir, name)
 	if err := os.WriteFile(path, data, 0o600); err != nil {
