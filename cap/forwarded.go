@@ -1,6 +1,7 @@
 package cap
 
 import (
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
@@ -10,6 +11,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -136,4 +138,87 @@ func (e *Evaluator) CapabilityForForwarded(method, requestURI string, grpc bool)
 	r := &http.Request{Method: method, URL: &url.URL{Path: target.Path, RawPath: target.RawPath}, Host: "", Header: http.Header{}}
 	name, _ := e.CapabilityForHTTP(r)
 	return name, nil
+}
+
+// ForwardedVerifier verifies forwarded certificates like
+// VerifyForwardedCertificate and remembers the chains it verified, so a
+// proxy asking about the same caller's certificate thousands of times a
+// second costs one signature check, not one per request. An entry is
+// keyed by the exact bytes forwarded and the trust pool (a reloaded trust
+// bundle is a new pool, so it never reuses an old verification) and is
+// used only within the validity window of every certificate in its chain.
+// Failures are not remembered. It is safe for concurrent use.
+type ForwardedVerifier struct {
+	max int
+
+	mu      sync.Mutex
+	entries map[forwardedKey]verifiedChain
+}
+
+type forwardedKey struct {
+	roots *x509.CertPool
+	sum   [sha256.Size]byte
+}
+
+type verifiedChain struct {
+	state               *tls.ConnectionState
+	notBefore, notAfter time.Time
+}
+
+// DefaultForwardedCacheSize bounds a ForwardedVerifier: one entry per
+// distinct caller certificate, about 200 bytes plus the parsed chain.
+const DefaultForwardedCacheSize = 4096
+
+// NewForwardedVerifier remembers up to size verified chains (size <= 0
+// takes DefaultForwardedCacheSize); when full it starts afresh, which
+// costs one verification per caller and keeps memory bounded whatever
+// certificates are sent.
+func NewForwardedVerifier(size int) *ForwardedVerifier {
+	if size <= 0 {
+		size = DefaultForwardedCacheSize
+	}
+	return &ForwardedVerifier{max: size, entries: map[forwardedKey]verifiedChain{}}
+}
+
+// Verify is VerifyForwardedCertificate with the verified-chain memory.
+func (v *ForwardedVerifier) Verify(escapedPEM string, roots *x509.CertPool, now time.Time) (*tls.ConnectionState, error) {
+	if escapedPEM == "" || len(escapedPEM) > maxForwardedCertificate {
+		return VerifyForwardedCertificate(escapedPEM, roots, now)
+	}
+	key := forwardedKey{roots: roots, sum: sha256.Sum256([]byte(escapedPEM))}
+	v.mu.Lock()
+	entry, ok := v.entries[key]
+	v.mu.Unlock()
+	if ok && !now.Before(entry.notBefore) && !now.After(entry.notAfter) {
+		return entry.state, nil
+	}
+	state, err := VerifyForwardedCertificate(escapedPEM, roots, now)
+	if err != nil {
+		return nil, err
+	}
+	entry = verifiedChain{state: state}
+	for i, cert := range state.VerifiedChains[0] {
+		if i == 0 || cert.NotBefore.After(entry.notBefore) {
+			entry.notBefore = cert.NotBefore
+		}
+		if i == 0 || cert.NotAfter.Before(entry.notAfter) {
+			entry.notAfter = cert.NotAfter
+		}
+	}
+	v.mu.Lock()
+	if len(v.entries) >= v.max {
+		clear(v.entries)
+	}
+	v.entries[key] = entry
+	v.mu.Unlock()
+	return state, nil
+}
+
+// Decide is Evaluator.DecideForwarded through the verifier's memory.
+func (v *ForwardedVerifier) Decide(e *Evaluator, escapedPEM string, roots *x509.CertPool, now time.Time, capability string) Decision {
+	state, err := v.Verify(escapedPEM, roots, now)
+	if err != nil {
+		return e.decideIdentityError(err, capability)
+	}
+	return e.DecidePeer(state, capability)
 }

@@ -94,3 +94,39 @@ func TestCapabilityForForwardedSharesTheMapping(t *testing.T) {
 		}
 	}
 }
+
+func TestForwardedVerifierRemembersOnlyWhatStillHolds(t *testing.T) {
+	ca, other := newIssuer(t), newIssuer(t)
+	cert, certPEM, _ := ca.leaf(t, id("/api-gateway"), time.Now().Add(time.Hour))
+	forwarded := envoyEscape(string(certPEM))
+	v := NewForwardedVerifier(2)
+	now := time.Now()
+	roots := ca.pool()
+	a, _ := v.Verify(forwarded, roots, now)
+	b, _ := v.Verify(forwarded, roots, now)
+	if a != b {
+		t.Fatal("a second verification against the same pool must come from memory")
+	}
+	if _, err := v.Verify(forwarded, other.pool(), now); err == nil {
+		t.Fatal("a chain verified for one trust pool must not be accepted for another")
+	}
+	if _, err := v.Verify(forwarded, roots, cert.NotAfter.Add(time.Second)); err == nil {
+		t.Fatal("a remembered chain must not outlive its certificate")
+	}
+	for range 5 { // more distinct certificates than the bound: memory stays bounded
+		_, p, _ := ca.leaf(t, id("/jobs"), time.Now().Add(time.Hour))
+		if _, err := v.Verify(envoyEscape(string(p)), roots, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(v.entries) > 2 {
+		t.Fatalf("%d entries, bound 2", len(v.entries))
+	}
+	e := mustCompile(t, billingPolicy(Rule{ID: "gw", Action: ActionAllow, Callers: []Caller{{Service: "api-gateway"}}, Capabilities: []string{"invoice.read"}}))
+	if d := v.Decide(e, forwarded, roots, now, "invoice.read"); d.Reason != ReasonMatchedAllow {
+		t.Fatalf("decide: %s %s", d.Reason, d.Detail)
+	}
+	if d := v.Decide(e, "", roots, now, "invoice.read"); d.Reason != ReasonNoIdentity {
+		t.Fatalf("missing: %s", d.Reason)
+	}
+}

@@ -67,6 +67,7 @@ type Server struct {
 	trustPrincipal bool
 	extAuthz       *cap.Enforcer
 	authRequest    *cap.Enforcer
+	verifier       *cap.ForwardedVerifier
 	logger         *slog.Logger
 	now            func() time.Time
 }
@@ -81,6 +82,7 @@ func New(config Config) (*Server, error) {
 		trustPrincipal: config.TrustProxyPrincipal,
 		extAuthz:       cap.NewEnforcer(cap.ViaExtAuthz, config.Log, config.Options...),
 		authRequest:    cap.NewEnforcer(cap.ViaAuthRequest, config.Log, config.Options...),
+		verifier:       cap.NewForwardedVerifier(0),
 		logger:         config.Logger, now: config.Now,
 	}
 	if s.logger == nil {
@@ -196,7 +198,7 @@ func (s *Server) decide(ctx context.Context, enforcer *cap.Enforcer, req forward
 	if s.trustPrincipal {
 		d = evaluator.DecidePrincipal(req.principal, capability)
 	} else {
-		d = evaluator.DecideForwarded(req.certificate, svc.Trust.Pool(), s.now(), capability)
+		d = s.verifier.Decide(evaluator, req.certificate, svc.Trust.Pool(), s.now(), capability)
 	}
 	if mapErr != nil && d.Reason == cap.ReasonUnknownCapability {
 		d.Detail = mapErr.Error()
