@@ -151,3 +151,15 @@ func TestBadInputStopsTheStart(t *testing.T) {
 		})
 	}
 }
+
+// TestExampleConfigParses keeps the guide's configuration in step with
+// what crank-cap accepts.
+func TestExampleConfigParses(t *testing.T) {
+	cfg, err := loadConfig("../../docs/examples/crank-cap.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Services) != 2 || cfg.Listen.ExtAuthz == "" || cfg.Listen.AuthRequest == "" || cfg.InFlight.PerCapability["invoice.export"] != 4 {
+		t.Fatalf("example parsed as %+v", cfg)
+	}
+}
