@@ -1,6 +1,7 @@
 package cap
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -10,6 +11,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
 	dto "github.com/prometheus/client_model/go"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/peer"
 )
 
 func gatherFamily(t *testing.T, reg *prometheus.Registry, name string) *dto.MetricFamily {
@@ -156,5 +160,26 @@ func TestNewMetricsRefusesDoubleRegistration(t *testing.T) {
 	}
 	if _, err := NewMetrics(reg); err == nil || !strings.Contains(err.Error(), "register cap metrics") {
 		t.Fatalf("second registration: %v", err)
+	}
+}
+
+func TestMetricsFromInterceptors(t *testing.T) {
+	ca := newIssuer(t)
+	gw, _, _ := ca.leaf(t, id("/api-gateway"), time.Now().Add(time.Hour))
+	e := mustCompile(t, billingPolicy(Rule{ID: "void", Action: ActionAllow, Callers: []Caller{{Service: "api-gateway"}}, Capabilities: []string{"invoice.void"}}))
+	m, err := NewMetrics(prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := peer.NewContext(context.Background(), &peer.Peer{AuthInfo: credentials.TLSInfo{State: *verifiedState(gw)}})
+	unary := UnaryServerInterceptor(e, nil, WithMetrics(m))
+	ok := func(context.Context, any) (any, error) { return nil, nil }
+	_, _ = unary(ctx, nil, &grpc.UnaryServerInfo{FullMethod: "/billing.v1.Invoices/Void"}, ok)
+	_, _ = unary(ctx, nil, &grpc.UnaryServerInfo{FullMethod: "/billing.v1.Invoices/Other"}, ok)
+	if got := testutil.ToFloat64(m.decisions.WithLabelValues(ViaGRPC, "billing", "invoice.void", "allow", "matched_allow")); got != 1 {
+		t.Errorf("allowed gRPC decisions = %v", got)
+	}
+	if got := testutil.ToFloat64(m.decisions.WithLabelValues(ViaGRPC, "billing", "", "deny", "unknown_capability")); got != 1 {
+		t.Errorf("unmapped gRPC decisions = %v", got)
 	}
 }
