@@ -224,11 +224,11 @@ scrape_configs:
 
 	// A tampered bundle is refused on SIGHUP, counted, and the last good
 	// one keeps deciding.
-	mark := len(server.Log())
+	mark := server.Mark()
 	data, _ := os.ReadFile(filepath.Join(f.dir, "billing.json"))
 	testpkiWrite(t, f.dir, "billing.json", bytes.Replace(data, []byte("gateway-read"), []byte("gateway-reed"), 1))
 	server.Signal(t, syscall.SIGHUP)
-	server.WaitForLog(t, mark, "cap bundle reload failed")
+	server.WaitForLogSince(t, mark, "cap bundle reload failed")
 	if v, ok := metricValue(t, f.scrape(t, server.Addrs["metrics"]), "crank_cap_reload_failures_total", map[string]string{"kind": "bundle", "name": "billing"}); !ok || v != 1 {
 		t.Fatalf("reload failures = %v (%v)", v, ok)
 	}

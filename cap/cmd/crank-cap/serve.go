@@ -176,6 +176,16 @@ func (d *daemon) closeListeners() {
 	}
 }
 
+func (d *daemon) watch(ctx context.Context) {
+	go d.workerTLS.Watch(ctx, d.interval)
+	for _, b := range d.bundles {
+		go b.Watch(ctx, d.interval)
+	}
+	for _, t := range d.trust {
+		go t.Watch(ctx, d.interval)
+	}
+}
+
 func (d *daemon) reload() {
 	// Failures are logged and counted by each Reload; the last good
 	// material stays in force.
@@ -191,7 +201,7 @@ func (d *daemon) reload() {
 func (d *daemon) serve(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go pollEvery(ctx, d.interval, d.reload)
+	d.watch(ctx)
 	go d.decisions.FlushEvery(ctx, d.interval)
 	defer d.decisions.Flush(context.Background())
 	go func() {
@@ -238,17 +248,4 @@ func (d *daemon) serve(ctx context.Context) error {
 		}
 	}
 	return serveErr
-}
-
-func pollEvery(ctx context.Context, interval time.Duration, f func()) {
-	ticker := time.NewTicker(interval)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-			f()
-		}
-	}
 }

@@ -72,7 +72,21 @@ type Worker struct {
 // stopped, and its log shown on failure, when the test ends.
 func Start(t testing.TB, args ...string) *Worker {
 	t.Helper()
-	cmd := exec.Command(Binary(t), args...)
+	w := StartProcess(t, exec.Command(Binary(t), args...))
+	line := w.WaitForLog(t, "worker listening")
+	var entry struct{ Addr string }
+	if err := json.Unmarshal([]byte(line), &entry); err != nil || entry.Addr == "" {
+		t.Fatalf("cannot read the listen address from %q: %v", line, err)
+	}
+	w.Addr = entry.Addr
+	return w
+}
+
+// StartProcess starts cmd, a server that logs JSON lines to stderr, and
+// collects its log; it is stopped with SIGTERM, and its log shown on
+// failure, when the test ends. Other servers' tests (crank-cap) use it.
+func StartProcess(t testing.TB, cmd *exec.Cmd) *Worker {
+	t.Helper()
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +99,7 @@ func Start(t testing.TB, args ...string) *Worker {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		_ = cmd.Wait()
 		if t.Failed() {
-			t.Logf("worker log:\n%s", strings.Join(w.snapshot(), "\n"))
+			t.Logf("%s log:\n%s", filepath.Base(cmd.Path), strings.Join(w.snapshot(), "\n"))
 		}
 	})
 	go func() {
@@ -100,12 +114,6 @@ func Start(t testing.TB, args ...string) *Worker {
 			}
 		}
 	}()
-	line := w.WaitForLog(t, "worker listening")
-	var entry struct{ Addr string }
-	if err := json.Unmarshal([]byte(line), &entry); err != nil || entry.Addr == "" {
-		t.Fatalf("cannot read the listen address from %q: %v", line, err)
-	}
-	w.Addr = entry.Addr
 	return w
 }
 

@@ -5,7 +5,6 @@
 package crankcaptest
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"io/fs"
@@ -13,11 +12,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
-	"time"
+
+	"github.com/crank-platform/terraform-provider-crank/examples/worker/workertest"
 )
 
 // nobody is the unprivileged user the child runs as when the test is root.
@@ -86,13 +85,10 @@ func ShareWithChild(t testing.TB, dir string) {
 
 // Server is a running crank-cap and its log.
 type Server struct {
+	*workertest.Worker
 	// Addrs maps each API (ext_authz, auth_request, metrics) to the
 	// address it listens on.
 	Addrs map[string]string
-	cmd   *exec.Cmd
-	mu    sync.Mutex
-	lines []string
-	added chan struct{}
 }
 
 // Command is crank-cap with args, as an unprivileged user when the test
@@ -106,95 +102,22 @@ func Command(t testing.TB, args ...string) *exec.Cmd {
 	return cmd
 }
 
-// Start runs crank-cap -config configPath and waits until apis listen.
-// It is stopped, and its log shown on failure, when the test ends.
+// Start runs crank-cap -config configPath and waits until each of apis
+// listens. It is stopped, and its log shown on failure, when the test ends.
 func Start(t testing.TB, configPath string, apis ...string) *Server {
 	t.Helper()
 	ShareWithChild(t, filepath.Dir(configPath))
-	cmd := Command(t, "-config", configPath)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	s := &Server{Addrs: map[string]string{}, cmd: cmd, added: make(chan struct{}, 1)}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		_ = cmd.Wait()
-		if t.Failed() {
-			t.Logf("crank-cap log:\n%s", strings.Join(s.Log(), "\n"))
-		}
-	})
-	go func() {
-		scanner := bufio.NewScanner(stderr)
-		scanner.Buffer(make([]byte, 64<<10), 1<<20)
-		for scanner.Scan() {
-			s.mu.Lock()
-			s.lines = append(s.lines, scanner.Text())
-			s.mu.Unlock()
-			select {
-			case s.added <- struct{}{}:
-			default:
-			}
-		}
-	}()
-	deadline := time.After(60 * time.Second)
-	for len(s.Addrs) < len(apis) {
-		for _, line := range s.Log() {
-			var entry struct{ Msg, API, Addr string }
-			if json.Unmarshal([]byte(line), &entry) == nil && entry.Msg == "crank-cap listening" {
-				s.Addrs[entry.API] = entry.Addr
-			}
-		}
-		if len(s.Addrs) >= len(apis) {
-			break
-		}
-		select {
-		case <-s.added:
-		case <-deadline:
-			t.Fatalf("crank-cap did not listen on %v; log:\n%s", apis, strings.Join(s.Log(), "\n"))
-		}
-	}
+	s := &Server{Worker: workertest.StartProcess(t, Command(t, "-config", configPath)), Addrs: map[string]string{}}
 	for _, api := range apis {
-		if s.Addrs[api] == "" {
-			t.Fatalf("crank-cap does not listen for %s; log:\n%s", api, strings.Join(s.Log(), "\n"))
+		for mark := 0; s.Addrs[api] == ""; {
+			line := s.WaitForLogSince(t, mark, "crank-cap listening")
+			mark = slices.Index(s.Log(), line) + 1
+			var entry struct{ API, Addr string }
+			if err := json.Unmarshal([]byte(line), &entry); err != nil {
+				t.Fatalf("cannot read the listen address from %q: %v", line, err)
+			}
+			s.Addrs[entry.API] = entry.Addr
 		}
 	}
 	return s
-}
-
-// Log returns the log lines so far.
-func (s *Server) Log() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.lines)
-}
-
-// Signal sends sig to crank-cap (SIGHUP reloads its files).
-func (s *Server) Signal(t testing.TB, sig os.Signal) {
-	t.Helper()
-	if err := s.cmd.Process.Signal(sig); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// WaitForLog waits until crank-cap logs msg after the first mark lines.
-func (s *Server) WaitForLog(t testing.TB, mark int, msg string) string {
-	t.Helper()
-	deadline := time.After(30 * time.Second)
-	for {
-		lines := s.Log()
-		for _, line := range lines[min(mark, len(lines)):] {
-			if strings.Contains(line, `"msg":"`+msg) {
-				return line
-			}
-		}
-		select {
-		case <-s.added:
-		case <-deadline:
-			t.Fatalf("crank-cap did not log %q; log:\n%s", msg, strings.Join(s.Log(), "\n"))
-		}
-	}
 }
