@@ -1,7 +1,6 @@
 package cap
 
 import (
-	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
@@ -155,9 +154,11 @@ type ForwardedVerifier struct {
 	entries map[forwardedKey]verifiedChain
 }
 
+// forwardedKey holds the forwarded text itself: hashing it for the map is
+// cheaper than a digest, and the cache bound keeps memory at a few MiB.
 type forwardedKey struct {
-	roots *x509.CertPool
-	sum   [sha256.Size]byte
+	roots     *x509.CertPool
+	forwarded string
 }
 
 type verifiedChain struct {
@@ -166,7 +167,8 @@ type verifiedChain struct {
 }
 
 // DefaultForwardedCacheSize bounds a ForwardedVerifier: one entry per
-// distinct caller certificate, about 200 bytes plus the parsed chain.
+// distinct caller certificate, its forwarded text (under 64 KiB, typically
+// 1-2 KiB) plus the parsed chain.
 const DefaultForwardedCacheSize = 4096
 
 // NewForwardedVerifier remembers up to size verified chains (size <= 0
@@ -185,7 +187,7 @@ func (v *ForwardedVerifier) Verify(escapedPEM string, roots *x509.CertPool, now 
 	if escapedPEM == "" || len(escapedPEM) > maxForwardedCertificate {
 		return VerifyForwardedCertificate(escapedPEM, roots, now)
 	}
-	key := forwardedKey{roots: roots, sum: sha256.Sum256([]byte(escapedPEM))}
+	key := forwardedKey{roots: roots, forwarded: escapedPEM}
 	v.mu.Lock()
 	entry, ok := v.entries[key]
 	v.mu.Unlock()
