@@ -69,10 +69,10 @@ func (a *ExtAuthz) Check(ctx context.Context, req *authv3.CheckRequest) (*authv3
 	attrs := req.GetAttributes()
 	httpReq := attrs.GetRequest().GetHttp()
 	headers := requestHeaders(httpReq)
+	// Only context_extensions, never a request header: Envoy's route
+	// headers are added after ext_authz runs, so a header here is the
+	// client's, who could pick a more permissive service's bundle.
 	selected := attrs.GetContextExtensions()[a.server.selector]
-	if selected == "" && a.server.selector != "" {
-		selected = headers[a.server.selector]
-	}
 	d := a.server.decide(ctx, a.server.extAuthz, forwarded{
 		selected:    selected,
 		serverName:  attrs.GetTlsSession().GetSni(),

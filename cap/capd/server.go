@@ -33,11 +33,12 @@ type Config struct {
 	// Services are the protected services, one bundle each.
 	Services []Service
 	// Selector names the request attribute that says which service a
-	// request is for: looked up in Envoy's context_extensions (set per
-	// route, out of the client's reach) and then as a request header (set
-	// by nginx with proxy_set_header, which replaces the client's). When
-	// it is absent the TLS server name (SNI) decides; with a single
-	// service neither is needed.
+	// request is for: for ext_authz a key of Envoy's context_extensions
+	// (set per route, out of the client's reach; request headers are never
+	// read for it), for auth_request a header that nginx sets with
+	// proxy_set_header (which replaces the client's). When it is absent
+	// the TLS server name (SNI) decides; with a single service neither is
+	// needed.
 	Selector string
 	// Proxies are the SPIFFE IDs allowed to ask. A forwarded certificate
 	// is public data, so only a proxy that did the handshake itself may
