@@ -10,6 +10,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -20,22 +21,29 @@ import (
 )
 
 var build = sync.OnceValues(func() (string, error) {
+	return Build("github.com/crank-platform/terraform-provider-crank/examples/worker")
+})
+
+// Build compiles the command at importPath (any package of this module)
+// into a fresh temporary directory and returns the binary's path.
+func Build(importPath string) (string, error) {
+	name := path.Base(importPath)
 	goTool, err := exec.LookPath("go")
 	if err != nil {
-		return "", errors.New("the go command is not on PATH; it is needed to build examples/worker for the end-to-end test")
+		return "", errors.New("the go command is not on PATH; it is needed to build " + name + " for the end-to-end test")
 	}
-	dir, err := os.MkdirTemp("", "worker-bin-")
+	dir, err := os.MkdirTemp("", name+"-bin-")
 	if err != nil {
 		return "", err
 	}
-	binary := filepath.Join(dir, "worker")
+	binary := filepath.Join(dir, name)
 	// The import path builds from anywhere inside the module.
-	out, err := exec.Command(goTool, "build", "-o", binary, "github.com/crank-platform/terraform-provider-crank/examples/worker").CombinedOutput()
+	out, err := exec.Command(goTool, "build", "-o", binary, importPath).CombinedOutput()
 	if err != nil {
-		return "", errors.New("go build ./examples/worker: " + string(out))
+		return "", errors.New("go build " + importPath + ": " + string(out))
 	}
 	return binary, nil
-})
+}
 
 // Binary builds examples/worker once per test process and returns its path.
 func Binary(t testing.TB) string {

@@ -6,7 +6,6 @@ package crankcaptest
 
 import (
 	"encoding/json"
-	"errors"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -23,21 +22,12 @@ import (
 const nobody = 65534
 
 var build = sync.OnceValues(func() (string, error) {
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		return "", errors.New("the go command is not on PATH; it is needed to build crank-cap for the end-to-end test")
-	}
-	dir, err := os.MkdirTemp("", "crank-cap-bin-")
+	binary, err := workertest.Build("github.com/crank-platform/terraform-provider-crank/cap/cmd/crank-cap")
 	if err != nil {
 		return "", err
 	}
-	binary := filepath.Join(dir, "crank-cap")
-	out, err := exec.Command(goTool, "build", "-o", binary, "github.com/crank-platform/terraform-provider-crank/cap/cmd/crank-cap").CombinedOutput()
-	if err != nil {
-		return "", errors.New("go build ./cap/cmd/crank-cap: " + string(out))
-	}
 	// The unprivileged child must be able to run it.
-	return binary, os.Chmod(dir, 0o755)
+	return binary, os.Chmod(filepath.Dir(binary), 0o755)
 })
 
 // Binary builds crank-cap once per test process and returns its path.
