@@ -184,21 +184,30 @@ func BenchmarkExtAuthzPaced(b *testing.B) {
 		c.Options = []cap.RuntimeOption{cap.WithInFlightLimit(limiter)}
 	})
 	requests := loadRequests(w)
+	// Rounds alternate floor and crank-cap, so a burst of other work on
+	// the machine does not land on one side only.
+	rounds := 2
+	if v := os.Getenv("CAP_BENCH_ROUNDS"); v != "" {
+		fmt.Sscan(v, &rounds)
+	}
 	for range b.N {
-		floorAddr, stopFloor := serveGRPC(b, w, func(g *grpc.Server) { authv3.RegisterAuthorizationServer(g, allowAll{}) })
-		floor := paced(b, w, floorAddr, rate, rate*seconds, conns, requests)
-		stopFloor()
-		capAddr, stopCap := serveGRPC(b, w, func(g *grpc.Server) { authv3.RegisterAuthorizationServer(g, s.ExtAuthz()) }, s.ProxyInterceptor())
-		decided := paced(b, w, capAddr, rate, rate*seconds, conns, requests)
-		stopCap()
-		fmt.Printf("allow-all ext_authz: %s\ncrank-cap ext_authz: %s\nratio p50 %.2fx, p99 %.2fx\n", floor, decided,
-			float64(decided.p50)/float64(floor.p50), float64(decided.p99)/float64(floor.p99))
-		b.ReportMetric(float64(decided.p50.Microseconds()), "p50-µs")
-		b.ReportMetric(float64(decided.p99.Microseconds()), "p99-µs")
-		b.ReportMetric(float64(floor.p99.Microseconds()), "floor-p99-µs")
-		if decided.errors != 0 || floor.errors != 0 {
-			b.Fatalf("errors under load: floor %d, crank-cap %d", floor.errors, decided.errors)
+		var floorP99, capP99 []time.Duration
+		for round := 1; round <= rounds; round++ {
+			floorAddr, stopFloor := serveGRPC(b, w, func(g *grpc.Server) { authv3.RegisterAuthorizationServer(g, allowAll{}) })
+			floor := paced(b, w, floorAddr, rate, rate*seconds, conns, requests)
+			stopFloor()
+			capAddr, stopCap := serveGRPC(b, w, func(g *grpc.Server) { authv3.RegisterAuthorizationServer(g, s.ExtAuthz()) }, s.ProxyInterceptor())
+			decided := paced(b, w, capAddr, rate, rate*seconds, conns, requests)
+			stopCap()
+			fmt.Printf("round %d allow-all ext_authz: %s\nround %d crank-cap ext_authz: %s\nround %d ratio p50 %.2fx, p99 %.2fx\n",
+				round, floor, round, decided, round, float64(decided.p50)/float64(floor.p50), float64(decided.p99)/float64(floor.p99))
+			if decided.errors != 0 || floor.errors != 0 {
+				b.Fatalf("errors under load: floor %d, crank-cap %d", floor.errors, decided.errors)
+			}
+			floorP99, capP99 = append(floorP99, floor.p99), append(capP99, decided.p99)
 		}
+		b.ReportMetric(float64(slices.Min(capP99).Microseconds()), "best-p99-µs")
+		b.ReportMetric(float64(slices.Min(floorP99).Microseconds()), "floor-best-p99-µs")
 	}
 }
 
