@@ -18,8 +18,8 @@ func TestTrustBundleReloadKeepsLastGood(t *testing.T) {
 	if changed, err := trust.Reload(); changed || err != nil {
 		t.Fatalf("unchanged file: %v %v", changed, err)
 	}
-	_, keyPEM, _ := first.leaf(t, id("/x"), first.cert.NotAfter)
-	write(t, path, keyPEM) // a leaf certificate is not a CA
+	_, leafPEM, _ := first.leaf(t, id("/x"), first.cert.NotAfter)
+	write(t, path, leafPEM) // a leaf certificate is not a CA
 	if _, err := trust.Reload(); err == nil || !strings.Contains(err.Error(), "not a CA certificate") {
 		t.Fatalf("leaf as trust bundle: %v", err)
 	}
