@@ -228,6 +228,18 @@ func TestExtAuthzOverMutualTLS(t *testing.T) {
 			t.Fatalf("%+v", r)
 		}
 	})
+	t.Run("headers as a raw header map (encode_raw_headers)", func(t *testing.T) {
+		req := envoyCheck(&w.gateway, "POST", "/billing.v1.Invoices/Void")
+		httpReq := req.Attributes.Request.Http
+		httpReq.Headers = nil
+		httpReq.HeaderMap = &corev3.HeaderMap{Headers: []*corev3.HeaderValue{
+			{Key: ":path", RawValue: []byte("/billing.v1.Invoices/Void")},
+			{Key: "content-type", RawValue: []byte("application/grpc")},
+		}}
+		if r := check(t, client, req); !r.allowed || r.headers.Get(HeaderCapability) != "invoice.void" {
+			t.Fatalf("%+v", r)
+		}
+	})
 	t.Run("rate limit", func(t *testing.T) {
 		if r := check(t, client, envoyCheck(&w.gateway, "GET", "/v1/exports")); !r.allowed {
 			t.Fatalf("first export within the burst: %+v", r)
