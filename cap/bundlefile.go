@@ -38,7 +38,8 @@ type BundleFile struct {
 	config BundleFileConfig
 	logger *slog.Logger
 
-	current atomic.Pointer[Evaluator]
+	current  atomic.Pointer[Evaluator]
+	loadedAt atomic.Int64 // unix nanoseconds the bundle in force was loaded
 
 	mu            sync.Mutex
 	loadedDigest  string
@@ -64,6 +65,7 @@ func LoadBundleFile(path string, config BundleFileConfig) (*BundleFile, error) {
 		return nil, err
 	}
 	f.current.Store(evaluator)
+	f.loadedAt.Store(time.Now().UnixNano())
 	f.loadedDigest = digest
 	logger.Info("cap bundle loaded", "path", path, "bundle_digest", evaluator.Digest(),
 		"service", evaluator.bundle.Policy.Service, "rules", len(evaluator.bundle.Policy.Rules))
@@ -145,6 +147,7 @@ func (f *BundleFile) Reload() (changed bool, err error) {
 		return false, nil
 	}
 	f.current.Store(evaluator)
+	f.loadedAt.Store(time.Now().UnixNano())
 	f.reloads.Add(1)
 	f.logger.Info("cap bundle reloaded", "path", f.path, "bundle_digest", evaluator.Digest(), "previous_digest", current.Digest())
 	return true, nil
@@ -154,6 +157,10 @@ func (f *BundleFile) Reload() (changed bool, err error) {
 func (f *BundleFile) Watch(ctx context.Context, interval time.Duration) {
 	pollEvery(ctx, interval, func() { _, _ = f.Reload() })
 }
+
+// LoadedAt is when the bundle in force was loaded: at start, or by the
+// last reload that changed it.
+func (f *BundleFile) LoadedAt() time.Time { return time.Unix(0, f.loadedAt.Load()) }
 
 // ReloadCounts reports successful and failed reloads since start.
 func (f *BundleFile) ReloadCounts() (reloaded, failed uint64) {

@@ -52,7 +52,7 @@ type logBucket struct {
 var reasonOrder = [...]Reason{
 	ReasonMatchedDeny, ReasonMatchedAllow, ReasonDefault,
 	ReasonRateLimited, ReasonUnknownCapability, ReasonNoIdentity,
-	ReasonIdentityInvalid,
+	ReasonIdentityInvalid, ReasonInFlightLimited, ReasonUnknownService,
 }
 
 // DecisionLogOption configures NewDecisionLog.

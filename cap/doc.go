@@ -22,6 +22,9 @@
 // Typical service use: LoadWorkerTLS, LoadPolicyKeys and LoadBundleFile
 // (signed bundles only), NewHTTPServer (timeouts, HTTP/2 and connection
 // limits), HTTPMiddleware or UnaryServerInterceptor/StreamServerInterceptor
-// with a NewDecisionLog, and Watch on both files. See README.md for
+// with a NewDecisionLog, and Watch on both files; optionally an
+// InFlightLimiter (WithInFlightLimit) and Prometheus metrics (NewMetrics,
+// WithMetrics). Services behind Envoy or nginx use the crank-cap decision
+// server instead (package capd, docs/proxies.md). See README.md for
 // semantics, the bundle formats and key rotation.
 package cap

@@ -25,6 +25,13 @@ const (
 	// not one valid workload SPIFFE ID (two URIs, a non-SPIFFE URI, a bare
 	// trust domain); Decision.Detail says which.
 	ReasonIdentityInvalid Reason = "identity_invalid"
+	// ReasonInFlightLimited is an allowed request refused because its
+	// caller already has the configured number of requests in progress on
+	// the capability (InFlightLimiter); it is never decided at plan time.
+	ReasonInFlightLimited Reason = "in_flight_limited"
+	// ReasonUnknownService is a decision server request naming no
+	// protected service it holds a bundle for (selector header or SNI).
+	ReasonUnknownService Reason = "unknown_service"
 )
 
 // Reasons lists every reason code, for validators and docs.
@@ -32,7 +39,7 @@ func Reasons() []string {
 	return []string{
 		string(ReasonMatchedDeny), string(ReasonMatchedAllow), string(ReasonDefault),
 		string(ReasonRateLimited), string(ReasonUnknownCapability), string(ReasonNoIdentity),
-		string(ReasonIdentityInvalid),
+		string(ReasonIdentityInvalid), string(ReasonInFlightLimited), string(ReasonUnknownService),
 	}
 }
 
@@ -376,6 +383,12 @@ func (e *Evaluator) DecidePeer(state *tls.ConnectionState, capability string) De
 	if err == nil {
 		return e.Decide(id.String(), capability)
 	}
+	return e.decideIdentityError(err, capability)
+}
+
+// decideIdentityError is the denial for a peer without a usable identity:
+// no_identity or identity_invalid, with err as the Detail.
+func (e *Evaluator) decideIdentityError(err error, capability string) Decision {
 	d := e.Decide("", capability)
 	d.Reason = identityReason(err)
 	d.Shadow = d.Outcome

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"time"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
@@ -23,28 +24,37 @@ import (
 const GRPCErrorDomain = "cap.crank.dev"
 
 // UnaryServerInterceptor authorizes unary calls; see StreamServerInterceptor.
-func UnaryServerInterceptor(source EvaluatorSource, log *DecisionLog) grpc.UnaryServerInterceptor {
+func UnaryServerInterceptor(source EvaluatorSource, log *DecisionLog, options ...RuntimeOption) grpc.UnaryServerInterceptor {
+	enforcer := NewEnforcer(ViaGRPC, log, options...)
 	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
-		if err := authorizeGRPC(ctx, source, log, info.FullMethod); err != nil {
+		release, err := authorizeGRPC(ctx, source, enforcer, log != nil, info.FullMethod)
+		if err != nil {
 			return nil, err
 		}
+		defer release()
 		return handler(ctx, req)
 	}
 }
 
 // StreamServerInterceptor authorizes a stream once, when it opens. Denials
-// are PermissionDenied, rate limits ResourceExhausted; both carry an
-// ErrorInfo (reason, rule IDs) and rate limits a RetryInfo.
-func StreamServerInterceptor(source EvaluatorSource, log *DecisionLog) grpc.StreamServerInterceptor {
+// are PermissionDenied, rate limits and in-flight limits
+// ResourceExhausted; both carry an ErrorInfo (reason, rule IDs) and
+// back-pressure a RetryInfo. An in-flight slot is held until the stream
+// ends. options add an in-flight limit and metrics.
+func StreamServerInterceptor(source EvaluatorSource, log *DecisionLog, options ...RuntimeOption) grpc.StreamServerInterceptor {
+	enforcer := NewEnforcer(ViaGRPC, log, options...)
 	return func(srv any, stream grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
-		if err := authorizeGRPC(stream.Context(), source, log, info.FullMethod); err != nil {
+		release, err := authorizeGRPC(stream.Context(), source, enforcer, log != nil, info.FullMethod)
+		if err != nil {
 			return err
 		}
+		defer release()
 		return handler(srv, stream)
 	}
 }
 
-func authorizeGRPC(ctx context.Context, source EvaluatorSource, log *DecisionLog, fullMethod string) error {
+func authorizeGRPC(ctx context.Context, source EvaluatorSource, enforcer *Enforcer, logging bool, fullMethod string) (func(), error) {
+	started := time.Now()
 	evaluator := source.Evaluator()
 	capability, _ := evaluator.CapabilityForGRPC(fullMethod)
 	var state *tls.ConnectionState
@@ -58,23 +68,24 @@ func authorizeGRPC(ctx context.Context, source EvaluatorSource, log *DecisionLog
 		}
 	}
 	d := evaluator.DecidePeer(state, capability)
-	if log != nil {
-		extra := []slog.Attr{slog.String("grpc_method", fullMethod)}
+	var extra []slog.Attr
+	if logging {
+		extra = []slog.Attr{slog.String("grpc_method", fullMethod)}
 		if d.Detail != "" {
 			extra = append(extra, peerAttrs(remote, state)...)
 		}
-		log.Record(ctx, d, extra...)
 	}
+	d, release := enforcer.Admit(ctx, d, started, extra...)
 	if d.Allowed() {
-		return nil
+		return release, nil
 	}
-	return GRPCDenial(d)
+	return nil, GRPCDenial(d)
 }
 
 // GRPCDenial is the status error for a denied decision.
 func GRPCDenial(d Decision) error {
 	code := codes.PermissionDenied
-	if d.Reason == ReasonRateLimited {
+	if IsOverload(d.Reason) {
 		code = codes.ResourceExhausted
 	}
 	message := fmt.Sprintf("capability %q denied for %q: reason=%s rule_ids=[%s] bundle=%s",
@@ -94,7 +105,7 @@ func GRPCDenial(d Decision) error {
 			"detail":        d.Detail,
 		},
 	}}
-	if d.Reason == ReasonRateLimited {
+	if IsOverload(d.Reason) {
 		details = append(details, &errdetails.RetryInfo{RetryDelay: durationpb.New(d.RetryAfter)})
 	}
 	if withDetails, err := st.WithDetails(details...); err == nil {

@@ -99,7 +99,7 @@ func TestGRPCIdentityErrorNamesTheReason(t *testing.T) {
 	cert, _ := x509.ParseCertificate(pair.Certificate[0])
 	e := mustCompile(t, billingPolicy())
 	ctx := peer.NewContext(context.Background(), &peer.Peer{AuthInfo: credentials.TLSInfo{State: *verifiedState(cert)}})
-	err := authorizeGRPC(ctx, e, nil, "/billing.v1.Invoices/Void")
+	_, err := authorizeGRPC(ctx, e, NewEnforcer(ViaGRPC, nil), false, "/billing.v1.Invoices/Void")
 	if st := status.Convert(err); st.Code() != codes.PermissionDenied || !strings.Contains(st.Message(), "reason=identity_invalid") || !strings.Contains(st.Message(), "2 URI SANs") {
 		t.Fatalf("two-URI peer: %v", err)
 	}

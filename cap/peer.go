@@ -18,7 +18,7 @@ var (
 // that carries a URI SAN the X.509-SVID rules refuse (identity_invalid),
 // which is usually an issuance mistake worth naming.
 func identityReason(err error) Reason {
-	if errors.Is(err, errNoSPIFFEID) || errors.Is(err, errNotTLS) || errors.Is(err, errNoPeerCertificate) {
+	if errors.Is(err, errNoSPIFFEID) || errors.Is(err, errNotTLS) || errors.Is(err, errNoPeerCertificate) || errors.Is(err, errNoForwardedCertificate) {
 		return ReasonNoIdentity
 	}
 	return ReasonIdentityInvalid

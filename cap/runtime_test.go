@@ -328,3 +328,9 @@ func TestWorkerTLSReloadDecidedByContent(t *testing.T) {
 		t.Fatal("handshakes do not see the rotated certificate")
 	}
 }
+
+func (is *issuer) pool() *x509.CertPool {
+	pool := x509.NewCertPool()
+	pool.AddCert(is.cert)
+	return pool
+}

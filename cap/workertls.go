@@ -36,11 +36,15 @@ type WorkerTLS struct {
 
 	mu           sync.Mutex
 	failedDigest string
+	reloads      atomic.Uint64
+	failures     atomic.Uint64
 }
 
 type tlsMaterial struct {
 	config   *tls.Config
 	leaf     *x509.Certificate
+	chain    []*x509.Certificate
+	cas      []*x509.Certificate
 	identity SPIFFEID
 	digest   string
 }
@@ -95,15 +99,29 @@ func (w *WorkerTLS) Reload() (changed bool, err error) {
 	material, err := w.load()
 	if err != nil {
 		w.failedDigest = version
+		w.failures.Add(1)
 		w.logger.Error("worker TLS reload failed; keeping the current certificate", "error", err.Error(),
 			"not_after", w.current.Load().leaf.NotAfter.UTC().Format(time.RFC3339))
 		return false, err
 	}
 	w.failedDigest = ""
 	w.current.Store(material)
+	w.reloads.Add(1)
 	w.logger.Info("worker TLS material reloaded", "identity", material.identity.String(),
 		"not_after", material.leaf.NotAfter.UTC().Format(time.RFC3339))
 	return true, nil
+}
+
+// ReloadCounts reports reloads that changed the material and refused ones.
+func (w *WorkerTLS) ReloadCounts() (reloaded, failed uint64) {
+	return w.reloads.Load(), w.failures.Load()
+}
+
+// Certificates returns the certificates in use: the leaf, the chain
+// certificates after it in the certificate file, and the CA file's.
+func (w *WorkerTLS) Certificates() (leaf *x509.Certificate, chain, cas []*x509.Certificate) {
+	m := w.current.Load()
+	return m.leaf, m.chain, m.cas
 }
 
 // Watch polls the files every interval until ctx ends. Rotation tools
@@ -139,17 +157,19 @@ func (w *WorkerTLS) load() (*tlsMaterial, error) {
 	if now.After(leaf.NotAfter) {
 		return nil, fmt.Errorf("certificate %s expired at %s; reissue it", w.files.CertFile, leaf.NotAfter.UTC().Format(time.RFC3339))
 	}
-	roots, err := parseCABundle(w.files.CAFile, caPEM)
+	roots, cas, err := parseCABundle(w.files.CAFile, caPEM)
 	if err != nil {
 		return nil, err
 	}
 	intermediates := x509.NewCertPool()
+	var chain []*x509.Certificate
 	for _, der := range pair.Certificate[1:] {
 		cert, err := x509.ParseCertificate(der)
 		if err != nil {
 			return nil, fmt.Errorf("certificate %s holds an unparsable chain certificate: %w", w.files.CertFile, err)
 		}
 		intermediates.AddCert(cert)
+		chain = append(chain, cert)
 	}
 	// The worker pattern has one CA for both sides; a server certificate
 	// that does not chain to it means the files are mixed up.
@@ -169,6 +189,8 @@ func (w *WorkerTLS) load() (*tlsMaterial, error) {
 			NextProtos:   []string{"h2", "http/1.1"},
 		},
 		leaf:     leaf,
+		chain:    chain,
+		cas:      cas,
 		identity: identity,
 		digest:   digestOfContents(certPEM, keyPEM, caPEM),
 	}, nil
@@ -188,8 +210,9 @@ func readPEMFile(what, path string) ([]byte, error) {
 	return data, nil
 }
 
-func parseCABundle(path string, data []byte) (*x509.CertPool, error) {
+func parseCABundle(path string, data []byte) (*x509.CertPool, []*x509.Certificate, error) {
 	pool := x509.NewCertPool()
+	var certs []*x509.Certificate
 	count := 0
 	for rest := data; ; {
 		var block *pem.Block
@@ -198,20 +221,21 @@ func parseCABundle(path string, data []byte) (*x509.CertPool, error) {
 			break
 		}
 		if block.Type != "CERTIFICATE" {
-			return nil, fmt.Errorf("CA bundle %s holds a %q PEM block; it must hold only CERTIFICATE blocks (is it the key file?)", path, block.Type)
+			return nil, nil, fmt.Errorf("CA bundle %s holds a %q PEM block; it must hold only CERTIFICATE blocks (is it the key file?)", path, block.Type)
 		}
 		cert, err := x509.ParseCertificate(block.Bytes)
 		if err != nil {
-			return nil, fmt.Errorf("CA bundle %s: certificate %d does not parse: %w", path, count+1, err)
+			return nil, nil, fmt.Errorf("CA bundle %s: certificate %d does not parse: %w", path, count+1, err)
 		}
 		if !cert.IsCA {
-			return nil, fmt.Errorf("CA bundle %s: certificate %d (%s) is not a CA certificate; pass the issuing CA, not a leaf", path, count+1, cert.Subject)
+			return nil, nil, fmt.Errorf("CA bundle %s: certificate %d (%s) is not a CA certificate; pass the issuing CA, not a leaf", path, count+1, cert.Subject)
 		}
 		pool.AddCert(cert)
+		certs = append(certs, cert)
 		count++
 	}
 	if count == 0 {
-		return nil, fmt.Errorf("CA bundle %s holds no PEM certificate", path)
+		return nil, nil, fmt.Errorf("CA bundle %s holds no PEM certificate", path)
 	}
-	return pool, nil
+	return pool, certs, nil
 }

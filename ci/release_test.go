@@ -92,6 +92,9 @@ func TestReleaseNames(t *testing.T) {
 	if got, want := archives["crank-gate"], "crank-gate_1.2.3_linux_amd64.tar.gz"; got != want {
 		t.Errorf("gate archive %q, want %q (what action.yml and the GitLab template fetch)", got, want)
 	}
+	if got, want := archives["crank-cap"], "crank-cap_1.2.3_linux_amd64.tar.gz"; got != want {
+		t.Errorf("decision server archive %q, want %q", got, want)
+	}
 	if got, want := render(t, c.Checksum.NameTemplate, fields), "terraform-provider-crank_1.2.3_SHA256SUMS"; got != want || c.Checksum.Algorithm != "sha256" {
 		t.Errorf("checksum file %q (%s), want %q (sha256)", got, c.Checksum.Algorithm, want)
 	}

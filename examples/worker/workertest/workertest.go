@@ -10,6 +10,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -20,22 +21,29 @@ import (
 )
 
 var build = sync.OnceValues(func() (string, error) {
+	return Build("github.com/crank-platform/terraform-provider-crank/examples/worker")
+})
+
+// Build compiles the command at importPath (any package of this module)
+// into a fresh temporary directory and returns the binary's path.
+func Build(importPath string) (string, error) {
+	name := path.Base(importPath)
 	goTool, err := exec.LookPath("go")
 	if err != nil {
-		return "", errors.New("the go command is not on PATH; it is needed to build examples/worker for the end-to-end test")
+		return "", errors.New("the go command is not on PATH; it is needed to build " + name + " for the end-to-end test")
 	}
-	dir, err := os.MkdirTemp("", "worker-bin-")
+	dir, err := os.MkdirTemp("", name+"-bin-")
 	if err != nil {
 		return "", err
 	}
-	binary := filepath.Join(dir, "worker")
+	binary := filepath.Join(dir, name)
 	// The import path builds from anywhere inside the module.
-	out, err := exec.Command(goTool, "build", "-o", binary, "github.com/crank-platform/terraform-provider-crank/examples/worker").CombinedOutput()
+	out, err := exec.Command(goTool, "build", "-o", binary, importPath).CombinedOutput()
 	if err != nil {
-		return "", errors.New("go build ./examples/worker: " + string(out))
+		return "", errors.New("go build " + importPath + ": " + string(out))
 	}
 	return binary, nil
-})
+}
 
 // Binary builds examples/worker once per test process and returns its path.
 func Binary(t testing.TB) string {
@@ -72,7 +80,21 @@ type Worker struct {
 // stopped, and its log shown on failure, when the test ends.
 func Start(t testing.TB, args ...string) *Worker {
 	t.Helper()
-	cmd := exec.Command(Binary(t), args...)
+	w := StartProcess(t, exec.Command(Binary(t), args...))
+	line := w.WaitForLog(t, "worker listening")
+	var entry struct{ Addr string }
+	if err := json.Unmarshal([]byte(line), &entry); err != nil || entry.Addr == "" {
+		t.Fatalf("cannot read the listen address from %q: %v", line, err)
+	}
+	w.Addr = entry.Addr
+	return w
+}
+
+// StartProcess starts cmd, a server that logs JSON lines to stderr, and
+// collects its log; it is stopped with SIGTERM, and its log shown on
+// failure, when the test ends. Other servers' tests (crank-cap) use it.
+func StartProcess(t testing.TB, cmd *exec.Cmd) *Worker {
+	t.Helper()
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +107,7 @@ func Start(t testing.TB, args ...string) *Worker {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		_ = cmd.Wait()
 		if t.Failed() {
-			t.Logf("worker log:\n%s", strings.Join(w.snapshot(), "\n"))
+			t.Logf("%s log:\n%s", filepath.Base(cmd.Path), strings.Join(w.snapshot(), "\n"))
 		}
 	})
 	go func() {
@@ -100,12 +122,6 @@ func Start(t testing.TB, args ...string) *Worker {
 			}
 		}
 	}()
-	line := w.WaitForLog(t, "worker listening")
-	var entry struct{ Addr string }
-	if err := json.Unmarshal([]byte(line), &entry); err != nil || entry.Addr == "" {
-		t.Fatalf("cannot read the listen address from %q: %v", line, err)
-	}
-	w.Addr = entry.Addr
 	return w
 }
 
