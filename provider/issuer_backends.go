@@ -12,6 +12,7 @@ import (
 
 	"github.com/crank-platform/terraform-provider-crank/internal/issuer"
 	// The issuer backends this provider ships register themselves by name.
+	_ "github.com/crank-platform/terraform-provider-crank/internal/issuer/acme"
 	_ "github.com/crank-platform/terraform-provider-crank/internal/issuer/local"
 	_ "github.com/crank-platform/terraform-provider-crank/internal/issuer/pkcs11"
 	_ "github.com/crank-platform/terraform-provider-crank/internal/issuer/stepca"
@@ -52,8 +53,9 @@ func issuerCertificates(handle string) (*x509.Certificate, []*x509.Certificate, 
 // issueThrough signs a leaf with whichever backend the handle names, after
 // checking the backend writes every field the request sets. key, when this
 // provider holds the certificate's private key, signs a CSR for backends
-// that need proof of possession.
-func issueThrough(handle string, lr pki.LeafRequest, key crypto.Signer) (*issuer.SignResponse, error) {
+// that need proof of possession; otherwise csr, a CSR the user supplied, is
+// sent as it is (ACME CAs sign the CSR itself, so it must name what lr does).
+func issueThrough(handle string, lr pki.LeafRequest, key crypto.Signer, csr *x509.CertificateRequest) (*issuer.SignResponse, error) {
 	name, b, err := resolveBackend(handle)
 	if err != nil {
 		return nil, err
@@ -61,7 +63,7 @@ func issueThrough(handle string, lr pki.LeafRequest, key crypto.Signer) (*issuer
 	if err := issuer.CheckRequest(name, b, lr); err != nil {
 		return nil, err
 	}
-	req := &issuer.SignRequest{Template: lr}
+	req := &issuer.SignRequest{Template: lr, CSR: csr}
 	if key != nil {
 		if req.CSR, err = issuer.LeafCSR(key, lr); err != nil {
 			return nil, err

@@ -53,6 +53,9 @@ type certificateModel struct {
 	Subject      *subjectModel  `tfsdk:"subject"`
 	TrustDomain  types.String   `tfsdk:"trust_domain"`
 	SPIFFEID     types.String   `tfsdk:"spiffe_id"`
+	// IncludeSPIFFEID false leaves the URI SAN out, for CAs that validate
+	// only DNS names and IP addresses (ACME); null means true.
+	IncludeSPIFFEID types.Bool `tfsdk:"include_spiffe_id"`
 	DNSNames     []types.String `tfsdk:"dns_names"`
 	IPAddresses  []types.String `tfsdk:"ip_addresses"`
 	Usages       []types.String `tfsdk:"usages"`
@@ -118,6 +121,10 @@ func (r *certificateResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"spiffe_id": schema.StringAttribute{
 				Optional: true, Computed: true, PlanModifiers: keepState(),
 				MarkdownDescription: "SPIFFE ID written as the only URI SAN. Defaults to `spiffe://<trust_domain>/<service>`; an explicit value is validated by the SPIFFE ID rules.",
+			},
+			"include_spiffe_id": schema.BoolAttribute{
+				Optional: true, PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
+				MarkdownDescription: "Write `spiffe_id` as the certificate's URI SAN (the default). Set `false` for an issuer that can only certify DNS names and IP addresses, such as `crank_acme_issuer`: ACME has no identifier type for a URI, so such a CA would drop or refuse it. `spiffe_id` is then still computed, but peers see only the DNS and IP SANs.",
 			},
 			"dns_names": schema.ListAttribute{
 				ElementType: types.StringType, Optional: true,
@@ -196,6 +203,7 @@ type wanted struct {
 	spiffeID     pki.SPIFFEID
 	keyAlgorithm pki.KeyAlgorithm
 	suppliedKey  crypto.PublicKey
+	suppliedCSR  *x509.CertificateRequest
 	validity     time.Duration
 	renewBefore  time.Duration
 }
@@ -283,7 +291,7 @@ func (r *certificateResource) derive(cfg *certificateModel) (w wanted, known boo
 			diags.AddAttributeError(path.Root("csr_pem"), "Invalid certificate request", err.Error())
 			return w, false, diags
 		}
-		w.suppliedKey = csr.PublicKey
+		w.suppliedKey, w.suppliedCSR = csr.PublicKey, csr
 	}
 	w.keyAlgorithm = pki.DefaultKeyAlgorithm
 	if w.suppliedKey != nil {
@@ -341,10 +349,14 @@ func (w wanted) leafRequest(cfg *certificateModel, now time.Time) (pki.LeafReque
 	if cfg.Subject != nil {
 		subject = subjectName(cfg.Subject)
 	}
+	var uris []*url.URL
+	if cfg.IncludeSPIFFEID.IsNull() || cfg.IncludeSPIFFEID.ValueBool() {
+		uris = []*url.URL{pki.SPIFFEURL(w.spiffeID)}
+	}
 	return pki.LeafRequest{
 		Subject:     subject,
 		PublicKey:   w.suppliedKey,
-		URIs:        []*url.URL{pki.SPIFFEURL(w.spiffeID)},
+		URIs:        uris,
 		DNSNames:    stringList(cfg.DNSNames),
 		IPAddresses: ips,
 		Usages:      usages,
@@ -508,13 +520,17 @@ func (r *certificateResource) renewalChecks(plan, state *certificateModel, w wan
 		renewBefore = w.renewBefore
 	}
 	windowStart := leaf.NotAfter.Add(-renewBefore)
+	why := ""
+	if start, ok := renewalInfoStart(plan.Issuer.ValueString(), leaf, diags); ok && start.Before(windowStart) {
+		windowStart, why = start, " (the CA's renewal information, RFC 9773, asks for renewal from then, before renew_before would)"
+	}
 	if !now.Before(windowStart) {
 		// Terraform only honours a replacement on a path whose value changes.
 		// A refresh has usually set the state to true already, so plan the
 		// value the new certificate will have; without a refresh, plan true.
 		plan.ReadyForRenewal = types.BoolValue(!state.ReadyForRenewal.ValueBool())
 		diags.AddWarning("Certificate will be renewed",
-			fmt.Sprintf("The certificate for %q expires at %s and has been inside its renewal window since %s; this plan replaces it.", addr, rfc3339(leaf.NotAfter), rfc3339(windowStart)))
+			fmt.Sprintf("The certificate for %q expires at %s and has been inside its renewal window since %s%s; this plan replaces it.", addr, rfc3339(leaf.NotAfter), rfc3339(windowStart), why))
 		return []path.Path{path.Root("ready_for_renewal")}
 	}
 	if warnFrom := windowStart.Add(-r.data.renewalWarning); !now.Before(warnFrom) {
@@ -570,7 +586,7 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 		lr.PublicKey, leafKey = key.Public(), key
 		m.PrivateKeyPEM = types.StringValue(keyPEM)
 	}
-	issued, err := issueThrough(m.Issuer.ValueString(), lr, leafKey)
+	issued, err := issueThrough(m.Issuer.ValueString(), lr, leafKey, w.suppliedCSR)
 	if err != nil {
 		resp.Diagnostics.Append(issueDiag(err))
 		return
@@ -689,5 +705,6 @@ func (r *certificateResource) Update(ctx context.Context, req resource.UpdateReq
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-func (r *certificateResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	resp.Diagnostics.Append(revokeOnDestroy(ctx, req.State.Raw)...)
 }

@@ -181,13 +181,13 @@ func (b *backend) CheckRequest(r pki.LeafRequest) error {
 		return fmt.Errorf("%w: set dns_names or ip_addresses", ErrNoIdentifiers)
 	}
 	if len(r.URIs) > 0 {
-		return &issuer.FieldError{Backend: Name, Field: issuer.FieldURIs}
+		return fmt.Errorf("%w. ACME has no identifier for a URI: set include_spiffe_id = false on the certificate", &issuer.FieldError{Backend: Name, Field: issuer.FieldURIs})
 	}
 	if !isDefaultSubject(r) {
-		return &issuer.FieldError{Backend: Name, Field: issuer.FieldSubject}
+		return fmt.Errorf("%w. ACME CAs write at most the first DNS name as common name: remove the subject block", &issuer.FieldError{Backend: Name, Field: issuer.FieldSubject})
 	}
 	if !sameUsages(r.Usages, b.usages) {
-		return &issuer.FieldError{Backend: Name, Field: issuer.FieldUsages}
+		return fmt.Errorf("%w %v. This CA's profile writes usages %v (crank_acme_issuer.usages): set usages = %v on the certificate, or correct usages on the issuer if the CA writes others", &issuer.FieldError{Backend: Name, Field: issuer.FieldUsages}, r.Usages, b.usages, b.usages)
 	}
 	return nil
 }
