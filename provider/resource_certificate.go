@@ -53,9 +53,6 @@ type certificateModel struct {
 	Subject      *subjectModel  `tfsdk:"subject"`
 	TrustDomain  types.String   `tfsdk:"trust_domain"`
 	SPIFFEID     types.String   `tfsdk:"spiffe_id"`
-	// IncludeSPIFFEID false leaves the URI SAN out, for CAs that validate
-	// only DNS names and IP addresses (ACME); null means true.
-	IncludeSPIFFEID types.Bool `tfsdk:"include_spiffe_id"`
 	DNSNames     []types.String `tfsdk:"dns_names"`
 	IPAddresses  []types.String `tfsdk:"ip_addresses"`
 	Usages       []types.String `tfsdk:"usages"`
@@ -77,6 +74,10 @@ type certificateModel struct {
 	Serial            types.String `tfsdk:"serial"`
 	FingerprintSHA256 types.String `tfsdk:"fingerprint_sha256"`
 	ReadyForRenewal   types.Bool   `tfsdk:"ready_for_renewal"`
+
+	// IncludeSPIFFEID false leaves the URI SAN out, for CAs that validate
+	// only DNS names and IP addresses (ACME); null means true.
+	IncludeSPIFFEID types.Bool `tfsdk:"include_spiffe_id"`
 }
 
 func (r *certificateResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
