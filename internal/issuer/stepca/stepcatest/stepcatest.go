@@ -63,7 +63,9 @@ type Server struct {
 	URL             string
 	RootFingerprint string
 	RootPEM         string
+	IntermediatePEM string
 	Password        string
+	ACMEDirectory   string // set by StartACME
 	cmd             *exec.Cmd
 	log             *syncBuffer
 	once            sync.Once
@@ -97,6 +99,12 @@ func (s *Server) Stop() {
 // Start writes a CA and starts step-ca on a free loopback port; it is
 // stopped when the test ends.
 func Start(t testing.TB, password string) *Server {
+	t.Helper()
+	return start(t, password, nil, nil)
+}
+
+// start is Start with more provisioners and step-ca flags (see acme.go).
+func start(t testing.TB, password string, extraProvisioners []any, flags []string) *Server {
 	t.Helper()
 	bin := Binary(t)
 	dir := t.TempDir()
@@ -132,10 +140,10 @@ func Start(t testing.TB, password string) *Server {
 		"logger":   map[string]any{"format": "text"},
 		"db":       map[string]any{"type": "badgerv2", "dataSource": filepath.Join(dir, "db")},
 		"authority": map[string]any{
-			"provisioners": []any{map[string]any{
+			"provisioners": append([]any{map[string]any{
 				"type": "JWK", "name": Provisioner, "key": pub, "encryptedKey": enc,
 				"claims": map[string]any{"minTLSCertDuration": "5m", "maxTLSCertDuration": "2400h", "defaultTLSCertDuration": "24h"},
-			}},
+			}}, extraProvisioners...),
 		},
 	}
 	raw, _ := json.MarshalIndent(cfg, "", "  ")
@@ -144,13 +152,13 @@ func Start(t testing.TB, password string) *Server {
 		t.Fatal(err)
 	}
 	log := &syncBuffer{}
-	cmd := exec.Command(bin, caJSON)
+	cmd := exec.Command(bin, append(flags, caJSON)...)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	sum := sha256.Sum256(root.Cert.Raw)
-	s := &Server{URL: fmt.Sprintf("https://127.0.0.1:%d", port), RootFingerprint: hex.EncodeToString(sum[:]), RootPEM: pki.EncodeCertsPEM(root.Cert), Password: password, cmd: cmd, log: log}
+	s := &Server{URL: fmt.Sprintf("https://127.0.0.1:%d", port), RootFingerprint: hex.EncodeToString(sum[:]), RootPEM: pki.EncodeCertsPEM(root.Cert), IntermediatePEM: pki.EncodeCertsPEM(inter.Cert), Password: password, cmd: cmd, log: log}
 	t.Cleanup(func() {
 		s.Stop()
 		if t.Failed() {
