@@ -162,7 +162,7 @@ func (r *certificateResource) Schema(_ context.Context, _ resource.SchemaRequest
 			},
 			"csr_pem": schema.StringAttribute{
 				Optional: true, PlanModifiers: []planmodifier.String{sameKeyAsImported()},
-				MarkdownDescription: "Certify the key of this PKCS#10 request (its signature is checked). Only the key is taken from it; names come from this resource. No private key is stored in state.",
+				MarkdownDescription: "Certify the key of this PKCS#10 request (its signature is checked). Only the key is taken from it; names come from this resource. No private key is stored in state. An issuer that signs CSRs as they are (`crank_acme_issuer`) is sent this CSR, which must then name exactly `dns_names` and `ip_addresses`.",
 			},
 			"validity": schema.StringAttribute{
 				CustomType: durationType{},
