@@ -214,3 +214,66 @@ func mustRead(p string) string {
 	b, _ := os.ReadFile(p)
 	return string(b)
 }
+
+// TestAccACMERenewalClock renews through Pebble by the local window: the
+// provider clock moves past not_after - renew_before, the plan replaces
+// the certificate (the provider generates the key this time), and the new
+// one, valid from the moved clock, verifies with openssl at that time
+// against Pebble's root.
+func TestAccACMERenewalClock(t *testing.T) {
+	requireAcc(t)
+	workertest.RequireTool(t, "openssl")
+	srv := acmetest.Start(t, acmetest.Options{})
+	t.Setenv(acme.PassphraseEnv, acmePassphrase)
+	dir := t.TempDir()
+	clock := newTestClock()
+	config := acmeIssuerConfig(srv.Directory, srv.CABundlePEM, filepath.Join(dir, "account.key"), srv.IssuerChainPEM,
+		fmt.Sprintf("http01_listen = %q", fmt.Sprintf("127.0.0.1:%d", srv.HTTPPort)), "", `
+resource "crank_certificate" "billing" {
+  issuer            = data.crank_acme_issuer.ca.issuer
+  service           = "billing"
+  include_spiffe_id = false
+  dns_names         = ["billing.example.test"]
+  usages            = ["server"]
+  validity          = "72h"
+  lifecycle { create_before_destroy = true }
+}`)
+	verifyAt := func(s *terraform.State) error {
+		if err := dumpStateAttrs(s, dir, map[string][2]string{"root.pem": {"data.crank_acme_issuer.ca", "root_pem"}, "chain.pem": {"crank_certificate.billing", "chain_pem"}, "leaf.pem": {"crank_certificate.billing", "cert_pem"}}); err != nil {
+			return err
+		}
+		at := fmt.Sprint(clock.Now().Add(time.Minute).Unix())
+		out, err := run(dir, "openssl", "verify", "-attime", at, "-CAfile", "root.pem", "-untrusted", "chain.pem", "-purpose", "sslserver", "leaf.pem")
+		if err == nil && !strings.Contains(out, "leaf.pem: OK") {
+			err = fmt.Errorf("openssl verify: %s", out)
+		}
+		return err
+	}
+	var serial string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(clock.Now),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					verifyAt,
+					resource.TestCheckResourceAttr("crank_certificate.billing", "renew_before", "1d"),
+					captureAttr("crank_certificate.billing", "serial", &serial),
+				),
+			},
+			{
+				// Hour 49: past not_after - renew_before (hour 48).
+				PreConfig: func() { clock.Advance(49 * time.Hour) },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("crank_certificate.billing", plancheck.ResourceActionCreateBeforeDestroy),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					attrChanged("crank_certificate.billing", "serial", &serial),
+					checkNotAfterFrom(clock, "crank_certificate.billing", 72*time.Hour),
+					verifyAt,
+				),
+			},
+		},
+	})
+}
