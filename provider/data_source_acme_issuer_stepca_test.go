@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -35,26 +36,30 @@ func TestAccACMEIssuerStepCA(t *testing.T) {
 	srv := stepcatest.StartACME(t, stepCAPassword, port)
 	t.Setenv(acme.PassphraseEnv, acmePassphrase)
 	dir := t.TempDir()
-	csr := filepath.Join(dir, "billing.csr")
-	if _, err := run(dir, "openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "billing.key",
-		"-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-out", csr); err != nil {
-		t.Fatal(err)
+	for _, name := range []string{"billing", "gateway"} {
+		if _, err := run(dir, "openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", name+".key",
+			"-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-out", name+".csr"); err != nil {
+			t.Fatal(err)
+		}
 	}
 	cfg := func(resources string) string {
 		return acmeIssuerConfig(srv.ACMEDirectory, srv.RootPEM, filepath.Join(dir, "account.key"), srv.IntermediatePEM+srv.RootPEM,
 			fmt.Sprintf("http01_listen = %q", fmt.Sprintf("127.0.0.1:%d", port)), `usages = ["server", "client"]
   revoke_on_destroy = true`, resources)
 	}
-	cert := fmt.Sprintf(`
-resource "crank_certificate" "billing" {
+	var cert string
+	for _, name := range []string{"billing", "gateway"} {
+		cert += fmt.Sprintf(`
+resource "crank_certificate" %q {
   issuer            = data.crank_acme_issuer.ca.issuer
-  service           = "billing"
+  service           = %q
   include_spiffe_id = false
   ip_addresses      = ["127.0.0.1"]
   csr_pem           = file(%q)
   validity          = "72h"
 }
-`, csr)
+`, name, name, filepath.Join(dir, name+".csr"))
+	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccFactories,
 		Steps: []resource.TestStep{
@@ -67,6 +72,7 @@ resource "crank_certificate" "billing" {
 					verifyAgainst(dir, "data.crank_acme_issuer.ca", "root_pem"),
 					resource.TestCheckResourceAttrPair("crank_certificate.billing", "ca_bundle_pem", "data.crank_acme_issuer.ca", "root_pem"),
 					noKeyMaterial(acmePassphrase),
+					func(s *terraform.State) error { return acmeMutualTLS(s, dir) },
 					func(*terraform.State) error {
 						code, err := renewStatus(dir, srv.URL)
 						if err == nil && code != "201" {
@@ -90,4 +96,46 @@ resource "crank_certificate" "billing" {
 			},
 		},
 	})
+}
+
+// acmeMutualTLS runs a real mutual-TLS handshake with the two step-ca ACME
+// certificates: openssl s_server as billing requiring a client certificate,
+// openssl s_client as gateway, both verifying against step-ca's root. (The
+// examples/worker service authorizes callers by SPIFFE ID, which ACME
+// certificates cannot carry, so the handshake is shown with openssl.)
+func acmeMutualTLS(s *terraform.State, dir string) error {
+	if err := dumpStateAttrs(s, dir, map[string][2]string{"gateway.pem": {"crank_certificate.gateway", "cert_pem"}, "inter.pem": {"data.crank_acme_issuer.ca", "chain_pem"}}); err != nil {
+		return err
+	}
+	port, err := freePort()
+	if err != nil {
+		return err
+	}
+	server := exec.Command("openssl", "s_server", "-accept", fmt.Sprint(port), "-naccept", "1", "-cert", "leaf.pem", "-key", "billing.key", "-cert_chain", "inter.pem",
+		"-CAfile", "root.pem", "-Verify", "2", "-verify_return_error", "-www")
+	server.Dir = dir
+	serverOut := &syncBuffer{}
+	server.Stdout, server.Stderr = serverOut, serverOut
+	if err := server.Start(); err != nil {
+		return err
+	}
+	defer func() { _ = server.Process.Kill(); _ = server.Wait() }()
+	if err := waitFor(serverOut, "ACCEPT"); err != nil {
+		return fmt.Errorf("%v: %s", err, serverOut.String())
+	}
+	client := exec.Command("openssl", "s_client", "-connect", fmt.Sprintf("127.0.0.1:%d", port), "-cert", "gateway.pem", "-key", "gateway.key", "-cert_chain", "inter.pem",
+		"-CAfile", "root.pem", "-verify_return_error", "-verify_ip", "127.0.0.1")
+	client.Dir = dir
+	client.Stdin = strings.NewReader("GET / HTTP/1.0\r\n\r\n")
+	out, err := client.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("s_client: %v\n%s\nserver: %s", err, out, serverOut.String())
+	}
+	if !strings.Contains(string(out), "Verify return code: 0 (ok)") {
+		return fmt.Errorf("client did not verify the server:\n%s", out)
+	}
+	if err := waitFor(serverOut, "depth=0 CN = 127.0.0.1\nverify return:1"); err != nil {
+		return fmt.Errorf("server did not verify the client certificate:\n%s\nserver: %s", out, serverOut.String())
+	}
+	return nil
 }

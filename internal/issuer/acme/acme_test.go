@@ -141,6 +141,21 @@ func TestPebbleIssueRevokeRenewalInfo(t *testing.T) {
 		t.Fatalf("client usage from a server-only CA: %v, want a FieldError for usages", err)
 	}
 
+	// Terraform creates certificates in parallel: orders at the same time
+	// share the one solver listener.
+	errs := make(chan error, 4)
+	for i := range 4 {
+		go func() {
+			_, err := b.Sign(ctx, mustReq(t, fmt.Sprintf("parallel%d.example.test", i)))
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatalf("parallel orders: %v", err)
+		}
+	}
+
 	// The http-01 solver's address taken by someone else.
 	l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", s.HTTPPort))
 	if err != nil {

@@ -21,12 +21,13 @@ import (
 // happens, to clean it up.
 func (b *backend) authorize(ctx context.Context, c *xacme.Client, urls []string) error {
 	var solver *httpSolver
+	var paths []string
 	if b.o.HTTP01Listen != "" {
-		s, err := startHTTPSolver(b.o.HTTP01Listen)
+		s, err := acquireHTTPSolver(b.o.HTTP01Listen)
 		if err != nil {
 			return err
 		}
-		defer s.stop()
+		defer func() { releaseHTTPSolver(s, paths) }()
 		solver = s
 	}
 	for _, u := range urls {
@@ -59,7 +60,9 @@ func (b *backend) authorize(ctx context.Context, c *xacme.Client, urls []string)
 			if err != nil {
 				return err
 			}
-			solver.set(c.HTTP01ChallengePath(chal.Token), resp)
+			p := c.HTTP01ChallengePath(chal.Token)
+			solver.set(p, resp)
+			paths = append(paths, p)
 		} else {
 			record, err := c.DNS01ChallengeRecord(chal.Token)
 			if err != nil {
@@ -84,10 +87,53 @@ func (b *backend) authorize(ctx context.Context, c *xacme.Client, urls []string)
 // httpSolver answers /.well-known/acme-challenge/<token> with the key
 // authorization, and nothing else.
 type httpSolver struct {
+	addr   string
+	refs   int // orders using it; guarded by solvers.mu
 	mu     sync.Mutex
 	tokens map[string]string
 	srv    *http.Server
 	done   chan struct{}
+}
+
+// solvers shares one listener per address between the orders of one
+// provider process: Terraform creates certificates in parallel, and a
+// second listener on the same address would fail. Tokens are unique per
+// challenge, so orders never see each other's answers.
+var solvers = struct {
+	mu sync.Mutex
+	m  map[string]*httpSolver
+}{m: map[string]*httpSolver{}}
+
+func acquireHTTPSolver(addr string) (*httpSolver, error) {
+	solvers.mu.Lock()
+	defer solvers.mu.Unlock()
+	if s, ok := solvers.m[addr]; ok {
+		s.refs++
+		return s, nil
+	}
+	s, err := startHTTPSolver(addr)
+	if err != nil {
+		return nil, err
+	}
+	s.refs = 1
+	solvers.m[addr] = s
+	return s, nil
+}
+
+// releaseHTTPSolver forgets an order's tokens and stops the listener when
+// no order is pending any more.
+func releaseHTTPSolver(s *httpSolver, paths []string) {
+	s.mu.Lock()
+	for _, p := range paths {
+		delete(s.tokens, p)
+	}
+	s.mu.Unlock()
+	solvers.mu.Lock()
+	defer solvers.mu.Unlock()
+	if s.refs--; s.refs == 0 {
+		delete(solvers.m, s.addr)
+		s.stop()
+	}
 }
 
 func startHTTPSolver(addr string) (*httpSolver, error) {
@@ -99,7 +145,7 @@ func startHTTPSolver(addr string) (*httpSolver, error) {
 		}
 		return nil, fmt.Errorf("%w: the http-01 solver cannot listen on %s: %v. %s", ErrSolver, addr, err, hint)
 	}
-	s := &httpSolver{tokens: map[string]string{}, done: make(chan struct{})}
+	s := &httpSolver{addr: addr, tokens: map[string]string{}, done: make(chan struct{})}
 	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		defer close(s.done)
