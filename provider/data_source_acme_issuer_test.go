@@ -277,3 +277,44 @@ resource "crank_certificate" "billing" {
 		},
 	})
 }
+
+// TestAccACMEIssuerEAB: a Pebble that requires External Account Binding
+// refuses the account without it (the plan names the variables to set) and
+// with a wrong HMAC key, and takes it from the environment, which never
+// reaches state.
+func TestAccACMEIssuerEAB(t *testing.T) {
+	requireAcc(t)
+	srv := acmetest.Start(t, acmetest.Options{RequireEAB: true})
+	t.Setenv(acme.PassphraseEnv, acmePassphrase)
+	// Restored when the test ends; the steps below set them.
+	t.Setenv(acme.EABKeyIDEnv, "")
+	t.Setenv(acme.EABHMACEnv, "")
+	dir := t.TempDir()
+	config := acmeIssuerConfig(srv.Directory, srv.CABundlePEM, filepath.Join(dir, "account.key"), srv.IssuerChainPEM,
+		fmt.Sprintf("http01_listen = %q", fmt.Sprintf("127.0.0.1:%d", srv.HTTPPort)), "", "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      config,
+				ExpectError: regexp.MustCompile(`ACME External Account Binding required[\s\S]*` + acme.EABKeyIDEnv),
+			},
+			{
+				PreConfig: func() {
+					os.Setenv(acme.EABKeyIDEnv, acmetest.EAB.KeyID)
+					os.Setenv(acme.EABHMACEnv, strings.Repeat("A", 64))
+				},
+				Config:      config,
+				ExpectError: regexp.MustCompile(`ACME CA refused the account[\s\S]*urn:ietf:params:acme:error:`),
+			},
+			{
+				PreConfig: func() { os.Setenv(acme.EABHMACEnv, acmetest.EAB.HMAC) },
+				Config:    config,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttrSet("data.crank_acme_issuer.ca", "account_url"),
+					noKeyMaterial(acmePassphrase, acmetest.EAB.HMAC),
+				),
+			},
+		},
+	})
+}
