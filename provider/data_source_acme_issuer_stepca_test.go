@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -107,35 +106,6 @@ func acmeMutualTLS(s *terraform.State, dir string) error {
 	if err := dumpStateAttrs(s, dir, map[string][2]string{"gateway.pem": {"crank_certificate.gateway", "cert_pem"}, "inter.pem": {"data.crank_acme_issuer.ca", "chain_pem"}}); err != nil {
 		return err
 	}
-	port, err := freePort()
-	if err != nil {
-		return err
-	}
-	server := exec.Command("openssl", "s_server", "-accept", fmt.Sprint(port), "-naccept", "1", "-cert", "leaf.pem", "-key", "billing.key", "-cert_chain", "inter.pem",
-		"-CAfile", "root.pem", "-Verify", "2", "-verify_return_error", "-www")
-	server.Dir = dir
-	serverOut := &syncBuffer{}
-	server.Stdout, server.Stderr = serverOut, serverOut
-	if err := server.Start(); err != nil {
-		return err
-	}
-	defer func() { _ = server.Process.Kill(); _ = server.Wait() }()
-	if err := waitFor(serverOut, "ACCEPT"); err != nil {
-		return fmt.Errorf("%v: %s", err, serverOut.String())
-	}
-	client := exec.Command("openssl", "s_client", "-connect", fmt.Sprintf("127.0.0.1:%d", port), "-cert", "gateway.pem", "-key", "gateway.key", "-cert_chain", "inter.pem",
-		"-CAfile", "root.pem", "-verify_return_error", "-verify_ip", "127.0.0.1")
-	client.Dir = dir
-	client.Stdin = strings.NewReader("GET / HTTP/1.0\r\n\r\n")
-	out, err := client.CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("s_client: %v\n%s\nserver: %s", err, out, serverOut.String())
-	}
-	if !strings.Contains(string(out), "Verify return code: 0 (ok)") {
-		return fmt.Errorf("client did not verify the server:\n%s", out)
-	}
-	if err := waitFor(serverOut, "depth=0 CN = 127.0.0.1\nverify return:1"); err != nil {
-		return fmt.Errorf("server did not verify the client certificate:\n%s\nserver: %s", out, serverOut.String())
-	}
-	return nil
+	return opensslMutualTLS(dir, [2]string{"leaf.pem", "billing.key"}, [2]string{"gateway.pem", "gateway.key"},
+		[]string{"-verify_ip", "127.0.0.1"}, "depth=0 CN = 127.0.0.1\nverify return:1")
 }
