@@ -57,8 +57,13 @@ func Bootstrap(ctx context.Context, cfg Config) (Options, error) {
 	if err != nil {
 		return Options{}, err
 	}
-	passphrase := cfg.Getenv(PassphraseEnv)
-	key, err := openOrCreateAccountKey(cfg.AccountKeyFile, passphrase)
+	// The directory first: a wrong URL or CA bundle must not leave a new
+	// key file behind.
+	dir, err := (&xacme.Client{DirectoryURL: o.Directory, HTTPClient: hc, UserAgent: "crank"}).Discover(ctx)
+	if err != nil {
+		return Options{}, wrapErr(err, o.Directory, "reading the directory")
+	}
+	key, err := openOrCreateAccountKey(cfg.AccountKeyFile, cfg.Getenv(PassphraseEnv))
 	if err != nil {
 		return Options{}, err
 	}
@@ -66,10 +71,6 @@ func Bootstrap(ctx context.Context, cfg Config) (Options, error) {
 		return Options{}, err
 	}
 	c := &xacme.Client{Key: key, DirectoryURL: o.Directory, HTTPClient: hc, UserAgent: "crank"}
-	dir, err := c.Discover(ctx)
-	if err != nil {
-		return Options{}, wrapErr(err, o.Directory, "reading the directory")
-	}
 	acct := &xacme.Account{Contact: cfg.Contact}
 	kid, hmacKey := cfg.Getenv(EABKeyIDEnv), cfg.Getenv(EABHMACEnv)
 	if (kid == "") != (hmacKey == "") {

@@ -5,7 +5,9 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
+	"os"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -190,6 +192,9 @@ func TestPebbleBadInputs(t *testing.T) {
 	cfg.CABundle = other.CABundlePEM
 	if _, err := acme.Bootstrap(ctx, cfg); !errors.Is(err, acme.ErrTLS) {
 		t.Fatalf("wrong CA bundle: %v, want ErrTLS", err)
+	}
+	if _, err := os.Stat(cfg.AccountKeyFile); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("a refused directory left an account key file behind: %v", err)
 	}
 	if _, err := acme.Bootstrap(ctx, config(t, s)); !errors.Is(err, acme.ErrEABRequired) || !strings.Contains(err.Error(), acme.EABKeyIDEnv) {
 		t.Fatalf("EAB missing: %v, want ErrEABRequired naming %s", err, acme.EABKeyIDEnv)
