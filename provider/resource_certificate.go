@@ -125,7 +125,7 @@ func (r *certificateResource) Schema(_ context.Context, _ resource.SchemaRequest
 			},
 			"include_spiffe_id": schema.BoolAttribute{
 				Optional: true, PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
-				MarkdownDescription: "Write `spiffe_id` as the certificate's URI SAN (the default). Set `false` for an issuer that can only certify DNS names and IP addresses, such as `crank_acme_issuer`: ACME has no identifier type for a URI, so such a CA would drop or refuse it. `spiffe_id` is then still computed, but peers see only the DNS and IP SANs.",
+				MarkdownDescription: "Write `spiffe_id` as the certificate's URI SAN (the default). Set `false` for an issuer that can only certify DNS names and IP addresses, such as `crank_acme_issuer`: ACME has no identifier type for a URI, so such a CA would drop or refuse it (and a `csr_pem` for it must carry no URI SAN). `spiffe_id` is then still computed, but peers see only the DNS and IP SANs.",
 			},
 			"dns_names": schema.ListAttribute{
 				ElementType: types.StringType, Optional: true,
@@ -162,7 +162,8 @@ func (r *certificateResource) Schema(_ context.Context, _ resource.SchemaRequest
 			},
 			"csr_pem": schema.StringAttribute{
 				Optional: true, PlanModifiers: []planmodifier.String{sameKeyAsImported()},
-				MarkdownDescription: "Certify the key of this PKCS#10 request (its signature is checked). Only the key is taken from it; names come from this resource. No private key is stored in state. An issuer that signs CSRs as they are (`crank_acme_issuer`) is sent this CSR, which must then name exactly `dns_names` and `ip_addresses`.",
+				MarkdownDescription: "Certify the key of this PKCS#10 request (its signature is checked). Only the key is taken from it; names come from this resource. No private key is stored in state. " +
+					"An issuer that signs only requests (`crank_stepca_issuer`) receives this request as it is, and step-ca checks it: its SANs must then be exactly this certificate's (the SPIFFE ID, `dns_names`, `ip_addresses`) and its common name empty or the one crank writes.",
 			},
 			"validity": schema.StringAttribute{
 				CustomType: durationType{},
@@ -204,9 +205,11 @@ type wanted struct {
 	spiffeID     pki.SPIFFEID
 	keyAlgorithm pki.KeyAlgorithm
 	suppliedKey  crypto.PublicKey
-	suppliedCSR  *x509.CertificateRequest
-	validity     time.Duration
-	renewBefore  time.Duration
+	// suppliedCSR is csr_pem parsed: a backend that signs only requests
+	// (step-ca) receives it as the proof of possession.
+	suppliedCSR *x509.CertificateRequest
+	validity    time.Duration
+	renewBefore time.Duration
 }
 
 // derive computes trust domain, SPIFFE ID, key algorithm and renewal window
@@ -706,6 +709,14 @@ func (r *certificateResource) Update(ctx context.Context, req resource.UpdateReq
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
+// Delete revokes the certificate through its CA's API when the issuer
+// handle opted in (revoke_on_destroy of crank_stepca_issuer); otherwise the
+// certificate simply leaves state. A revocation that fails keeps the
+// certificate in state, so a destroy never silently leaves it valid.
 func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	resp.Diagnostics.Append(revokeOnDestroy(ctx, req.State.Raw)...)
+	m, err := renewalAttributes(req.State.Raw)
+	if err != nil || !knownString(m.Issuer) {
+		return
+	}
+	resp.Diagnostics.Append(revokeOnDestroy(ctx, m.Issuer.ValueString(), m.CertPEM.ValueString(), r.data.now())...)
 }

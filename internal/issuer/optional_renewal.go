@@ -13,9 +13,3 @@ import (
 type RenewalAdvisor interface {
 	RenewalWindow(ctx context.Context, leaf *x509.Certificate) (start, end time.Time, ok bool, err error)
 }
-
-// DestroyRevoker is the optional ability of a backend configured to revoke
-// a certificate when the resource that holds it is destroyed.
-type DestroyRevoker interface {
-	RevokeOnDestroy() bool
-}

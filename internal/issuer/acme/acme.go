@@ -205,8 +205,8 @@ func sameUsages(a, b []pki.Usage) bool {
 	return slices.Equal(slices.Compact(x), slices.Compact(y))
 }
 
-// RevokeOnDestroy says whether destroying a certificate revokes it.
-func (b *backend) RevokeOnDestroy() bool { return b.o.RevokeOnDestroy }
+// RevokesOnDestroy says whether destroying a certificate revokes it.
+func (b *backend) RevokesOnDestroy() bool { return b.o.RevokeOnDestroy }
 
 func (b *backend) client(ctx context.Context) (*xacme.Client, error) {
 	key, err := loadAccountKey(b.o.AccountKeyFile, b.passphrase, b.o.AccountKeyFP)
