@@ -318,3 +318,37 @@ func TestAccACMEIssuerEAB(t *testing.T) {
 		},
 	})
 }
+
+// TestAccACMEIssuerDNS01 proves names with the documented dns-01 hook: a
+// shell script that sets and clears TXT records in Pebble's DNS stub with
+// curl, as a hook calls a DNS provider's API. Setting both solvers is a
+// plan error.
+func TestAccACMEIssuerDNS01(t *testing.T) {
+	requireAcc(t)
+	workertest.RequireTool(t, "openssl")
+	workertest.RequireTool(t, "curl")
+	srv := acmetest.Start(t, acmetest.Options{})
+	t.Setenv(acme.PassphraseEnv, acmePassphrase)
+	dir := t.TempDir()
+	hook := fmt.Sprintf("dns01_hook = [\"/bin/sh\", %q]", srv.DNSHook(t))
+	cert := strings.Replace(acmeCertificate("billing", "billing", "billing.example.test", "", ""), "csr_pem           = file(\"\")", "", 1)
+	config := func(solver string) string {
+		return acmeIssuerConfig(srv.Directory, srv.CABundlePEM, filepath.Join(dir, "account.key"), srv.IssuerChainPEM, solver, "", cert)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      config(hook + "\n  http01_listen = \"127.0.0.1:1\""),
+				ExpectError: regexp.MustCompile(`Invalid Attribute Combination`),
+			},
+			{
+				Config: config(hook),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					verifyAgainst(dir, "data.crank_acme_issuer.ca", "root_pem"),
+					resource.TestCheckResourceAttr("crank_certificate.billing", "dns_names.0", "billing.example.test"),
+				),
+			},
+		},
+	})
+}
