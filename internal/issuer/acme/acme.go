@@ -335,8 +335,8 @@ func (b *backend) checkIssued(ders [][]byte, req *issuer.SignRequest) (*issuer.S
 		return nil, fmt.Errorf("%w: it names DNS %v, IP %v; asked DNS %v, IP %v", ErrNotAsAsked, leaf.DNSNames, leaf.IPAddresses, t.DNSNames, t.IPAddresses)
 	case leaf.Subject.CommonName != "" && (len(t.DNSNames) == 0 || !strings.EqualFold(leaf.Subject.CommonName, t.DNSNames[0])) && net.ParseIP(leaf.Subject.CommonName) == nil:
 		return nil, fmt.Errorf("%w: its common name is %q", ErrNotAsAsked, leaf.Subject.CommonName)
-	case !sameUsages(usagesOf(leaf), b.usages):
-		return nil, fmt.Errorf("%w: its usages are %v, the issuer's usages say %v. Set usages on crank_acme_issuer to what this CA writes", ErrNotAsAsked, usagesOf(leaf), b.usages)
+	case !sameUsages(pki.UsagesOf(leaf), b.usages):
+		return nil, fmt.Errorf("%w: its usages are %v, the issuer's usages say %v. Set usages on crank_acme_issuer to what this CA writes", ErrNotAsAsked, pki.UsagesOf(leaf), b.usages)
 	case !t.NotAfter.IsZero() && absDuration(leaf.NotAfter.Sub(t.NotAfter)) > time.Minute:
 		return nil, fmt.Errorf("%w: it expires at %s, asked %s. This CA does not honour the order's notAfter; set validity to the CA's own lifetime", ErrNotAsAsked, leaf.NotAfter.UTC().Format(time.RFC3339), t.NotAfter.UTC().Format(time.RFC3339))
 	}
@@ -441,18 +441,4 @@ func problem(ae *xacme.Error) string {
 		msg += fmt.Sprintf("; %s%s: %s", id, s.Type, s.Detail)
 	}
 	return msg
-}
-
-// usagesOf reads the TLS roles a certificate's extended key usage grants.
-func usagesOf(c *x509.Certificate) []pki.Usage {
-	var out []pki.Usage
-	for _, u := range c.ExtKeyUsage {
-		switch u {
-		case x509.ExtKeyUsageServerAuth:
-			out = append(out, pki.UsageServer)
-		case x509.ExtKeyUsageClientAuth:
-			out = append(out, pki.UsageClient)
-		}
-	}
-	return out
 }
