@@ -315,6 +315,15 @@ func TestAccACMEIssuerEAB(t *testing.T) {
 					noKeyMaterial(acmePassphrase, acmetest.EAB.HMAC),
 				),
 			},
+			{
+				// The account exists: plans no longer need the EAB secret.
+				PreConfig: func() {
+					os.Setenv(acme.EABKeyIDEnv, "")
+					os.Setenv(acme.EABHMACEnv, "")
+				},
+				Config: config,
+				Check:  resource.TestCheckResourceAttrSet("data.crank_acme_issuer.ca", "account_url"),
+			},
 		},
 	})
 }

@@ -71,24 +71,11 @@ func Bootstrap(ctx context.Context, cfg Config) (Options, error) {
 		return Options{}, err
 	}
 	c := &xacme.Client{Key: key, DirectoryURL: o.Directory, HTTPClient: hc, UserAgent: "crank"}
-	acct := &xacme.Account{Contact: cfg.Contact}
-	kid, hmacKey := cfg.Getenv(EABKeyIDEnv), cfg.Getenv(EABHMACEnv)
-	if (kid == "") != (hmacKey == "") {
-		return Options{}, fmt.Errorf("%w: set both %s and %s, or neither", ErrAccount, EABKeyIDEnv, EABHMACEnv)
-	}
-	if kid != "" {
-		// RFC 8555 7.3.4: the HMAC key is base64url; some CAs hand it out padded.
-		k, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(hmacKey, "="))
-		if err != nil {
-			return Options{}, fmt.Errorf("%w: %s is not base64url: %v", ErrAccount, EABHMACEnv, err)
-		}
-		acct.ExternalAccountBinding = &xacme.ExternalAccountBinding{KID: kid, Key: k}
-	} else if dir.ExternalAccountRequired {
-		return Options{}, fmt.Errorf("%w (its directory says externalAccountRequired). Set %s and %s to the key id and HMAC key the CA gave you", ErrEABRequired, EABKeyIDEnv, EABHMACEnv)
-	}
-	a, err := c.Register(ctx, acct, xacme.AcceptTOS)
-	if errors.Is(err, xacme.ErrAccountAlreadyExists) {
-		a, err = c.GetReg(ctx, "")
+	// An account that exists already is used as it is: EAB secrets are
+	// needed once, at registration, not on every plan.
+	a, err := c.GetReg(ctx, "")
+	if errors.Is(err, xacme.ErrNoAccount) {
+		a, err = register(ctx, c, cfg, dir)
 	}
 	if err != nil {
 		return Options{}, wrapErr(err, o.Directory, "registering the account")
@@ -98,6 +85,33 @@ func Bootstrap(ctx context.Context, cfg Config) (Options, error) {
 		return Options{}, err
 	}
 	return o, nil
+}
+
+// register creates the account, bound to the external account when
+// CRANK_ACME_EAB_KID and CRANK_ACME_EAB_HMAC_KEY are set.
+func register(ctx context.Context, c *xacme.Client, cfg Config, dir xacme.Directory) (*xacme.Account, error) {
+	acct := &xacme.Account{Contact: cfg.Contact}
+	kid, hmacKey := cfg.Getenv(EABKeyIDEnv), cfg.Getenv(EABHMACEnv)
+	if (kid == "") != (hmacKey == "") {
+		return nil, fmt.Errorf("%w: set both %s and %s, or neither", ErrAccount, EABKeyIDEnv, EABHMACEnv)
+	}
+	if kid != "" {
+		// RFC 8555 7.3.4: the HMAC key is base64url; some CAs hand it out padded.
+		k, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(hmacKey, "="))
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s is not base64url: %v", ErrAccount, EABHMACEnv, err)
+		}
+		acct.ExternalAccountBinding = &xacme.ExternalAccountBinding{KID: kid, Key: k}
+	} else if dir.ExternalAccountRequired {
+		return nil, fmt.Errorf("%w (its directory says externalAccountRequired). Set %s and %s to the key id and HMAC key the CA gave you", ErrEABRequired, EABKeyIDEnv, EABHMACEnv)
+	}
+	// crank agrees to the CA's terms of service (termsOfServiceAgreed),
+	// as the guide says: whoever configures the issuer accepts them.
+	a, err := c.Register(ctx, acct, xacme.AcceptTOS)
+	if errors.Is(err, xacme.ErrAccountAlreadyExists) {
+		return c.GetReg(ctx, "")
+	}
+	return a, err
 }
 
 // openOrCreateAccountKey reads the encrypted account key, or makes one

@@ -394,6 +394,11 @@ func (b *backend) wrap(err error, doing string) error {
 }
 
 func wrapErr(err error, dir, doing string) error {
+	for _, ours := range []error{ErrUnreachable, ErrTLS, ErrAccount, ErrEABRequired, ErrRejected, ErrRateLimited, ErrSolver} {
+		if errors.Is(err, ours) {
+			return err
+		}
+	}
 	var certErr *tls.CertificateVerificationError
 	var ae *xacme.Error
 	var authzErr *xacme.AuthorizationError

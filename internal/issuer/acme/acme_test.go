@@ -209,6 +209,11 @@ func TestPebbleBadInputs(t *testing.T) {
 	if err != nil {
 		t.Fatalf("EAB right: %v", err)
 	}
+	// Once the account exists, later plans find it without the EAB secret.
+	cfg.Getenv = env()
+	if again, err := acme.Bootstrap(ctx, cfg); err != nil || again.AccountURL != o.AccountURL {
+		t.Fatalf("existing account without EAB: %v (account %q, want %q)", err, again.AccountURL, o.AccountURL)
+	}
 	// The account key file is encrypted: without or with another passphrase it does not open.
 	b := backendOf(t, o, func(string) string { return "" })
 	if _, err := b.Sign(ctx, mustReq(t, "nopass.example.test")); !errors.Is(err, acme.ErrAccount) || !strings.Contains(err.Error(), acme.PassphraseEnv) {
