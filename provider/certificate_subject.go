@@ -70,16 +70,7 @@ func upgradeCertificateStateV0(_ context.Context, req resource.UpgradeStateReque
 // keeps its subject until its renewal.
 // issChain is the issuer's certificate followed by its parents.
 func subjectChecks(plan, state *certificateModel, leaf *x509.Certificate, issChain []*x509.Certificate, diags *diag.Diagnostics) []path.Path {
-	var usages []pki.Usage
-	for _, u := range leaf.ExtKeyUsage {
-		switch u {
-		case x509.ExtKeyUsageServerAuth:
-			usages = append(usages, pki.UsageServer)
-		case x509.ExtKeyUsageClientAuth:
-			usages = append(usages, pki.UsageClient)
-		}
-	}
-	err := pki.CheckSubject(issChain, leaf.Subject, leaf.DNSNames, leaf.IPAddresses, usages)
+	err := pki.CheckSubject(issChain, leaf.Subject, leaf.DNSNames, leaf.IPAddresses, pki.UsagesOf(leaf))
 	var pe *pki.PolicyError
 	if !errors.As(err, &pe) {
 		return nil

@@ -14,6 +14,7 @@ import (
 
 	"github.com/crank-platform/terraform-provider-crank/internal/issuer"
 	// The issuer backends this provider ships register themselves by name.
+	_ "github.com/crank-platform/terraform-provider-crank/internal/issuer/acme"
 	_ "github.com/crank-platform/terraform-provider-crank/internal/issuer/local"
 	_ "github.com/crank-platform/terraform-provider-crank/internal/issuer/pkcs11"
 	_ "github.com/crank-platform/terraform-provider-crank/internal/issuer/stepca"

@@ -121,6 +121,7 @@ func (p *crankProvider) DataSources(_ context.Context) []func() datasource.DataS
 	dataSources := []func() datasource.DataSource{
 		NewCertificateDataSource,
 		NewStepCAIssuerDataSource,
+		NewACMEIssuerDataSource,
 	}
 	dataSources = append(dataSources, capDataSources()...)
 	return append(dataSources, lifecycleDataSources()...)

@@ -74,6 +74,10 @@ type certificateModel struct {
 	Serial            types.String `tfsdk:"serial"`
 	FingerprintSHA256 types.String `tfsdk:"fingerprint_sha256"`
 	ReadyForRenewal   types.Bool   `tfsdk:"ready_for_renewal"`
+
+	// IncludeSPIFFEID false leaves the URI SAN out, for CAs that validate
+	// only DNS names and IP addresses (ACME); null means true.
+	IncludeSPIFFEID types.Bool `tfsdk:"include_spiffe_id"`
 }
 
 func (r *certificateResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -119,6 +123,10 @@ func (r *certificateResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Optional: true, Computed: true, PlanModifiers: keepState(),
 				MarkdownDescription: "SPIFFE ID written as the only URI SAN. Defaults to `spiffe://<trust_domain>/<service>`; an explicit value is validated by the SPIFFE ID rules.",
 			},
+			"include_spiffe_id": schema.BoolAttribute{
+				Optional: true, PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
+				MarkdownDescription: "Write `spiffe_id` as the certificate's URI SAN (the default). Set `false` for an issuer that can only certify DNS names and IP addresses, such as `crank_acme_issuer`: ACME has no identifier type for a URI, so such a CA would drop or refuse it (and a `csr_pem` for it must carry no URI SAN). `spiffe_id` is then still computed, but peers see only the DNS and IP SANs.",
+			},
 			"dns_names": schema.ListAttribute{
 				ElementType: types.StringType, Optional: true,
 				MarkdownDescription: "DNS SANs, for example `billing.internal`.",
@@ -155,7 +163,7 @@ func (r *certificateResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"csr_pem": schema.StringAttribute{
 				Optional: true, PlanModifiers: []planmodifier.String{sameKeyAsImported()},
 				MarkdownDescription: "Certify the key of this PKCS#10 request (its signature is checked). Only the key is taken from it; names come from this resource. No private key is stored in state. " +
-					"An issuer that signs only requests (`crank_stepca_issuer`) receives this request as it is, and step-ca checks it: its SANs must then be exactly this certificate's (the SPIFFE ID, `dns_names`, `ip_addresses`) and its common name empty or the one crank writes.",
+					"An issuer that signs only requests (`crank_stepca_issuer`, `crank_acme_issuer`) receives this request as it is, and the CA checks it: its SANs must then be exactly this certificate's (for step-ca the SPIFFE ID, `dns_names` and `ip_addresses`; for ACME `dns_names` and `ip_addresses`) and its common name empty or the one crank writes.",
 			},
 			"validity": schema.StringAttribute{
 				CustomType: durationType{},
@@ -349,10 +357,14 @@ func (w wanted) leafRequest(cfg *certificateModel, now time.Time) (pki.LeafReque
 	if cfg.Subject != nil {
 		subject = subjectName(cfg.Subject)
 	}
+	var uris []*url.URL
+	if cfg.IncludeSPIFFEID.IsNull() || cfg.IncludeSPIFFEID.ValueBool() {
+		uris = []*url.URL{pki.SPIFFEURL(w.spiffeID)}
+	}
 	return pki.LeafRequest{
 		Subject:     subject,
 		PublicKey:   w.suppliedKey,
-		URIs:        []*url.URL{pki.SPIFFEURL(w.spiffeID)},
+		URIs:        uris,
 		DNSNames:    stringList(cfg.DNSNames),
 		IPAddresses: ips,
 		Usages:      usages,
@@ -519,13 +531,17 @@ func (r *certificateResource) renewalChecks(plan, state *certificateModel, w wan
 		renewBefore = w.renewBefore
 	}
 	windowStart := leaf.NotAfter.Add(-renewBefore)
+	why := ""
+	if start, ok := renewalInfoStart(plan.Issuer.ValueString(), leaf, diags); ok && start.Before(windowStart) {
+		windowStart, why = start, " (the CA's renewal information, RFC 9773, asks for renewal from then, before renew_before would)"
+	}
 	if !now.Before(windowStart) {
 		// Terraform only honours a replacement on a path whose value changes.
 		// A refresh has usually set the state to true already, so plan the
 		// value the new certificate will have; without a refresh, plan true.
 		plan.ReadyForRenewal = types.BoolValue(!state.ReadyForRenewal.ValueBool())
 		diags.AddWarning("Certificate will be renewed",
-			fmt.Sprintf("The certificate for %q expires at %s and has been inside its renewal window since %s; this plan replaces it.", addr, rfc3339(leaf.NotAfter), rfc3339(windowStart)))
+			fmt.Sprintf("The certificate for %q expires at %s and has been inside its renewal window since %s%s; this plan replaces it.", addr, rfc3339(leaf.NotAfter), rfc3339(windowStart), why))
 		return []path.Path{path.Root("ready_for_renewal")}
 	}
 	if warnFrom := windowStart.Add(-r.data.renewalWarning); !now.Before(warnFrom) {

@@ -207,37 +207,45 @@ func checkMutualTLS(s *terraform.State) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
+	// The client-only gateway has the default empty subject.
+	return opensslMutualTLS(dir, [2]string{"billing.pem", "billing-key.pem"}, [2]string{"gateway.pem", "gateway-key.pem"},
+		[]string{"-verify_hostname", "billing.svc.internal"}, "depth=0 \nverify return:1")
+}
+
+// opensslMutualTLS serves server (cert, key files in dir) with openssl
+// s_server requiring a client certificate, connects with openssl s_client
+// presenting client, both with inter.pem as chain and root.pem as trust,
+// and checks each side verified the other: the server logs each client
+// certificate it verified, and clientSeen is that log line.
+func opensslMutualTLS(dir string, server, client [2]string, verifyName []string, clientSeen string) error {
 	port, err := freePort()
 	if err != nil {
 		return err
 	}
-	server := exec.Command("openssl", "s_server", "-accept", fmt.Sprint(port), "-naccept", "1", "-cert", "billing.pem", "-key", "billing-key.pem", "-cert_chain", "inter.pem",
+	srv := exec.Command("openssl", "s_server", "-accept", fmt.Sprint(port), "-naccept", "1", "-cert", server[0], "-key", server[1], "-cert_chain", "inter.pem",
 		"-CAfile", "root.pem", "-Verify", "2", "-verify_return_error", "-www")
-	server.Dir = dir
+	srv.Dir = dir
 	serverOut := &syncBuffer{}
-	server.Stdout, server.Stderr = serverOut, serverOut
-	if err := server.Start(); err != nil {
+	srv.Stdout, srv.Stderr = serverOut, serverOut
+	if err := srv.Start(); err != nil {
 		return err
 	}
-	defer func() { _ = server.Process.Kill(); _ = server.Wait() }()
+	defer func() { _ = srv.Process.Kill(); _ = srv.Wait() }()
 	if err := waitFor(serverOut, "ACCEPT"); err != nil {
 		return fmt.Errorf("%v: %s", err, serverOut.String())
 	}
-	client := exec.Command("openssl", "s_client", "-connect", fmt.Sprintf("127.0.0.1:%d", port),
-		"-cert", "gateway.pem", "-key", "gateway-key.pem", "-cert_chain", "inter.pem",
-		"-CAfile", "root.pem", "-verify_return_error", "-verify_hostname", "billing.svc.internal")
-	client.Dir = dir
-	client.Stdin = strings.NewReader("GET / HTTP/1.0\r\n\r\n")
-	out, err := client.CombinedOutput()
+	cli := exec.Command("openssl", append([]string{"s_client", "-connect", fmt.Sprintf("127.0.0.1:%d", port),
+		"-cert", client[0], "-key", client[1], "-cert_chain", "inter.pem", "-CAfile", "root.pem", "-verify_return_error"}, verifyName...)...)
+	cli.Dir = dir
+	cli.Stdin = strings.NewReader("GET / HTTP/1.0\r\n\r\n")
+	out, err := cli.CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("s_client: %v\n%s\nserver: %s", err, out, serverOut.String())
 	}
 	if !strings.Contains(string(out), "Verify return code: 0 (ok)") {
 		return fmt.Errorf("client did not verify the server:\n%s", out)
 	}
-	// The server logs each certificate of the client chain it verified; the
-	// client-only gateway has the default empty subject.
-	if err := waitFor(serverOut, "depth=0 \nverify return:1"); err != nil {
+	if err := waitFor(serverOut, clientSeen); err != nil {
 		return fmt.Errorf("server did not see the client certificate:\n%s\nserver: %s", out, serverOut.String())
 	}
 	return nil

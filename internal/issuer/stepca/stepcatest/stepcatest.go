@@ -63,7 +63,9 @@ type Server struct {
 	URL             string
 	RootFingerprint string
 	RootPEM         string
+	IntermediatePEM string
 	Password        string
+	ACMEDirectory   string // set by StartACME
 	cmd             *exec.Cmd
 	log             *syncBuffer
 	once            sync.Once
@@ -98,17 +100,19 @@ func (s *Server) Stop() {
 // stopped when the test ends.
 func Start(t testing.TB, password string) *Server {
 	t.Helper()
-	return start(t, password, true)
+	return start(t, password, true, nil, nil)
 }
 
 // StartWithoutCRL is Start with step-ca's CRL disabled (its default), for
 // the diagnostic of a CA that publishes none.
 func StartWithoutCRL(t testing.TB, password string) *Server {
 	t.Helper()
-	return start(t, password, false)
+	return start(t, password, false, nil, nil)
 }
 
-func start(t testing.TB, password string, crl bool) *Server {
+// start is Start with the CRL switch, more provisioners and step-ca flags
+// (see acme.go).
+func start(t testing.TB, password string, crl bool, extraProvisioners []any, flags []string) *Server {
 	t.Helper()
 	bin := Binary(t)
 	dir := t.TempDir()
@@ -148,10 +152,10 @@ func start(t testing.TB, password string, crl bool) *Server {
 		// A CRL at /1.0/crl, signed again on every revocation.
 		"crl": map[string]any{"enabled": crl, "generateOnRevoke": true},
 		"authority": map[string]any{
-			"provisioners": []any{map[string]any{
+			"provisioners": append([]any{map[string]any{
 				"type": "JWK", "name": Provisioner, "key": pub, "encryptedKey": enc,
 				"claims": map[string]any{"minTLSCertDuration": "5m", "maxTLSCertDuration": "2400h", "defaultTLSCertDuration": "24h"},
-			}},
+			}}, extraProvisioners...),
 		},
 	}
 	raw, _ := json.MarshalIndent(cfg, "", "  ")
@@ -160,13 +164,13 @@ func start(t testing.TB, password string, crl bool) *Server {
 		t.Fatal(err)
 	}
 	log := &syncBuffer{}
-	cmd := exec.Command(bin, caJSON)
+	cmd := exec.Command(bin, append(flags, caJSON)...)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	sum := sha256.Sum256(root.Cert.Raw)
-	s := &Server{URL: fmt.Sprintf("https://127.0.0.1:%d", port), RootFingerprint: hex.EncodeToString(sum[:]), RootPEM: pki.EncodeCertsPEM(root.Cert), Password: password, cmd: cmd, log: log}
+	s := &Server{URL: fmt.Sprintf("https://127.0.0.1:%d", port), RootFingerprint: hex.EncodeToString(sum[:]), RootPEM: pki.EncodeCertsPEM(root.Cert), IntermediatePEM: pki.EncodeCertsPEM(inter.Cert), Password: password, cmd: cmd, log: log}
 	t.Cleanup(func() {
 		s.Stop()
 		if t.Failed() {
