@@ -5,7 +5,6 @@ import (
 	"crypto"
 	"crypto/x509"
 	"errors"
-	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -15,13 +14,14 @@ import (
 	_ "github.com/crank-platform/terraform-provider-crank/internal/issuer/local"
 	_ "github.com/crank-platform/terraform-provider-crank/internal/issuer/pkcs11"
 	_ "github.com/crank-platform/terraform-provider-crank/internal/issuer/stepca"
+	_ "github.com/crank-platform/terraform-provider-crank/internal/issuer/vault"
 	"github.com/crank-platform/terraform-provider-crank/internal/pki"
 )
 
 // resolveBackend decodes any issuer handle into its backend. Secrets that
 // never go into a handle (key passphrase, HSM PIN) come from the environment.
 func resolveBackend(handle string) (string, issuer.Backend, error) {
-	h, b, err := issuer.Resolve(context.Background(), handle, os.Getenv)
+	h, b, err := issuer.Resolve(context.Background(), handle, backendEnv)
 	return h.Backend, b, err
 }
 

@@ -462,6 +462,7 @@ func (r *certificateResource) planTimePolicy(plan *certificateModel, w wanted, n
 		diags.Append(policyDiag(err, path.Root("issuer"), "Invalid certificate configuration"))
 		return diags
 	}
+	remoteReq := lr
 	if lr.PublicKey == nil {
 		// Any accepted key passes the key checks; use the issuer's to run the rest.
 		lr.PublicKey = issCert.PublicKey
@@ -470,7 +471,10 @@ func (r *certificateResource) planTimePolicy(plan *certificateModel, w wanted, n
 		diags.Append(policyDiag(err, path.Root("issuer"), "Issuance policy refused the certificate"))
 		return diags
 	}
-	diags.Append(checkBackendFields(plan.Issuer.ValueString(), lr)...)
+	diags.Append(checkBackendFields(plan.Issuer.ValueString(), remoteReq)...)
+	if !diags.HasError() {
+		diags.Append(checkRemoteRequest(plan.Issuer.ValueString(), remoteReq, w.keyAlgorithm, knownString(plan.CSRPEM))...)
+	}
 	return diags
 }
 
@@ -570,7 +574,7 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 		lr.PublicKey, leafKey = key.Public(), key
 		m.PrivateKeyPEM = types.StringValue(keyPEM)
 	}
-	issued, err := issueThrough(m.Issuer.ValueString(), lr, leafKey)
+	issued, err := issueFor(&cfg, m.Issuer.ValueString(), lr, leafKey)
 	if err != nil {
 		resp.Diagnostics.Append(issueDiag(err))
 		return
@@ -689,5 +693,6 @@ func (r *certificateResource) Update(ctx context.Context, req resource.UpdateReq
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-func (r *certificateResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	resp.Diagnostics.Append(revokeOnDestroy(ctx, req.State)...)
 }

@@ -43,8 +43,10 @@ type Role struct {
 	MaxTTL int64 `json:"max_ttl"`
 	// MountMaxTTL is the mount's max_lease_ttl in seconds, 0 when the
 	// credentials may not read it.
-	MountMaxTTL         int64    `json:"mount_max_ttl,omitempty"`
-	NotAfter            string   `json:"not_after"`
+	MountMaxTTL int64  `json:"mount_max_ttl,omitempty"`
+	NotAfter    string `json:"not_after"`
+	// NotBeforeDuration (seconds) is how far Vault backdates notBefore.
+	NotBeforeDuration   int64    `json:"not_before_duration"`
 	KeyType             string   `json:"key_type"`
 	KeyBits             int      `json:"key_bits"`
 	ServerFlag          bool     `json:"server_flag"`
@@ -76,14 +78,14 @@ func (ro Role) Check(role string, r pki.LeafRequest, ca *x509.Certificate) error
 	if cn == "" && ro.RequireCN {
 		return roleErr("subject", "", role, "requires a common name (require_cn = true), and this certificate has none", "Set dns_names (the first becomes the common name) or subject.common_name, or set require_cn = false on the role")
 	}
-	if cn != "" && !slices.Contains(ro.CNValidations, "disabled") {
-		if bad := ro.badName(cn); bad != "" {
-			return roleErr("subject", cn, role, "does not allow the common name "+bad+" ("+ro.nameSettings()+")", "Use a name the role allows, or widen allowed_domains / allow_subdomains on the role")
-		}
-	}
 	for _, n := range r.DNSNames {
 		if bad := ro.badName(n); bad != "" {
 			return roleErr("dns_names", n, role, "does not allow this name ("+ro.nameSettings()+")", "Use a name the role allows, or widen allowed_domains / allow_subdomains / allow_any_name on the role")
+		}
+	}
+	if cn != "" && !slices.Contains(ro.CNValidations, "disabled") {
+		if bad := ro.badName(cn); bad != "" {
+			return roleErr("subject", cn, role, "does not allow the common name "+bad+" ("+ro.nameSettings()+")", "Use a name the role allows, or widen allowed_domains / allow_subdomains on the role")
 		}
 	}
 	if len(r.IPAddresses) > 0 && !ro.AllowIPSANs {
@@ -116,6 +118,9 @@ func (ro Role) Check(role string, r pki.LeafRequest, ca *x509.Certificate) error
 		}
 		if maxTTL > 0 && ttl > maxTTL {
 			return roleErr("validity", formatTTL(ttl), role, fmt.Sprintf("allows at most %s (%s), and Vault would cut the certificate short", formatTTL(maxTTL), setting), "Lower validity (and renew_before with it), or raise max_ttl on the role")
+		}
+		if nb := r.NotBefore.Add(-time.Duration(ro.NotBeforeDuration) * time.Second); ca != nil && nb.Before(ca.NotBefore) {
+			return roleErr("issuer", "", role, fmt.Sprintf("backdates notBefore by %s (not_before_duration), which is before its issuer's notBefore %s, and Vault refuses that", formatTTL(time.Duration(ro.NotBeforeDuration)*time.Second), ca.NotBefore.UTC().Format(time.RFC3339)), "Plan again after "+ca.NotBefore.Add(time.Duration(ro.NotBeforeDuration)*time.Second).UTC().Format(time.RFC3339)+", or lower not_before_duration on the role")
 		}
 		if ca != nil && r.NotAfter.After(ca.NotAfter) {
 			return roleErr("validity", formatTTL(ttl), role, "signs with an issuer that expires at "+ca.NotAfter.UTC().Format(time.RFC3339)+", before this certificate would", "Lower validity, or rotate the mount's issuer to one that lives longer")

@@ -473,7 +473,15 @@ func (b *backend) Sign(ctx context.Context, req *issuer.SignRequest) (*issuer.Si
 	for _, c := range chain[:len(chain)-1] {
 		inter.AddCert(c)
 	}
-	if _, err := cert.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: cert.NotBefore.Add(time.Second), KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}); err != nil {
+	// Checked at the latest start in the chain: a CA made seconds ago (a
+	// Vault-held intermediate) may start after the leaf's backdated start.
+	at := cert.NotBefore
+	for _, c := range chain {
+		if c.NotBefore.After(at) {
+			at = c.NotBefore
+		}
+	}
+	if _, err := cert.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: at.Add(time.Second), KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}); err != nil {
 		return nil, fmt.Errorf("%w: the certificate Vault returned does not chain to its own root: %v", ErrRefused, err)
 	}
 	return &issuer.SignResponse{Certificate: cert, Intermediates: chain[:len(chain)-1], Root: root}, nil

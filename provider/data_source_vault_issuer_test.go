@@ -1,0 +1,272 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/crank-platform/terraform-provider-crank/examples/worker/workertest"
+	"github.com/crank-platform/terraform-provider-crank/internal/issuer/vault"
+	"github.com/crank-platform/terraform-provider-crank/internal/issuer/vault/vaulttest"
+	"github.com/crank-platform/terraform-provider-crank/internal/pki"
+)
+
+// vaultConfig: a local CA, a Vault issuer through a scoped token and one
+// through AppRole, and crank_certificate.billing issued by billingIssuer.
+func vaultConfig(srv *vaulttest.Server, billingIssuer, extra string) string {
+	return fmt.Sprintf(`
+provider "crank" {
+  trust_domain = "example.org"
+}
+resource "crank_ca" "local" {
+  subject = { common_name = "Local Root" }
+}
+data "crank_vault_issuer" "pki" {
+  address     = %[1]q
+  ca_cert_pem = %[2]q
+  mount       = "pki"
+  role        = "crank"
+}
+resource "crank_certificate" "billing" {
+  issuer    = %[3]s
+  service   = "billing"
+  dns_names = ["billing.svc.internal"]
+  validity  = "72h"
+}
+%[4]s
+`, srv.Addr, srv.CACertPEM, billingIssuer, extra)
+}
+
+const vaultAppRoleCert = `
+data "crank_vault_issuer" "approle" {
+  address     = data.crank_vault_issuer.pki.address
+  mount       = "pki"
+  role        = "crank"
+  auth_method = "approle"
+}
+resource "crank_certificate" "batch" {
+  issuer    = data.crank_vault_issuer.approle.issuer
+  service   = "batch"
+  dns_names = ["batch.svc.internal"]
+  validity  = "24h"
+}
+data "crank_trust_bundle" "overlap" {
+  certificates_pem = [crank_ca.local.cert_pem, data.crank_vault_issuer.pki.trust_bundle_pem]
+}
+`
+
+// wrapped matches text as Terraform prints it in a diagnostic, where any
+// space may have become a line break; the rest of text is literal.
+func wrapped(text string) *regexp.Regexp {
+	parts := strings.Split(text, " ")
+	for i, p := range parts {
+		parts[i] = regexp.QuoteMeta(p)
+	}
+	return regexp.MustCompile(strings.Join(parts, `\s+`))
+}
+
+// opensslVerify checks leaf against the CA file alone (with untrusted
+// intermediates when given) and returns openssl's output.
+func opensslVerify(dir, caFile, untrusted, leaf string, extra ...string) (string, error) {
+	args := []string{"verify", "-CAfile", caFile}
+	if untrusted != "" {
+		args = append(args, "-untrusted", untrusted)
+	}
+	args = append(append(args, extra...), leaf)
+	return run(dir, "openssl", args...)
+}
+
+func writeAttr(s *terraform.State, dir, file, addr, attr string) error {
+	return dumpStateAttrs(s, dir, map[string][2]string{file: {addr, attr}})
+}
+
+// noCredentialsInState: no attribute of any resource holds a credential.
+func noCredentialsInState(needles ...string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for addr, rs := range s.RootModule().Resources {
+			for k, v := range rs.Primary.Attributes {
+				for _, n := range needles {
+					if n != "" && strings.Contains(v, n) {
+						return fmt.Errorf("%s.%s holds a Vault credential", addr, k)
+					}
+				}
+			}
+		}
+		return nil
+	}
+}
+
+// TestAccVaultIssuer runs the Vault backend against a real `vault server
+// -dev` with a scoped token and with AppRole: a certificate moves from the
+// local CA to Vault by editing only its issuer, both leaves verify with
+// openssl against Vault's root and the rotation bundle keeps the old one
+// trusted; the role's restrictions fail the plan naming the setting; and
+// the diagnostics for a wrong token, unknown role and mount, a sealed and a
+// stopped Vault.
+func TestAccVaultIssuer(t *testing.T) {
+	requireAcc(t)
+	workertest.RequireTool(t, "openssl")
+	srv := vaulttest.Start(t, vaulttest.Options{})
+	t.Setenv(vault.TokenEnv, srv.Token)
+	t.Setenv(vault.RoleIDEnv, srv.RoleID)
+	t.Setenv(vault.SecretIDEnv, srv.SecretID)
+	dir := t.TempDir()
+	secrets := []string{srv.Token, srv.RootToken, srv.RoleID, srv.SecretID}
+	viaVault := vaultConfig(srv, "data.crank_vault_issuer.pki.issuer", vaultAppRoleCert)
+	key, _ := pki.GenerateKey(pki.ECDSAP256)
+	bareKey, _ := pki.EncodePublicKeyPEM(key.Public())
+	bad := func(cert string) string { return viaVault + strings.ReplaceAll(cert, "${PUBKEY}", bareKey) }
+	var firstSerial string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: vaultConfig(srv, "crank_ca.local.issuer", ""),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					verifyAgainst(dir, "crank_ca.local", "cert_pem"),
+					func(s *terraform.State) (err error) {
+						if err = writeAttr(s, dir, "local-leaf.pem", "crank_certificate.billing", "cert_pem"); err != nil {
+							return err
+						}
+						firstSerial, err = stateAttr(s, "crank_certificate.billing", "serial")
+						return err
+					},
+				),
+			},
+			{
+				Config: viaVault,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("crank_certificate.billing", plancheck.ResourceActionReplace),
+					noSecretsInPlan{needles: secrets},
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					verifyAgainst(dir, "data.crank_vault_issuer.pki", "root_pem"),
+					resource.TestCheckResourceAttrPair("crank_certificate.billing", "ca_bundle_pem", "data.crank_vault_issuer.pki", "root_pem"),
+					resource.TestCheckResourceAttr("crank_certificate.billing", "spiffe_id", "spiffe://example.org/billing"),
+					resource.TestCheckResourceAttr("data.crank_vault_issuer.pki", "issuers.#", "1"),
+					noCredentialsInState(secrets...),
+					func(s *terraform.State) error {
+						if serial, _ := stateAttr(s, "crank_certificate.billing", "serial"); serial == firstSerial {
+							return fmt.Errorf("the certificate was not re-issued")
+						}
+						if err := dumpStateAttrs(s, dir, map[string][2]string{
+							"vault-root.pem": {"data.crank_vault_issuer.pki", "root_pem"},
+							"batch.pem":      {"crank_certificate.batch", "cert_pem"},
+							"overlap.pem":    {"data.crank_trust_bundle.overlap", "bundle_pem"},
+							"vault-leaf.pem": {"crank_certificate.billing", "cert_pem"},
+						}); err != nil {
+							return err
+						}
+						// AppRole's leaf against the mount's CA; both sides of
+						// the switch against the overlap bundle.
+						for _, leaf := range [][2]string{{"vault-root.pem", "batch.pem"}, {"overlap.pem", "local-leaf.pem"}, {"overlap.pem", "vault-leaf.pem"}} {
+							if out, err := opensslVerify(dir, leaf[0], "", leaf[1]); err != nil || !strings.Contains(out, ": OK") {
+								return fmt.Errorf("openssl verify -CAfile %s %s: %v %s", leaf[0], leaf[1], err, out)
+							}
+						}
+						return nil
+					},
+				),
+			},
+			{
+				Config: bad(`resource "crank_certificate" "evil" {
+  issuer = data.crank_vault_issuer.pki.issuer
+  service = "evil"
+  dns_names = ["evil.example.com"]
+  validity = "24h"
+}`),
+				PlanOnly:    true,
+				ExpectError: wrapped(`dns_names = "evil.example.com": the Vault role "crank" does not allow this name (allowed_domains = [svc.internal], allow_subdomains = true`),
+			},
+			{
+				Config: bad(`resource "crank_certificate" "long" {
+  issuer = data.crank_vault_issuer.pki.issuer
+  service = "long"
+  validity = "800h"
+}`),
+				PlanOnly:    true,
+				ExpectError: wrapped(`allows at most 30d (max_ttl)`),
+			},
+			{
+				Config: bad(`resource "crank_certificate" "other_td" {
+  issuer = data.crank_vault_issuer.pki.issuer
+  service = "x"
+  trust_domain = "other.org"
+  validity = "24h"
+}`),
+				PlanOnly:    true,
+				ExpectError: wrapped(`does not allow this URI SAN (allowed_uri_sans = [spiffe://example.org/*])`),
+			},
+			{
+				Config: bad(`resource "crank_certificate" "server_only" {
+  issuer = data.crank_vault_issuer.pki.issuer
+  service = "s"
+  usages = ["server"]
+  validity = "24h"
+}`),
+				PlanOnly:    true,
+				ExpectError: wrapped(`always writes the client usage (client_flag = true)`),
+			},
+			{
+				Config: bad(`resource "crank_certificate" "rsa_small" {
+  issuer = data.crank_vault_issuer.pki.issuer
+  service = "r"
+  key_algorithm = "ECDSA_P256"
+  validity = "24h"
+}`),
+				PreConfig:   func() { srv.SetRole(t, map[string]any{"key_type": "rsa", "key_bits": 3072}) },
+				PlanOnly:    true,
+				ExpectError: wrapped(`requires keys of type rsa (key_type)`),
+			},
+			{
+				Config: bad(`resource "crank_certificate" "bare_key" {
+  issuer = data.crank_vault_issuer.pki.issuer
+  service = "k"
+  public_key_pem = <<-EOT
+${PUBKEY}EOT
+  validity = "24h"
+}`),
+				PreConfig:   func() { srv.SetRole(t, nil) },
+				PlanOnly:    true,
+				ExpectError: wrapped(`signs certificate signing requests only`),
+			},
+			{
+				Config:      strings.Replace(viaVault, `role        = "crank"`, `role        = "nope"`, 1),
+				PlanOnly:    true,
+				ExpectError: wrapped(`"nope" on mount "pki" (it has: crank)`),
+			},
+			{
+				Config:      strings.Replace(viaVault, `mount       = "pki"`, `mount       = "nope"`, 1),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Vault refused the credentials|Vault PKI mount not found`),
+			},
+			{
+				PreConfig:   func() { os.Setenv(vault.TokenEnv, "hvs.not-a-token") },
+				Config:      viaVault,
+				PlanOnly:    true,
+				ExpectError: wrapped(`Vault refused the credentials (HTTP 403 permission denied)`),
+			},
+			{
+				PreConfig: func() {
+					os.Setenv(vault.TokenEnv, srv.Token)
+					srv.Seal(t)
+				},
+				Config:      viaVault,
+				PlanOnly:    true,
+				ExpectError: wrapped(`Unseal it (vault operator unseal) and plan again`),
+			},
+			{
+				PreConfig:   func() { srv.Stop() },
+				Config:      viaVault,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Vault unreachable`),
+			},
+		},
+	})
+}
