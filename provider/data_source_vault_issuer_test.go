@@ -3,7 +3,10 @@ package provider
 import (
 	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -268,5 +271,110 @@ ${PUBKEY}EOT
 				ExpectError: regexp.MustCompile(`Vault unreachable`),
 			},
 		},
+	})
+}
+
+// cliMinor is the minor version of the 1.x CLI the acceptance tests run.
+func cliMinor(t *testing.T) int {
+	t.Helper()
+	out, err := exec.Command(os.Getenv("TF_ACC_TERRAFORM_PATH"), "version").CombinedOutput()
+	if err != nil {
+		t.Fatalf("CLI version: %v\n%s", err, out)
+	}
+	m := regexp.MustCompile(`v1\.(\d+)\.`).FindStringSubmatch(string(out))
+	if m == nil {
+		t.Fatalf("cannot read the CLI version from %q", out)
+	}
+	minor, _ := strconv.Atoi(m[1])
+	return minor
+}
+
+// TestAccVaultNoKeyMaterial: AppRole credentials come through the
+// provider's vault block from ephemeral variables and the key through
+// csr_pem (made by openssl), so neither state nor the plan JSON holds a
+// private key, the role ID, the secret ID or a token.
+func TestAccVaultNoKeyMaterial(t *testing.T) {
+	requireAcc(t)
+	workertest.RequireTool(t, "openssl")
+	if cliMinor(t) < 11 {
+		t.Skip("ephemeral variables need Terraform or OpenTofu 1.11; the environment variables are covered by TestAccVaultIssuer")
+	}
+	srv := vaulttest.Start(t, vaulttest.Options{})
+	for _, name := range []string{vault.TokenEnv, vault.RoleIDEnv, vault.SecretIDEnv} {
+		t.Setenv(name, "")
+	}
+	t.Setenv("TF_VAR_vault_role_id", srv.RoleID)
+	t.Setenv("TF_VAR_vault_secret_id", srv.SecretID)
+	dir := t.TempDir()
+	if out, err := run(dir, "openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "key.pem",
+		"-subj", "/CN=ledger.svc.internal", "-addext", "subjectAltName=DNS:ledger.svc.internal,URI:spiffe://example.org/ledger", "-out", "csr.pem"); err != nil {
+		t.Fatalf("openssl req: %v\n%s", err, out)
+	}
+	keyPEM, _ := os.ReadFile(filepath.Join(dir, "key.pem"))
+	csrPEM, _ := os.ReadFile(filepath.Join(dir, "csr.pem"))
+	// A line of the key's base64 body: key bytes in any PEM wrapping.
+	keyLine := strings.Split(string(keyPEM), "\n")[1]
+	needles := []string{srv.RoleID, srv.SecretID, srv.Token, srv.RootToken, "PRIVATE KEY", keyLine}
+	config := fmt.Sprintf(`
+variable "vault_role_id" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+variable "vault_secret_id" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+provider "crank" {
+  trust_domain = "example.org"
+  vault = {
+    approle_role_id   = var.vault_role_id
+    approle_secret_id = var.vault_secret_id
+  }
+}
+data "crank_vault_issuer" "pki" {
+  address     = %q
+  mount       = "pki"
+  role        = "crank"
+  auth_method = "approle"
+}
+resource "crank_certificate" "ledger" {
+  issuer    = data.crank_vault_issuer.pki.issuer
+  service   = "ledger"
+  dns_names = ["ledger.svc.internal"]
+  csr_pem   = %q
+  validity  = "24h"
+}
+`, srv.Addr, string(csrPEM))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccFactories,
+		Steps: []resource.TestStep{{
+			Config:           config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{noSecretsInPlan{needles: needles}}},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				noCredentialsInState(needles...),
+				resource.TestCheckNoResourceAttr("crank_certificate.ledger", "private_key_pem"),
+				func(s *terraform.State) error {
+					if err := dumpStateAttrs(s, dir, map[string][2]string{"root.pem": {"data.crank_vault_issuer.pki", "root_pem"}, "leaf.pem": {"crank_certificate.ledger", "cert_pem"}}); err != nil {
+						return err
+					}
+					if out, err := opensslVerify(dir, "root.pem", "", "leaf.pem"); err != nil || !strings.Contains(out, ": OK") {
+						return fmt.Errorf("openssl verify: %v %s", err, out)
+					}
+					// The certificate is for the openssl key: its public key
+					// matches the one openssl derives from key.pem.
+					certPub, err := run(dir, "openssl", "x509", "-in", "leaf.pem", "-noout", "-pubkey")
+					if err != nil {
+						return err
+					}
+					keyPub, err := run(dir, "openssl", "pkey", "-in", "key.pem", "-pubout")
+					if err != nil || certPub != keyPub {
+						return fmt.Errorf("the certificate is not for the CSR's key (%v)", err)
+					}
+					return nil
+				},
+			),
+		}},
 	})
 }
