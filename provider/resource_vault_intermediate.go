@@ -19,7 +19,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -97,7 +96,7 @@ func (r *vaultIntermediateResource) Schema(_ context.Context, _ resource.SchemaR
 		"key_bits": schema.Int64Attribute{Optional: true, Computed: true, Default: int64default.StaticInt64(0), PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 			MarkdownDescription: "Key size (Vault's `key_bits`); 0 takes Vault's default for the type (P-256, RSA 2048)."},
 		"issuer_name": schema.StringAttribute{Optional: true, PlanModifiers: replace, MarkdownDescription: "Name given to the new issuer in the mount, so roles and `issuer_ref` can name it."},
-		"validity": schema.StringAttribute{CustomType: durationType{}, Optional: true, Computed: true, Default: stringdefault.StaticString("8760h"), PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		"validity": schema.StringAttribute{CustomType: durationType{}, Optional: true, Computed: true, Default: stringdefault.StaticString("8760h"), PlanModifiers: requiresReplaceIfDurationChanged(),
 			MarkdownDescription: "Lifetime of the intermediate certificate. Defaults to `8760h` (a year). May not reach past the parent's `not_after`. " + durationSpellingNote, Validators: []validator.String{durationValidator{}}},
 		"max_path_length": schema.Int64Attribute{Optional: true, Computed: true, Default: int64default.StaticInt64(0), PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 			MarkdownDescription: "CAs allowed below this one; 0 (the default) means it signs only leaves."},
