@@ -5,6 +5,8 @@ import (
 	"crypto"
 	"crypto/x509"
 	"errors"
+	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -52,8 +54,9 @@ func issuerCertificates(handle string) (*x509.Certificate, []*x509.Certificate, 
 // issueThrough signs a leaf with whichever backend the handle names, after
 // checking the backend writes every field the request sets. key, when this
 // provider holds the certificate's private key, signs a CSR for backends
-// that need proof of possession.
-func issueThrough(handle string, lr pki.LeafRequest, key crypto.Signer) (*issuer.SignResponse, error) {
+// that need proof of possession; otherwise csr, a request the key's holder
+// signed (csr_pem), is that proof, passed on as it is.
+func issueThrough(handle string, lr pki.LeafRequest, key crypto.Signer, csr *x509.CertificateRequest) (*issuer.SignResponse, error) {
 	name, b, err := resolveBackend(handle)
 	if err != nil {
 		return nil, err
@@ -61,7 +64,7 @@ func issueThrough(handle string, lr pki.LeafRequest, key crypto.Signer) (*issuer
 	if err := issuer.CheckRequest(name, b, lr); err != nil {
 		return nil, err
 	}
-	req := &issuer.SignRequest{Template: lr}
+	req := &issuer.SignRequest{Template: lr, CSR: csr}
 	if key != nil {
 		if req.CSR, err = issuer.LeafCSR(key, lr); err != nil {
 			return nil, err
@@ -102,6 +105,35 @@ func checkBackendFields(handle string, lr pki.LeafRequest) diag.Diagnostics {
 	}
 	return diags
 }
+
+// revokeOnDestroy revokes certPEM through the API of the backend of handle
+// when that handle asks for it. A certificate that has expired needs no
+// revocation, and one the CA has revoked already is what was asked for.
+func revokeOnDestroy(ctx context.Context, handle, certPEM string, now time.Time) diag.Diagnostics {
+	var diags diag.Diagnostics
+	name, b, err := resolveBackend(handle)
+	if err != nil {
+		return diags
+	}
+	rd, ok := b.(issuer.RevokeOnDestroy)
+	if !ok || !rd.RevokesOnDestroy() {
+		return diags
+	}
+	leaf, err := pki.ParseCertPEM(certPEM)
+	if err != nil || !now.Before(leaf.NotAfter) {
+		return diags
+	}
+	_, err = b.Revoke(ctx, &issuer.RevokeRequest{Serial: leaf.SerialNumber, Certificate: leaf, Reason: reasonCessationOfOperation})
+	if err != nil && !errors.Is(err, issuer.ErrAlreadyRevoked) {
+		diags.AddError("Could not revoke the certificate at the CA",
+			fmt.Sprintf("The issuer (backend %q) asks for revocation on destroy, and revoking serial %s failed: %v. The certificate stays in state. Fix the cause and apply again, or set revoke_on_destroy = false on the issuer, apply, and then destroy it.", name, pki.FormatSerial(leaf.SerialNumber), err))
+	}
+	return diags
+}
+
+// reasonCessationOfOperation is RFC 5280's CRLReason 5: the certificate is
+// no longer needed, true of a destroyed and of a replaced one alike.
+const reasonCessationOfOperation = 5
 
 // issueDiag maps an issuance failure to the attribute at fault.
 func issueDiag(err error) diag.Diagnostic {

@@ -154,7 +154,8 @@ func (r *certificateResource) Schema(_ context.Context, _ resource.SchemaRequest
 			},
 			"csr_pem": schema.StringAttribute{
 				Optional: true, PlanModifiers: []planmodifier.String{sameKeyAsImported()},
-				MarkdownDescription: "Certify the key of this PKCS#10 request (its signature is checked). Only the key is taken from it; names come from this resource. No private key is stored in state.",
+				MarkdownDescription: "Certify the key of this PKCS#10 request (its signature is checked). Only the key is taken from it; names come from this resource. No private key is stored in state. " +
+					"An issuer that signs only requests (`crank_stepca_issuer`) receives this request as it is, and step-ca checks it: its SANs must then be exactly this certificate's (the SPIFFE ID, `dns_names`, `ip_addresses`) and its common name empty or the one crank writes.",
 			},
 			"validity": schema.StringAttribute{
 				CustomType: durationType{},
@@ -196,8 +197,11 @@ type wanted struct {
 	spiffeID     pki.SPIFFEID
 	keyAlgorithm pki.KeyAlgorithm
 	suppliedKey  crypto.PublicKey
-	validity     time.Duration
-	renewBefore  time.Duration
+	// suppliedCSR is csr_pem parsed: a backend that signs only requests
+	// (step-ca) receives it as the proof of possession.
+	suppliedCSR *x509.CertificateRequest
+	validity    time.Duration
+	renewBefore time.Duration
 }
 
 // derive computes trust domain, SPIFFE ID, key algorithm and renewal window
@@ -283,7 +287,7 @@ func (r *certificateResource) derive(cfg *certificateModel) (w wanted, known boo
 			diags.AddAttributeError(path.Root("csr_pem"), "Invalid certificate request", err.Error())
 			return w, false, diags
 		}
-		w.suppliedKey = csr.PublicKey
+		w.suppliedKey, w.suppliedCSR = csr.PublicKey, csr
 	}
 	w.keyAlgorithm = pki.DefaultKeyAlgorithm
 	if w.suppliedKey != nil {
@@ -473,7 +477,7 @@ func (r *certificateResource) planTimePolicy(plan *certificateModel, w wanted, n
 	}
 	diags.Append(checkBackendFields(plan.Issuer.ValueString(), remoteReq)...)
 	if !diags.HasError() {
-		diags.Append(checkRemoteRequest(plan.Issuer.ValueString(), remoteReq, w.keyAlgorithm, knownString(plan.CSRPEM))...)
+		diags.Append(checkRemoteRequest(plan.Issuer.ValueString(), remoteReq, w.keyAlgorithm, w.suppliedCSR != nil)...)
 	}
 	return diags
 }
@@ -574,7 +578,7 @@ func (r *certificateResource) Create(ctx context.Context, req resource.CreateReq
 		lr.PublicKey, leafKey = key.Public(), key
 		m.PrivateKeyPEM = types.StringValue(keyPEM)
 	}
-	issued, err := issueFor(&cfg, m.Issuer.ValueString(), lr, leafKey)
+	issued, err := issueThrough(m.Issuer.ValueString(), lr, leafKey, w.suppliedCSR)
 	if err != nil {
 		resp.Diagnostics.Append(issueDiag(err))
 		return
@@ -693,6 +697,14 @@ func (r *certificateResource) Update(ctx context.Context, req resource.UpdateReq
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
+// Delete revokes the certificate through its CA's API when the issuer
+// handle opted in (revoke_on_destroy of crank_stepca_issuer); otherwise the
+// certificate simply leaves state. A revocation that fails keeps the
+// certificate in state, so a destroy never silently leaves it valid.
 func (r *certificateResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	resp.Diagnostics.Append(revokeOnDestroy(ctx, req.State)...)
+	m, err := renewalAttributes(req.State.Raw)
+	if err != nil || !knownString(m.Issuer) {
+		return
+	}
+	resp.Diagnostics.Append(revokeOnDestroy(ctx, m.Issuer.ValueString(), m.CertPEM.ValueString(), r.data.now())...)
 }

@@ -67,6 +67,26 @@ type RevokeRequest struct {
 // RevokeResponse is empty today; it exists so results can be added.
 type RevokeResponse struct{}
 
+// ErrAlreadyRevoked is wrapped by a backend whose CA answers that the
+// certificate is revoked already: the state the caller asked for holds, so
+// callers that only need "revoked" (destroy, a CRL's entries) go on.
+var ErrAlreadyRevoked = errors.New("the CA has revoked this certificate already")
+
+// CRLPublisher is the optional ability of a remote CA that signs its own
+// CRL. This provider cannot sign one for it (the key is the CA's), so a
+// crank_crl of such an issuer exposes the CA's current CRL, checked against
+// the issuing CA certificate, instead.
+type CRLPublisher interface {
+	CRL(ctx context.Context) (*x509.RevocationList, error)
+}
+
+// RevokeOnDestroy is the optional ability of a backend whose handle asks
+// for the certificates it issued to be revoked through the CA's API when
+// their resource is destroyed or replaced.
+type RevokeOnDestroy interface {
+	RevokesOnDestroy() bool
+}
+
 // CAChainResponse is the issuing CA certificate and its parents, nearest
 // first, the self-signed root last (empty Parents when Cert is the root).
 type CAChainResponse struct {

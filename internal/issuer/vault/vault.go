@@ -321,10 +321,11 @@ type backend struct {
 }
 
 var (
-	_ issuer.Backend        = (*backend)(nil)
-	_ issuer.RequestChecker = (*backend)(nil)
-	_ issuer.DestroyRevoker = (*backend)(nil)
-	_ issuer.CSRSigner      = (*backend)(nil)
+	_ issuer.Backend         = (*backend)(nil)
+	_ issuer.RequestChecker  = (*backend)(nil)
+	_ issuer.RevokeOnDestroy = (*backend)(nil)
+	_ issuer.CRLPublisher    = (*backend)(nil)
+	_ issuer.CSRSigner       = (*backend)(nil)
 )
 
 // New builds the backend from its handle options. It does not contact
@@ -506,9 +507,23 @@ func (b *backend) Revoke(ctx context.Context, req *issuer.RevokeRequest) (*issue
 	return &issuer.RevokeResponse{}, nil
 }
 
-// RevokeOnDestroy says whether the handle opted its certificates into
+// RevokesOnDestroy says whether the handle opted its certificates into
 // revocation when they are destroyed.
-func (b *backend) RevokeOnDestroy() bool { return b.o.RevokeOnDestroy }
+func (b *backend) RevokesOnDestroy() bool { return b.o.RevokeOnDestroy }
+
+// CRL is the signing issuer's CRL, which Vault signs (crank cannot: the
+// key is Vault's), checked against the issuer's certificate.
+func (b *backend) CRL(ctx context.Context) (*x509.RevocationList, error) {
+	c, err := b.conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ref := b.o.IssuerID
+	if ref == "" {
+		ref = b.o.IssuerRef
+	}
+	return c.CRL(ctx, b.o.Mount, ref)
+}
 
 // NeedsCSR: pki/sign takes only a CSR.
 func (b *backend) NeedsCSR() bool { return true }
