@@ -74,6 +74,15 @@ func wrapped(text string) *regexp.Regexp {
 	return regexp.MustCompile(strings.Join(parts, `\s+`))
 }
 
+const templatedCert = `
+resource "crank_certificate" "templated" {
+  issuer    = data.crank_vault_issuer.pki.issuer
+  service   = "templated"
+  dns_names = ["templated.svc.internal"]
+  validity  = "24h"
+}
+`
+
 // opensslVerify checks leaf against the CA file alone (with untrusted
 // intermediates when given) and returns openssl's output.
 func opensslVerify(dir, caFile, untrusted, leaf string, extra ...string) (string, error) {
@@ -238,6 +247,23 @@ ${PUBKEY}EOT
 				PreConfig:   func() { srv.SetRole(t, nil) },
 				PlanOnly:    true,
 				ExpectError: wrapped(`signs certificate signing requests only`),
+			},
+			{
+				// A templated allowed_domains depends on the caller's identity,
+				// which only Vault knows: the plan lets it through, Vault
+				// refuses at apply in its own words, and nothing reaches state.
+				PreConfig: func() {
+					srv.SetRole(t, map[string]any{"allowed_domains": "{{identity.entity.name}}.svc.internal", "allowed_domains_template": true, "allow_bare_domains": true})
+				},
+				Config:      viaVault + templatedCert,
+				ExpectError: wrapped(`Vault refused the request (write pki/sign/crank, HTTP 400): common name templated.svc.internal not allowed by this role`),
+			},
+			{
+				PreConfig: func() { srv.SetRole(t, nil) },
+				Config:    viaVault + templatedCert,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("crank_certificate.templated", plancheck.ResourceActionCreate),
+				}},
 			},
 			{
 				Config:      strings.Replace(viaVault, `role        = "crank"`, `role        = "nope"`, 1),
