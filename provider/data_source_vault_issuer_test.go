@@ -315,8 +315,8 @@ func cliMinor(t *testing.T) int {
 	return minor
 }
 
-// TestAccVaultNoKeyMaterial: AppRole credentials come through the
-// provider's vault block from ephemeral variables and the key through
+// TestAccVaultNoKeyMaterial: a token and AppRole credentials come through
+// the provider's vault block from ephemeral variables and the keys through
 // csr_pem (made by openssl), so neither state nor the plan JSON holds a
 // private key, the role ID, the secret ID or a token.
 func TestAccVaultNoKeyMaterial(t *testing.T) {
@@ -332,15 +332,20 @@ func TestAccVaultNoKeyMaterial(t *testing.T) {
 	t.Setenv("TF_VAR_vault_role_id", srv.RoleID)
 	t.Setenv("TF_VAR_vault_secret_id", srv.SecretID)
 	dir := t.TempDir()
-	if out, err := run(dir, "openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "key.pem",
-		"-subj", "/CN=ledger.svc.internal", "-addext", "subjectAltName=DNS:ledger.svc.internal,URI:spiffe://example.org/ledger", "-out", "csr.pem"); err != nil {
-		t.Fatalf("openssl req: %v\n%s", err, out)
+	t.Setenv("TF_VAR_vault_token", srv.Token)
+	csrs := map[string]string{}
+	needles := []string{srv.RoleID, srv.SecretID, srv.Token, srv.RootToken, "PRIVATE KEY"}
+	for _, svc := range []string{"ledger", "journal"} {
+		if out, err := run(dir, "openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", svc+".key",
+			"-subj", "/CN="+svc+".svc.internal", "-addext", "subjectAltName=DNS:"+svc+".svc.internal,URI:spiffe://example.org/"+svc, "-out", svc+".csr"); err != nil {
+			t.Fatalf("openssl req: %v\n%s", err, out)
+		}
+		keyPEM, _ := os.ReadFile(filepath.Join(dir, svc+".key"))
+		csrPEM, _ := os.ReadFile(filepath.Join(dir, svc+".csr"))
+		csrs[svc] = string(csrPEM)
+		// A line of the key's base64 body: key bytes in any PEM wrapping.
+		needles = append(needles, strings.Split(string(keyPEM), "\n")[1])
 	}
-	keyPEM, _ := os.ReadFile(filepath.Join(dir, "key.pem"))
-	csrPEM, _ := os.ReadFile(filepath.Join(dir, "csr.pem"))
-	// A line of the key's base64 body: key bytes in any PEM wrapping.
-	keyLine := strings.Split(string(keyPEM), "\n")[1]
-	needles := []string{srv.RoleID, srv.SecretID, srv.Token, srv.RootToken, "PRIVATE KEY", keyLine}
 	config := fmt.Sprintf(`
 variable "vault_role_id" {
   type      = string
@@ -352,15 +357,33 @@ variable "vault_secret_id" {
   sensitive = true
   ephemeral = true
 }
+variable "vault_token" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
 provider "crank" {
   trust_domain = "example.org"
   vault = {
+    token             = var.vault_token
     approle_role_id   = var.vault_role_id
     approle_secret_id = var.vault_secret_id
   }
 }
+data "crank_vault_issuer" "by_token" {
+  address = %[1]q
+  mount   = "pki"
+  role    = "crank"
+}
+resource "crank_certificate" "journal" {
+  issuer    = data.crank_vault_issuer.by_token.issuer
+  service   = "journal"
+  dns_names = ["journal.svc.internal"]
+  csr_pem   = %[3]q
+  validity  = "24h"
+}
 data "crank_vault_issuer" "pki" {
-  address     = %q
+  address     = %[1]q
   mount       = "pki"
   role        = "crank"
   auth_method = "approle"
@@ -369,10 +392,10 @@ resource "crank_certificate" "ledger" {
   issuer    = data.crank_vault_issuer.pki.issuer
   service   = "ledger"
   dns_names = ["ledger.svc.internal"]
-  csr_pem   = %q
+  csr_pem   = %[2]q
   validity  = "24h"
 }
-`, srv.Addr, string(csrPEM))
+`, srv.Addr, csrs["ledger"], csrs["journal"])
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccFactories,
 		Steps: []resource.TestStep{{
@@ -381,22 +404,28 @@ resource "crank_certificate" "ledger" {
 			Check: resource.ComposeAggregateTestCheckFunc(
 				noCredentialsInState(needles...),
 				resource.TestCheckNoResourceAttr("crank_certificate.ledger", "private_key_pem"),
+				resource.TestCheckNoResourceAttr("crank_certificate.journal", "private_key_pem"),
 				func(s *terraform.State) error {
-					if err := dumpStateAttrs(s, dir, map[string][2]string{"root.pem": {"data.crank_vault_issuer.pki", "root_pem"}, "leaf.pem": {"crank_certificate.ledger", "cert_pem"}}); err != nil {
+					if err := writeAttr(s, dir, "root.pem", "data.crank_vault_issuer.pki", "root_pem"); err != nil {
 						return err
 					}
-					if out, err := opensslVerify(dir, "root.pem", "", "leaf.pem"); err != nil || !strings.Contains(out, ": OK") {
-						return fmt.Errorf("openssl verify: %v %s", err, out)
-					}
-					// The certificate is for the openssl key: its public key
-					// matches the one openssl derives from key.pem.
-					certPub, err := run(dir, "openssl", "x509", "-in", "leaf.pem", "-noout", "-pubkey")
-					if err != nil {
-						return err
-					}
-					keyPub, err := run(dir, "openssl", "pkey", "-in", "key.pem", "-pubout")
-					if err != nil || certPub != keyPub {
-						return fmt.Errorf("the certificate is not for the CSR's key (%v)", err)
+					for _, svc := range []string{"ledger", "journal"} {
+						if err := writeAttr(s, dir, svc+".pem", "crank_certificate."+svc, "cert_pem"); err != nil {
+							return err
+						}
+						if out, err := opensslVerify(dir, "root.pem", "", svc+".pem"); err != nil || !strings.Contains(out, ": OK") {
+							return fmt.Errorf("openssl verify %s: %v %s", svc, err, out)
+						}
+						// The certificate is for the openssl key: its public key
+						// is the one openssl derives from the key file.
+						certPub, err := run(dir, "openssl", "x509", "-in", svc+".pem", "-noout", "-pubkey")
+						if err != nil {
+							return err
+						}
+						keyPub, err := run(dir, "openssl", "pkey", "-in", svc+".key", "-pubout")
+						if err != nil || certPub != keyPub {
+							return fmt.Errorf("%s: the certificate is not for the CSR's key (%v)", svc, err)
+						}
 					}
 					return nil
 				},
