@@ -131,6 +131,8 @@ func vaultDiag(err error, summary string) (path.Path, string) {
 		attr, summary = path.Root("mount"), "Vault PKI mount not found"
 	case errors.Is(err, vault.ErrUnknownRole):
 		attr, summary = path.Root("role"), "Vault PKI role not found"
+	case errors.Is(err, vault.ErrRoleNoStore):
+		attr, summary = path.Root("revoke_on_destroy"), "Vault role cannot revoke"
 	case errors.Is(err, vault.ErrUnknownIssuer):
 		attr, summary = path.Root("issuer_ref"), "Vault PKI issuer not found"
 	}

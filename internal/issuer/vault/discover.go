@@ -71,7 +71,7 @@ func Discover(ctx context.Context, cfg Config, t Target) (*Discovery, error) {
 		}
 	}
 	if t.RevokeOnDestroy && role.NoStore {
-		return nil, fmt.Errorf("%w: revoke_on_destroy needs Vault to store the certificates it issues, and role %q has no_store = true. Set no_store = false on the role, or revoke_on_destroy = false", ErrRefused, t.Role)
+		return nil, fmt.Errorf("%w: revoke_on_destroy needs Vault to store the certificates it issues, and role %q has no_store = true. Set no_store = false on the role, or revoke_on_destroy = false", ErrRoleNoStore, t.Role)
 	}
 	issuers, err := c.issuers(ctx, mount)
 	if err != nil {

@@ -98,6 +98,7 @@ var (
 	ErrRefused       = errors.New("Vault refused the request")
 	ErrChanged       = errors.New("Vault issued a certificate that differs from the request")
 	ErrNeedsCSR      = errors.New("Vault's PKI signs only certificate signing requests here")
+	ErrRoleNoStore   = errors.New("the role does not store certificates, so Vault cannot revoke them")
 )
 
 // Config is what a client is built from: the non-secret part of a handle,
@@ -431,7 +432,7 @@ func (b *backend) Sign(ctx context.Context, req *issuer.SignRequest) (*issuer.Si
 	for _, w := range s.Warnings {
 		// A TTL cut to max_ttl or to the issuer's end comes back as a
 		// warning on a certificate that is already issued: refuse it.
-		if strings.Contains(w, "maxTTL") || strings.Contains(w, "TTL") {
+		if strings.Contains(w, "TTL") {
 			return nil, fmt.Errorf("%w: Vault said %q. Lower validity to the role's max_ttl or raise max_ttl", ErrChanged, w)
 		}
 	}

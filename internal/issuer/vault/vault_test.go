@@ -189,6 +189,12 @@ func TestDiagnostics(t *testing.T) {
 		_, err := vault.Discover(ctx, cfg, vault.Target{Mount: "pki", Role: vaulttest.Role, IssuerRef: "nope"})
 		expect(t, err, vault.ErrUnknownIssuer, "nope")
 	})
+	t.Run("revoke_on_destroy under no_store", func(t *testing.T) {
+		srv.SetRole(t, map[string]any{"no_store": true})
+		defer srv.SetRole(t, nil)
+		_, err := vault.Discover(ctx, cfg, vault.Target{Mount: "pki", Role: vaulttest.Role, RevokeOnDestroy: true})
+		expect(t, err, vault.ErrRoleNoStore, "no_store = true")
+	})
 	t.Run("wrong token", func(t *testing.T) {
 		_, err := vault.Discover(ctx, vault.Config{Address: srv.Addr, AuthMethod: vault.AuthToken, Getenv: env(map[string]string{vault.TokenEnv: "hvs.not-a-token"})}, target)
 		expect(t, err, vault.ErrForbidden, "permission denied")
@@ -212,6 +218,14 @@ func TestDiagnostics(t *testing.T) {
 		srv.SetRole(t, nil)
 		_, err := sign(t, loose, "billing.evil.example")
 		expect(t, err, vault.ErrRefused, "not allowed by this role")
+	})
+	t.Run("ttl cut to max_ttl after the plan", func(t *testing.T) {
+		// The handle's role allows 30 days; Vault's now allows one hour and
+		// would issue a shortened certificate with only a warning.
+		srv.SetRole(t, map[string]any{"max_ttl": "1h", "ttl": "30m"})
+		defer srv.SetRole(t, nil)
+		_, err := sign(t, b, "billing.svc.internal")
+		expect(t, err, vault.ErrChanged, "max_ttl")
 	})
 	t.Run("revoked token", func(t *testing.T) {
 		tok, err := srv.API.Auth().Token().Create(nil)
