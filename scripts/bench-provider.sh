@@ -93,7 +93,8 @@ if [[ -x $vault_bin ]]; then
 	export VAULT_ADDR=http://127.0.0.1:$vault_port VAULT_TOKEN=bench-only-root-token
 	"$vault_bin" server -dev -dev-root-token-id="$VAULT_TOKEN" -dev-listen-address="127.0.0.1:$vault_port" >"$work/vault.log" 2>&1 &
 	vault_pid=$!
-	trap 'kill $vault_pid 2>/dev/null; rm -rf "$work"' EXIT
+	# Added to whatever EXIT trap is set already (other servers of this run).
+	trap "kill $vault_pid 2>/dev/null; $(trap -p EXIT | awk -F"'" '{print $2}')" EXIT
 	for _ in $(seq 150); do "$vault_bin" status >/dev/null 2>&1 && break; sleep 0.2; done
 	"$vault_bin" secrets enable -max-lease-ttl=8760h pki >/dev/null
 	"$vault_bin" write pki/root/generate/internal common_name="Bench Vault Root" key_type=ec ttl=8760h >/dev/null 2>&1
@@ -122,6 +123,7 @@ resource "crank_certificate" "svc" {
 TF
 	}
 	bench vault
+	kill "$vault_pid" 2>/dev/null || true
 else
 	echo "vault      skipped: $vault_bin is not built (../shared/tools/build-vault.sh $vault_bin)"
 fi
