@@ -316,23 +316,25 @@ func cliMinor(t *testing.T) int {
 }
 
 // TestAccVaultNoKeyMaterial: a token and AppRole credentials come through
-// the provider's vault block from ephemeral variables and the keys through
-// csr_pem (made by openssl), so neither state nor the plan JSON holds a
-// private key, the role ID, the secret ID or a token.
+// the provider's vault block from ephemeral variables (on Terraform 1.5.7,
+// which has none, from the environment) and the keys through csr_pem (made
+// by openssl), so neither state nor the plan JSON holds a private key, the
+// role ID, the secret ID or a token.
 func TestAccVaultNoKeyMaterial(t *testing.T) {
 	requireAcc(t)
 	workertest.RequireTool(t, "openssl")
-	if cliMinor(t) < 11 {
-		t.Skip("ephemeral variables need Terraform or OpenTofu 1.11; the environment variables are covered by TestAccVaultIssuer")
-	}
 	srv := vaulttest.Start(t, vaulttest.Options{})
-	for _, name := range []string{vault.TokenEnv, vault.RoleIDEnv, vault.SecretIDEnv} {
-		t.Setenv(name, "")
+	ephemeral := cliMinor(t) >= 11
+	for name, v := range map[string]string{vault.TokenEnv: srv.Token, vault.RoleIDEnv: srv.RoleID, vault.SecretIDEnv: srv.SecretID} {
+		if ephemeral {
+			v = ""
+		}
+		t.Setenv(name, v)
 	}
 	t.Setenv("TF_VAR_vault_role_id", srv.RoleID)
 	t.Setenv("TF_VAR_vault_secret_id", srv.SecretID)
-	dir := t.TempDir()
 	t.Setenv("TF_VAR_vault_token", srv.Token)
+	dir := t.TempDir()
 	csrs := map[string]string{}
 	needles := []string{srv.RoleID, srv.SecretID, srv.Token, srv.RootToken, "PRIVATE KEY"}
 	for _, svc := range []string{"ledger", "journal"} {
@@ -346,7 +348,7 @@ func TestAccVaultNoKeyMaterial(t *testing.T) {
 		// A line of the key's base64 body: key bytes in any PEM wrapping.
 		needles = append(needles, strings.Split(string(keyPEM), "\n")[1])
 	}
-	config := fmt.Sprintf(`
+	credentials := `
 variable "vault_role_id" {
   type      = string
   sensitive = true
@@ -370,6 +372,13 @@ provider "crank" {
     approle_secret_id = var.vault_secret_id
   }
 }
+`
+	if !ephemeral {
+		// Terraform 1.5.7 has no ephemeral variables: the credentials come
+		// from the environment, and the rest of the test is the same.
+		credentials = "provider \"crank\" {\n  trust_domain = \"example.org\"\n}\n"
+	}
+	config := credentials + fmt.Sprintf(`
 data "crank_vault_issuer" "by_token" {
   address = %[1]q
   mount   = "pki"
