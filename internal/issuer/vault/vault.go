@@ -120,6 +120,9 @@ var tokens sync.Map
 type Client struct {
 	api *vaultapi.Client
 	cfg Config
+	// cached is the tokens key of an AppRole token taken from the cache,
+	// which may have expired since: a 403 then logs in again once.
+	cached string
 }
 
 // NewClient builds a client verified against CACertPEM (the system roots
@@ -189,6 +192,7 @@ func (c *Client) login(ctx context.Context) error {
 		key := strings.Join([]string{c.cfg.Address, c.cfg.Namespace, mount, roleID, secretID}, "\x00")
 		if tok, ok := tokens.Load(key); ok {
 			c.api.SetToken(tok.(string))
+			c.cached = key
 			return nil
 		}
 		s, err := c.api.Logical().WriteWithContext(ctx, "auth/"+strings.Trim(mount, "/")+"/login", map[string]any{"role_id": roleID, "secret_id": secretID})
@@ -200,6 +204,7 @@ func (c *Client) login(ctx context.Context) error {
 		}
 		tokens.Store(key, s.Auth.ClientToken)
 		c.api.SetToken(s.Auth.ClientToken)
+		c.cached = ""
 		return nil
 	}
 	return fmt.Errorf("auth_method %q is not one of %s", c.cfg.AuthMethod, strings.Join(AuthMethods(), ", "))
@@ -241,6 +246,14 @@ func (c *Client) mapErr(err error, what string) error {
 // exist is ErrUnknownMount. Logical().Read folds both into nil, so the raw
 // answer is read here.
 func (c *Client) read(ctx context.Context, path string) (*vaultapi.Secret, error) {
+	s, err := c.readOnce(ctx, path)
+	if c.relogin(ctx, err) {
+		return c.readOnce(ctx, path)
+	}
+	return s, err
+}
+
+func (c *Client) readOnce(ctx context.Context, path string) (*vaultapi.Secret, error) {
 	resp, err := c.api.Logical().ReadRawWithContext(ctx, path)
 	if resp != nil {
 		defer resp.Body.Close()
@@ -265,10 +278,28 @@ func (c *Client) read(ctx context.Context, path string) (*vaultapi.Secret, error
 	return s, nil
 }
 
+// relogin drops a cached AppRole token that Vault refused (it expired or
+// was revoked during a long run) and logs in again; false when the token
+// was not from the cache, so the 403 stands.
+func (c *Client) relogin(ctx context.Context, err error) bool {
+	if c.cached == "" || !errors.Is(err, ErrForbidden) {
+		return false
+	}
+	tokens.Delete(c.cached)
+	c.cached = ""
+	return c.login(ctx) == nil
+}
+
 func (c *Client) write(ctx context.Context, path string, data map[string]any) (*vaultapi.Secret, error) {
 	s, err := c.api.Logical().WriteWithContext(ctx, path, data)
 	if err != nil {
-		return nil, c.mapErr(err, "write "+path)
+		err = c.mapErr(err, "write "+path)
+		if !c.relogin(ctx, err) {
+			return nil, err
+		}
+		if s, err = c.api.Logical().WriteWithContext(ctx, path, data); err != nil {
+			return nil, c.mapErr(err, "write "+path)
+		}
 	}
 	if s == nil {
 		return nil, fmt.Errorf("%w (write %s): empty answer", ErrRefused, path)

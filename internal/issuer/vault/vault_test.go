@@ -227,6 +227,36 @@ func TestDiagnostics(t *testing.T) {
 		_, err := sign(t, b, "billing.svc.internal")
 		expect(t, err, vault.ErrChanged, "max_ttl")
 	})
+	t.Run("expired AppRole token is replaced by a new login", func(t *testing.T) {
+		approle := env(map[string]string{vault.RoleIDEnv: srv.RoleID, vault.SecretIDEnv: srv.SecretID})
+		ab := handle(t, srv, approle, vault.AuthAppRole, target)
+		if _, err := sign(t, ab, "billing.svc.internal"); err != nil {
+			t.Fatal(err)
+		}
+		// Every token the AppRole was issued so far is revoked; the next
+		// backend takes the cached one, is refused, and logs in again.
+		accessors, err := srv.API.Logical().List("auth/token/accessors")
+		if err != nil || accessors == nil {
+			t.Fatalf("list accessors: %v", err)
+		}
+		revoked := 0
+		for _, a := range accessors.Data["keys"].([]any) {
+			info, err := srv.API.Auth().Token().LookupAccessor(a.(string))
+			if err == nil && info != nil && info.Data["path"] == "auth/approle/login" {
+				if err := srv.API.Auth().Token().RevokeAccessor(a.(string)); err != nil {
+					t.Fatal(err)
+				}
+				revoked++
+			}
+		}
+		if revoked == 0 {
+			t.Fatal("found no AppRole token to revoke")
+		}
+		ab = handle(t, srv, approle, vault.AuthAppRole, target)
+		if _, err := sign(t, ab, "billing.svc.internal"); err != nil {
+			t.Fatalf("after the cached token was revoked: %v", err)
+		}
+	})
 	t.Run("revoked token", func(t *testing.T) {
 		tok, err := srv.API.Auth().Token().Create(nil)
 		if err != nil {
