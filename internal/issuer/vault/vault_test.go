@@ -205,7 +205,7 @@ func TestDiagnostics(t *testing.T) {
 	})
 	t.Run("wrong secret id", func(t *testing.T) {
 		_, err := vault.Discover(ctx, vault.Config{Address: srv.Addr, AuthMethod: vault.AuthAppRole, Getenv: env(map[string]string{vault.RoleIDEnv: srv.RoleID, vault.SecretIDEnv: "not-the-secret"})}, target)
-		if err == nil || strings.Contains(err.Error(), "not-the-secret") {
+		if !errors.Is(err, vault.ErrRefused) || !strings.Contains(err.Error(), "AppRole login") || strings.Contains(err.Error(), "not-the-secret") {
 			t.Fatalf("wrong secret id: %v", err)
 		}
 	})
