@@ -83,6 +83,12 @@ resource "crank_certificate" "templated" {
 }
 `
 
+func writeIn(dir string) func(name, content string) error {
+	return func(name, content string) error {
+		return os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600)
+	}
+}
+
 // opensslVerify checks leaf against the CA file alone (with untrusted
 // intermediates when given) and returns openssl's output.
 func opensslVerify(dir, caFile, untrusted, leaf string, extra ...string) (string, error) {
@@ -96,6 +102,41 @@ func opensslVerify(dir, caFile, untrusted, leaf string, extra ...string) (string
 
 func writeAttr(s *terraform.State, dir, file, addr, attr string) error {
 	return dumpStateAttrs(s, dir, map[string][2]string{file: {addr, attr}})
+}
+
+// opensslMutualTLS runs one real handshake: openssl s_server serving
+// server.pem/server.key and requiring a client certificate that chains to
+// serverCA, openssl s_client presenting client.pem/client.key and verifying
+// billing.svc.internal against clientCA. Files are <name>.pem and <name>.key in dir.
+func opensslMutualTLS(dir, server, serverCA, client, clientCA string) error {
+	port, err := freePort()
+	if err != nil {
+		return err
+	}
+	srv := exec.Command("openssl", "s_server", "-accept", fmt.Sprint(port), "-naccept", "1", "-cert", server+".pem", "-key", server+".key",
+		"-CAfile", serverCA, "-Verify", "2", "-verify_return_error", "-www")
+	srv.Dir = dir
+	srvOut := &syncBuffer{}
+	srv.Stdout, srv.Stderr = srvOut, srvOut
+	if err := srv.Start(); err != nil {
+		return err
+	}
+	defer func() { _ = srv.Process.Kill(); _ = srv.Wait() }()
+	if err := waitFor(srvOut, "ACCEPT"); err != nil {
+		return fmt.Errorf("%v: %s", err, srvOut.String())
+	}
+	cl := exec.Command("openssl", "s_client", "-connect", fmt.Sprintf("127.0.0.1:%d", port), "-cert", client+".pem", "-key", client+".key",
+		"-CAfile", clientCA, "-verify_return_error", "-verify_hostname", "billing.svc.internal")
+	cl.Dir = dir
+	cl.Stdin = strings.NewReader("GET / HTTP/1.0\r\n\r\n")
+	out, err := cl.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "Verify return code: 0 (ok)") {
+		return fmt.Errorf("s_client %s -> %s: %v\n%s\nserver: %s", client, server, err, out, srvOut.String())
+	}
+	if err := waitFor(srvOut, "verify return:1"); err != nil {
+		return fmt.Errorf("server %s did not verify client %s: %s", server, client, srvOut.String())
+	}
+	return nil
 }
 
 // noCredentialsInState: no attribute of any resource holds a credential.
@@ -146,6 +187,12 @@ func TestAccVaultIssuer(t *testing.T) {
 						if err = writeAttr(s, dir, "local-leaf.pem", "crank_certificate.billing", "cert_pem"); err != nil {
 							return err
 						}
+						if err = writeStateFiles(s, "crank_certificate.billing", "local-billing", writeIn(dir)); err != nil {
+							return err
+						}
+						if err = writeAttr(s, dir, "local-root.pem", "crank_ca.local", "cert_pem"); err != nil {
+							return err
+						}
 						firstSerial, err = stateAttr(s, "crank_certificate.billing", "serial")
 						return err
 					},
@@ -181,6 +228,24 @@ func TestAccVaultIssuer(t *testing.T) {
 							if out, err := opensslVerify(dir, leaf[0], "", leaf[1]); err != nil || !strings.Contains(out, ": OK") {
 								return fmt.Errorf("openssl verify -CAfile %s %s: %v %s", leaf[0], leaf[1], err, out)
 							}
+						}
+						// Handshakes across the switch: with the overlap bundle a
+						// service still on its local certificate and one already
+						// on Vault's accept each other in both roles; trusting
+						// the local root alone, Vault's certificate is refused.
+						for _, name := range []string{"vault-billing", "batch"} {
+							if err := writeStateFiles(s, "crank_certificate."+strings.TrimPrefix(name, "vault-"), name, writeIn(dir)); err != nil {
+								return err
+							}
+						}
+						if err := opensslMutualTLS(dir, "local-billing", "overlap.pem", "batch", "overlap.pem"); err != nil {
+							return err
+						}
+						if err := opensslMutualTLS(dir, "vault-billing", "overlap.pem", "local-billing", "overlap.pem"); err != nil {
+							return err
+						}
+						if err := opensslMutualTLS(dir, "local-billing", "local-root.pem", "batch", "overlap.pem"); err == nil {
+							return fmt.Errorf("a server trusting only the local root accepted Vault's client certificate")
 						}
 						return nil
 					},
