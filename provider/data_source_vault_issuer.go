@@ -83,7 +83,7 @@ func (d *vaultIssuerDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 	for k, v := range map[string]schema.Attribute{
 		"mount":             schema.StringAttribute{Required: true, MarkdownDescription: "Path of the PKI secrets engine, for example `pki`."},
 		"role":              schema.StringAttribute{Required: true, MarkdownDescription: "PKI role that signs the certificates (`<mount>/sign/<role>`). Its settings are read on every plan and checked against each certificate; see the Vault guide for the settings crank needs."},
-		"issuer_ref":        schema.StringAttribute{Optional: true, MarkdownDescription: "Issuer of a multi-issuer mount that signs (id or name): certificates go to `<mount>/issuer/<issuer_ref>/sign/<role>`. Defaults to the role's `issuer_ref`, which defaults to the mount's default issuer."},
+		"issuer_ref":        schema.StringAttribute{Optional: true, MarkdownDescription: "Issuer of a multi-issuer mount that signs (id or name). Defaults to the role's `issuer_ref`, which defaults to the mount's default issuer. Whichever it is, it is resolved to an id on every plan and certificates go to `<mount>/issuer/<id>/sign/<role>`, so the issuer the plan checked is the one that signs."},
 		"revoke_on_destroy": schema.BoolAttribute{Optional: true, MarkdownDescription: "Revoke each certificate issued through this handle (`<mount>/revoke`) when it is destroyed or replaced. A revocation that fails fails the destroy, so nothing is forgotten silently. The role must keep `no_store = false`."},
 
 		"issuer":           computed("Handle that `crank_certificate.issuer` takes. It holds the address, CA bundle, mount, role, auth method, the signing chain and the role's settings; never a token, role ID or secret ID."),

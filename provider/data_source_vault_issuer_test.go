@@ -321,7 +321,7 @@ ${PUBKEY}EOT
 					srv.SetRole(t, map[string]any{"allowed_domains": "{{identity.entity.name}}.svc.internal", "allowed_domains_template": true, "allow_bare_domains": true})
 				},
 				Config:      viaVault + templatedCert,
-				ExpectError: wrapped(`Vault refused the request (write pki/sign/crank, HTTP 400): common name templated.svc.internal not allowed by this role`),
+				ExpectError: wrapped(`/sign/crank, HTTP 400): common name templated.svc.internal not allowed by this role`),
 			},
 			{
 				PreConfig: func() { srv.SetRole(t, nil) },

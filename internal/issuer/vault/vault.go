@@ -399,10 +399,17 @@ func (b *backend) CheckRequest(r pki.LeafRequest) error {
 	return b.o.RoleSettings.Check(b.o.Role, r, b.chain[0])
 }
 
+// signPath names the issuer the plan checked against, by id: a default
+// issuer that changed between plan and apply must not sign instead (the
+// next plan shows the rotation and re-issues).
 func (b *backend) signPath() string {
 	mount := strings.Trim(b.o.Mount, "/")
-	if b.o.IssuerRef != "" {
-		return mount + "/issuer/" + url.PathEscape(b.o.IssuerRef) + "/sign/" + url.PathEscape(b.o.Role)
+	ref := b.o.IssuerID
+	if ref == "" {
+		ref = b.o.IssuerRef
+	}
+	if ref != "" {
+		return mount + "/issuer/" + url.PathEscape(ref) + "/sign/" + url.PathEscape(b.o.Role)
 	}
 	return mount + "/sign/" + url.PathEscape(b.o.Role)
 }
@@ -496,6 +503,9 @@ func (b *backend) Sign(ctx context.Context, req *issuer.SignRequest) (*issuer.Si
 			return nil, fmt.Errorf("%w: it returned no issuing CA: %v", ErrRefused, err)
 		}
 		chain = []*x509.Certificate{ca}
+	}
+	if !chain[0].Equal(b.chain[0]) {
+		return nil, fmt.Errorf("%w: it was signed by %q, not by the issuer the plan checked (%q); plan again", ErrChanged, chain[0].Subject.String(), b.chain[0].Subject.String())
 	}
 	root := chain[len(chain)-1]
 	if err := root.CheckSignatureFrom(root); err != nil {

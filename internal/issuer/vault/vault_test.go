@@ -304,3 +304,30 @@ func TestTLS(t *testing.T) {
 		})
 	}
 }
+
+// TestSignPinsThePlannedIssuer: a default issuer that changes after the
+// handle was made (a rotation between plan and apply) does not sign; the
+// issuer the handle names does, and the next handle moves to the new one.
+func TestSignPinsThePlannedIssuer(t *testing.T) {
+	srv := vaulttest.Start(t, vaulttest.Options{})
+	getenv := env(map[string]string{vault.TokenEnv: srv.Token})
+	target := vault.Target{Mount: "pki", Role: vaulttest.Role}
+	planned := handle(t, srv, getenv, vault.AuthToken, target)
+	before, _ := planned.CAChain(context.Background())
+	srv.RotateRoot(t, "root-b")
+	resp, err := sign(t, planned, "billing.svc.internal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !resp.Root.Equal(before.Cert) {
+		t.Fatalf("signed by %s, want the planned %s", resp.Root.Subject, before.Cert.Subject)
+	}
+	next := handle(t, srv, getenv, vault.AuthToken, target)
+	after, _ := next.CAChain(context.Background())
+	if after.Cert.Equal(before.Cert) || after.Cert.Subject.CommonName != "Vault Test Root ROOT-B" {
+		t.Fatalf("the next handle did not move to the new default issuer: %s", after.Cert.Subject)
+	}
+	if resp, err = sign(t, next, "billing.svc.internal"); err != nil || !resp.Root.Equal(after.Cert) {
+		t.Fatalf("through the new handle: %v", err)
+	}
+}

@@ -32,7 +32,6 @@ path "pki/sign/*"           { capabilities = ["update"] }
 path "pki/issuer/+/sign/*"  { capabilities = ["update"] }
 path "pki/revoke"           { capabilities = ["update"] }
 path "pki/issuers"          { capabilities = ["list"] }
-path "pki/issuer/*"         { capabilities = ["read"] }
 `
 
 // Binary finds vault: $CRANK_VAULT, or the CI cache .ci/run builds it into.
