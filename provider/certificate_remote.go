@@ -2,6 +2,7 @@ package provider
 
 import (
 	"crypto"
+	"crypto/x509"
 	"fmt"
 	"sync"
 
@@ -12,9 +13,9 @@ import (
 	"github.com/crank-platform/terraform-provider-crank/internal/pki"
 )
 
-// What a plan checks for a CA that does not sign here (Vault): that a CSR
-// can be made, and the backend's key checks on a key of the planned
-// algorithm.
+// What a plan checks for a CA that does not sign here (Vault): that a
+// supplied key is one it can sign as supplied, and the backend's key checks
+// on a key of the planned algorithm.
 
 // plannedKeys holds one throwaway public key per algorithm, made on first
 // use, so a backend's key checks (a Vault role's key_type and key_bits) run
@@ -33,18 +34,25 @@ func plannedKey(alg pki.KeyAlgorithm) (crypto.PublicKey, error) {
 	return k.(crypto.PublicKey), nil
 }
 
+// csrChecker is a backend's check of a key the user supplied (a CSR, or
+// none for a bare public key) against the certificate it is for.
+type csrChecker interface {
+	CheckCSR(*x509.CertificateRequest, pki.LeafRequest) error
+}
+
 // checkRemoteRequest runs the checks a backend that signs elsewhere needs at
-// plan time: a CSR must be possible, and its own request checks see the
-// key the certificate will have.
-func checkRemoteRequest(handle string, lr pki.LeafRequest, alg pki.KeyAlgorithm, haveCSR bool) diag.Diagnostics {
+// plan time: a supplied key must be one it can sign as supplied, and its own
+// request checks see the key the certificate will have.
+func checkRemoteRequest(handle string, lr pki.LeafRequest, alg pki.KeyAlgorithm, csr *x509.CertificateRequest, keyAttr string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	name, b, err := resolveBackend(handle)
 	if err != nil {
 		return diags
 	}
-	if cs, ok := b.(issuer.CSRSigner); ok && cs.NeedsCSR() && lr.PublicKey != nil && !haveCSR {
-		diags.AddAttributeError(path.Root("public_key_pem"), "Issuer backend signs only CSRs",
-			fmt.Sprintf("The %q issuer backend signs certificate signing requests only, and a bare public key (public_key_pem or public_key_pem_wo) cannot make one. Let crank_certificate generate the key, or give csr_pem.", name))
+	if cc, ok := b.(csrChecker); ok && lr.PublicKey != nil {
+		if err := cc.CheckCSR(csr, lr); err != nil {
+			diags.AddAttributeError(path.Root(keyAttr), "The issuer cannot sign this key as supplied", fmt.Sprintf("The %q issuer backend: %v.", name, err))
+		}
 		return diags
 	}
 	if _, ok := b.(issuer.RequestChecker); ok && lr.PublicKey == nil {

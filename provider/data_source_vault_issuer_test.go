@@ -1,6 +1,10 @@
 package provider
 
 import (
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
 	"os"
 	"os/exec"
@@ -185,7 +189,11 @@ func TestAccVaultIssuer(t *testing.T) {
 	viaVault := vaultConfig(srv, "data.crank_vault_issuer.pki.issuer", vaultAppRoleCert)
 	key, _ := pki.GenerateKey(pki.ECDSAP256)
 	bareKey, _ := pki.EncodePublicKeyPEM(key.Public())
-	bad := func(cert string) string { return viaVault + strings.ReplaceAll(cert, "${PUBKEY}", bareKey) }
+	csrDER, _ := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: pkix.Name{CommonName: "csr.svc.internal"}, DNSNames: []string{"other.svc.internal"}}, key)
+	otherCSR := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: csrDER}))
+	bad := func(cert string) string {
+		return viaVault + strings.NewReplacer("${PUBKEY}", bareKey, "${CSR}", otherCSR).Replace(cert)
+	}
 	var firstSerial string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccFactories,
@@ -322,7 +330,20 @@ ${PUBKEY}EOT
 }`),
 				PreConfig:   func() { srv.SetRole(t, nil) },
 				PlanOnly:    true,
-				ExpectError: wrapped(`signs certificate signing requests only`),
+				ExpectError: wrapped(`The issuer cannot sign this key as supplied`),
+			},
+			{
+				// The role takes the SANs from the CSR: one naming others fails the plan.
+				Config: bad(`resource "crank_certificate" "other_csr" {
+  issuer = data.crank_vault_issuer.pki.issuer
+  service = "csr"
+  dns_names = ["csr.svc.internal"]
+  csr_pem = <<-EOT
+${CSR}EOT
+  validity = "24h"
+}`),
+				PlanOnly:    true,
+				ExpectError: wrapped(`takes the SANs from the CSR (use_csr_sans = true)`),
 			},
 			{
 				// A templated allowed_domains depends on the caller's identity,

@@ -477,7 +477,11 @@ func (r *certificateResource) planTimePolicy(plan *certificateModel, w wanted, n
 	}
 	diags.Append(checkBackendFields(plan.Issuer.ValueString(), remoteReq)...)
 	if !diags.HasError() {
-		diags.Append(checkRemoteRequest(plan.Issuer.ValueString(), remoteReq, w.keyAlgorithm, w.suppliedCSR != nil)...)
+		keyAttr := "public_key_pem"
+		if w.suppliedCSR != nil {
+			keyAttr = "csr_pem"
+		}
+		diags.Append(checkRemoteRequest(plan.Issuer.ValueString(), remoteReq, w.keyAlgorithm, w.suppliedCSR, keyAttr)...)
 	}
 	return diags
 }

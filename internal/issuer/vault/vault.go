@@ -357,7 +357,6 @@ var (
 	_ issuer.RequestChecker  = (*backend)(nil)
 	_ issuer.RevokeOnDestroy = (*backend)(nil)
 	_ issuer.CRLPublisher    = (*backend)(nil)
-	_ issuer.CSRSigner       = (*backend)(nil)
 )
 
 // New builds the backend from its handle options. It does not contact
@@ -567,8 +566,24 @@ func (b *backend) CRL(ctx context.Context) (*x509.RevocationList, error) {
 	return c.CRL(ctx, b.o.Mount, ref)
 }
 
-// NeedsCSR: pki/sign takes only a CSR.
-func (b *backend) NeedsCSR() bool { return true }
+// CheckCSR is the plan-time check of a key the user supplied: pki/sign
+// takes nothing but a CSR, and with use_csr_sans / use_csr_common_name (the
+// role's defaults) Vault takes the names from the CSR, so it must carry
+// exactly this certificate's names.
+func (b *backend) CheckCSR(csr *x509.CertificateRequest, lr pki.LeafRequest) error {
+	if csr == nil {
+		return fmt.Errorf("%w: a bare public key (public_key_pem, public_key_pem_wo) cannot make one. Give csr_pem, or let crank_certificate generate the key", ErrNeedsCSR)
+	}
+	ro := b.o.RoleSettings
+	if ro.UseCSRCommonName && csr.Subject.CommonName != lr.Subject.CommonName {
+		return fmt.Errorf("the role %q takes the common name from the CSR (use_csr_common_name = true), and csr_pem names %q where this certificate has %q. Make the CSR's CN match, or set use_csr_common_name = false on the role", b.o.Role, csr.Subject.CommonName, lr.Subject.CommonName)
+	}
+	if ro.UseCSRSANs && (!sameStrings(csr.DNSNames, lr.DNSNames) || !sameStrings(ipStrings(csr.IPAddresses), ipStrings(lr.IPAddresses)) || !sameStrings(uriStrings(csr.URIs), uriStrings(lr.URIs))) {
+		return fmt.Errorf("the role %q takes the SANs from the CSR (use_csr_sans = true), and csr_pem names DNS %v, IP %v, URI %v where this certificate has DNS %v, IP %v, URI %v. Make the CSR's SANs match, or set use_csr_sans = false on the role",
+			b.o.Role, csr.DNSNames, csr.IPAddresses, uriStrings(csr.URIs), lr.DNSNames, lr.IPAddresses, uriStrings(lr.URIs))
+	}
+	return nil
+}
 
 // SerialString writes a serial as Vault names it: colon-separated hex pairs.
 func SerialString(b []byte) string {
