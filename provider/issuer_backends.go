@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -18,13 +17,14 @@ import (
 	_ "github.com/crank-platform/terraform-provider-crank/internal/issuer/local"
 	_ "github.com/crank-platform/terraform-provider-crank/internal/issuer/pkcs11"
 	_ "github.com/crank-platform/terraform-provider-crank/internal/issuer/stepca"
+	_ "github.com/crank-platform/terraform-provider-crank/internal/issuer/vault"
 	"github.com/crank-platform/terraform-provider-crank/internal/pki"
 )
 
 // resolveBackend decodes any issuer handle into its backend. Secrets that
 // never go into a handle (key passphrase, HSM PIN) come from the environment.
 func resolveBackend(handle string) (string, issuer.Backend, error) {
-	h, b, err := issuer.Resolve(context.Background(), handle, os.Getenv)
+	h, b, err := issuer.Resolve(context.Background(), handle, backendEnv)
 	return h.Backend, b, err
 }
 

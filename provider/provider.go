@@ -43,8 +43,9 @@ type providerData struct {
 }
 
 type providerModel struct {
-	TrustDomain    types.String `tfsdk:"trust_domain"`
-	RenewalWarning types.String `tfsdk:"renewal_warning"`
+	TrustDomain    types.String        `tfsdk:"trust_domain"`
+	RenewalWarning types.String        `tfsdk:"renewal_warning"`
+	Vault          *providerVaultModel `tfsdk:"vault"`
 }
 
 // New returns the provider factory that providerserver.Serve expects.
@@ -76,6 +77,7 @@ func (p *crankProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Optional:            true,
 				MarkdownDescription: "How long before a certificate enters its renewal window plans start warning about it, as a duration such as `168h` or `7d`. Defaults to `7d`.",
 			},
+			"vault": providerVaultAttribute(),
 		},
 	}
 }
@@ -103,6 +105,7 @@ func (p *crankProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		}
 		data.renewalWarning = d
 	}
+	configureVault(cfg.Vault)
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
@@ -112,6 +115,7 @@ func (p *crankProvider) Resources(_ context.Context) []func() resource.Resource 
 	resources := []func() resource.Resource{
 		NewCAResource,
 		NewCertificateResource,
+		NewVaultIntermediateResource,
 	}
 	resources = append(resources, capResources()...)
 	return append(resources, lifecycleResources()...)
@@ -122,6 +126,8 @@ func (p *crankProvider) DataSources(_ context.Context) []func() datasource.DataS
 		NewCertificateDataSource,
 		NewStepCAIssuerDataSource,
 		NewACMEIssuerDataSource,
+		NewVaultIssuerDataSource,
+		NewVaultCRLDataSource,
 	}
 	dataSources = append(dataSources, capDataSources()...)
 	return append(dataSources, lifecycleDataSources()...)

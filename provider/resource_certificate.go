@@ -482,6 +482,7 @@ func (r *certificateResource) planTimePolicy(plan *certificateModel, w wanted, n
 		diags.Append(policyDiag(err, path.Root("issuer"), "Invalid certificate configuration"))
 		return diags
 	}
+	remoteReq := lr
 	if lr.PublicKey == nil {
 		// Any accepted key passes the key checks; use the issuer's to run the rest.
 		lr.PublicKey = issCert.PublicKey
@@ -490,9 +491,12 @@ func (r *certificateResource) planTimePolicy(plan *certificateModel, w wanted, n
 		diags.Append(policyDiag(err, path.Root("issuer"), "Issuance policy refused the certificate"))
 		return diags
 	}
-	diags.Append(checkBackendFields(plan.Issuer.ValueString(), lr)...)
+	diags.Append(checkBackendFields(plan.Issuer.ValueString(), remoteReq)...)
 	if w.suppliedKey != nil {
-		diags.Append(checkSuppliedRequest(plan.Issuer.ValueString(), w.suppliedCSR, w.keyAttr, lr)...)
+		diags.Append(checkSuppliedRequest(plan.Issuer.ValueString(), w.suppliedCSR, w.keyAttr, remoteReq)...)
+	}
+	if !diags.HasError() {
+		diags.Append(checkRemoteRequest(plan.Issuer.ValueString(), remoteReq, w.keyAlgorithm)...)
 	}
 	return diags
 }

@@ -117,4 +117,47 @@ for _ in $(seq 1 300); do
 done
 read -r stepca_url stepca_fp <"$work/stepca.addr"
 bench stepca
+# Vault PKI (issue 19): the same generated-key certificates, each a CSR signed
+# through pki/sign/<role> of a real `vault server -dev` on loopback (one
+# request per certificate). The config is the vault variant of write_config.
+vault_bin=${CRANK_VAULT:-$HOME/.cache/crank-ci/bin/vault-v1.21.4}
+if [[ -x $vault_bin ]]; then
+	vault_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	export VAULT_ADDR=http://127.0.0.1:$vault_port VAULT_TOKEN=bench-only-root-token
+	"$vault_bin" server -dev -dev-root-token-id="$VAULT_TOKEN" -dev-listen-address="127.0.0.1:$vault_port" >"$work/vault.log" 2>&1 &
+	vault_pid=$!
+	# Added to whatever EXIT trap is set already (other servers of this run).
+	trap "kill $vault_pid 2>/dev/null; $(trap -p EXIT | awk -F"'" '{print $2}')" EXIT
+	for _ in $(seq 150); do "$vault_bin" status >/dev/null 2>&1 && break; sleep 0.2; done
+	"$vault_bin" secrets enable -max-lease-ttl=8760h pki >/dev/null
+	"$vault_bin" write pki/root/generate/internal common_name="Bench Vault Root" key_type=ec ttl=8760h >/dev/null 2>&1
+	"$vault_bin" write pki/roles/bench allowed_uri_sans="spiffe://bench.example.org/*" key_type=any max_ttl=2400h require_cn=false >/dev/null
+	write_config() { # dir: the vault variant
+		mkdir -p "$1"
+		cat >"$1/main.tf" <<TF
+terraform {
+  required_providers {
+    crank = { source = "crank-platform/crank" }
+  }
+}
+provider "crank" {
+  trust_domain = "bench.example.org"
+}
+data "crank_vault_issuer" "pki" {
+  address = "$VAULT_ADDR"
+  mount   = "pki"
+  role    = "bench"
+}
+resource "crank_certificate" "svc" {
+  count   = $count
+  issuer  = data.crank_vault_issuer.pki.issuer
+  service = "svc-\${count.index}"
+}
+TF
+	}
+	bench vault
+	kill "$vault_pid" 2>/dev/null || true
+else
+	echo "vault      skipped: $vault_bin is not built (../shared/tools/build-vault.sh $vault_bin)"
+fi
 echo "hashicorp/tls    200 certs  apply   36.0 s   no-op plan   9.0 s   state  1200.0 KB   (peer figures quoted in the issue)"
