@@ -22,7 +22,7 @@ var DL3003 = Rule{
 func checkDL3003(ctx *Context) {
 	var last *dockerfile.Instruction
 	for in, cmd := range ctx.ShippedCommands() {
-		if in == last || cmd.Unwrap().Name() != "cd" {
+		if in == last || ctx.Unwrap(cmd).Name() != "cd" {
 			continue
 		}
 		last = in

@@ -21,9 +21,17 @@ var DL3004 = Rule{
 
 func checkDL3004(ctx *Context) {
 	for in, cmd := range ctx.ShippedCommands() {
+		if ctx.Compat() {
+			// hadolint (DL3004.hs) fires on a command named exactly sudo,
+			// not on "env sudo" or "/usr/bin/sudo".
+			if ctx.Unwrap(cmd).Name() == "sudo" {
+				ctx.ReportCommand(in, cmd, "Do not use sudo in a build; run the step as USER root, or use gosu at run time")
+			}
+			continue
+		}
 		// Unwrap drops the wrapper words (sudo, env, nohup...): sudo is
 		// among the words it dropped, or argv[0] when nothing follows it.
-		prefix := len(cmd.Args) - len(cmd.Unwrap().Args)
+		prefix := len(cmd.Args) - len(ctx.Unwrap(cmd).Args)
 		for _, w := range cmd.Args[:max(prefix, min(1, len(cmd.Args)))] {
 			if w.Literal && path.Base(w.Value) == "sudo" {
 				ctx.ReportCommand(in, cmd, "Do not use sudo in a build; run the step as USER root, or use gosu at run time")

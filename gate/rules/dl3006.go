@@ -1,5 +1,7 @@
 package rules
 
+import "github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
+
 // DL3006: FROM without a tag.
 var DL3006 = Rule{
 	ID:       "DL3006",
@@ -21,6 +23,12 @@ var DL3006 = Rule{
 func checkDL3006(ctx *Context) {
 	for _, s := range ctx.File.Stages {
 		ref := s.BaseRef
+		if ctx.Compat() {
+			// hadolint reads FROM as written: no ARG expansion, and a
+			// reference with a variable is not judged (DL3006Spec "using
+			// args is not an error").
+			ref = dockerfile.ParseImageRef(s.BaseRaw)
+		}
 		if s.BaseStage != nil || ref.Unresolved || ref.Scratch || ref.Tag != "" || ref.Digest != "" {
 			continue
 		}

@@ -1,5 +1,7 @@
 package rules
 
+import "github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
+
 // DL3007: FROM with the latest tag.
 var DL3007 = Rule{
 	ID:       "DL3007",
@@ -22,6 +24,14 @@ var DL3007 = Rule{
 func checkDL3007(ctx *Context) {
 	for _, s := range ctx.File.Stages {
 		ref := s.BaseRef
+		if ctx.Compat() {
+			// hadolint (DL3007.hs) compares the tag as written with
+			// "latest", digest or not, and expands no ARG.
+			if raw := dockerfile.ParseImageRef(s.BaseRaw); raw.Tag == "latest" {
+				ctx.Report(s.From, "Image %q uses the latest tag; pin a release such as %s:<version>", s.BaseRaw, raw.Repository)
+			}
+			continue
+		}
 		if s.BaseStage != nil || ref.Unresolved || ref.Digest != "" || ref.Tag != "latest" {
 			continue
 		}

@@ -27,8 +27,23 @@ var DL3008 = Rule{
 var aptGetValueOpts = takesValue("-o", "--option", "-c", "--config-file", "-t", "--target-release", "--default-release")
 
 func checkDL3008(ctx *Context) {
+	once := map[*dockerfile.Instruction]bool{}
 	for in, cmd := range ctx.ShippedCommands() {
-		c := cmd.Unwrap()
+		c := ctx.Unwrap(cmd)
+		if ctx.Compat() {
+			// hadolint (DL3008.hs): apt-get with an install argument; every
+			// non-flag word but the -t/--target-release value is a package,
+			// pinned by "=", a "/" or a .deb suffix; one finding per RUN.
+			if hadolintHasArg(c, "apt-get", "install") && !once[in] {
+				if loose := hadolintUnpinned(hadolintOperands(c, "t", "target-release"), func(p string) bool {
+					return strings.Contains(p, "=") || strings.Contains(p, "/") || strings.HasSuffix(p, ".deb")
+				}, "install"); len(loose) > 0 {
+					once[in] = true
+					ctx.ReportCommand(in, cmd, "apt-get install does not pin %s; use <package>=<version>", strings.Join(loose, ", "))
+				}
+			}
+			continue
+		}
 		if c.Name() != "apt-get" {
 			continue
 		}
@@ -55,7 +70,13 @@ func unpinned(pkgs []dockerfile.Word, pinned func(string) bool) []string {
 		if !w.Literal {
 			continue
 		}
-		for _, p := range strings.Fields(w.Value) {
+		// Only a value that came from a variable is a list; a quoted
+		// word is one package ("pkg@\">=1 <2\"").
+		vals := []string{w.Value}
+		if strings.Contains(w.Raw, "$") {
+			vals = strings.Fields(w.Value)
+		}
+		for _, p := range vals {
 			if !strings.HasPrefix(p, "-") && !pinned(p) {
 				out = append(out, p)
 			}

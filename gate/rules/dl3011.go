@@ -29,11 +29,21 @@ func checkDL3011(ctx *Context) {
 	for in := range ctx.Instructions(dockerfile.KindExpose) {
 		for _, raw := range in.Args {
 			v, known := ctx.Expand(in, raw)
+			if ctx.Compat() {
+				// hadolint (DL3011.hs) judges only the numbers written
+				// in the file: a port or either end of a range above
+				// 65535; no ARG expansion, no other checks.
+				v, known = raw, !strings.Contains(raw, "$")
+			}
 			if !known {
 				continue
 			}
 			for _, spec := range strings.Fields(v) {
-				if problem := portProblem(spec); problem != "" {
+				problem := portProblem(spec)
+				if ctx.Compat() {
+					problem = hadolintPortProblem(spec)
+				}
+				if problem != "" {
 					ctx.Report(in, "EXPOSE %s: %s; use a port from 0 to 65535", spec, problem)
 				}
 			}
@@ -42,6 +52,19 @@ func checkDL3011(ctx *Context) {
 }
 
 // portProblem checks "port", "port/proto" and "start-end[/proto]".
+// hadolintPortProblem is DL3011 as hadolint checks it: only numbers above
+// 65535 fire; text that is no number is its parser's business.
+func hadolintPortProblem(spec string) string {
+	ports, _, _ := strings.Cut(spec, "/")
+	lo, hi, _ := strings.Cut(ports, "-")
+	for _, p := range []string{lo, hi} {
+		if n, err := strconv.ParseUint(p, 10, 64); err == nil && n > 65535 {
+			return "the port is out of range"
+		}
+	}
+	return ""
+}
+
 func portProblem(spec string) string {
 	ports, _, _ := strings.Cut(spec, "/")
 	lo, hi, isRange := strings.Cut(ports, "-")

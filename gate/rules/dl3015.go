@@ -27,8 +27,8 @@ var DL3015 = Rule{
 func checkDL3015(ctx *Context) {
 	configured := false
 	for _, in := range imageLayerRuns(ctx) {
-		for _, cmd := range in.Commands() {
-			c := cmd.Unwrap()
+		for _, cmd := range ctx.RunCommands(in) {
+			c := ctx.Unwrap(cmd)
 			if disablesRecommendsInConfig(c) {
 				configured = true
 			}

@@ -1,6 +1,9 @@
 package rules
 
-import "strings"
+import (
+	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
+	"strings"
+)
 
 // DL3018: apk add without pinned versions.
 var DL3018 = Rule{
@@ -24,8 +27,23 @@ var apkValueOpts = takesValue("-t", "--virtual", "-X", "--repository", "-p", "--
 	"--keys-dir", "--repositories-file", "--cache-max-age", "--wait", "--timeout")
 
 func checkDL3018(ctx *Context) {
+	once := map[*dockerfile.Instruction]bool{}
 	for in, cmd := range ctx.ShippedCommands() {
-		c := cmd.Unwrap()
+		c := ctx.Unwrap(cmd)
+		if ctx.Compat() {
+			// hadolint (DL3018.hs): apk with an add argument; the values of
+			// -t, --virtual, --repository and -X are no packages; "=", "~"
+			// or a .apk suffix pin.
+			if hadolintHasArg(c, "apk", "add") && !once[in] {
+				if loose := hadolintUnpinned(hadolintOperands(c, "t", "virtual", "repository", "X"), func(p string) bool {
+					return strings.ContainsAny(p, "=~") || strings.HasSuffix(p, ".apk")
+				}, "add"); len(loose) > 0 {
+					once[in] = true
+					ctx.ReportCommand(in, cmd, "apk add does not pin %s; use <package>=<version>", strings.Join(loose, ", "))
+				}
+			}
+			continue
+		}
 		if c.Name() != "apk" {
 			continue
 		}
@@ -38,5 +56,6 @@ func checkDL3018(ctx *Context) {
 }
 
 func apkPinned(pkg string) bool {
-	return strings.ContainsAny(pkg, "=<>") || strings.HasSuffix(pkg, ".apk")
+	// "~" is apk's fuzzy version match ("git~2.52"), as hadolint accepts.
+	return strings.ContainsAny(pkg, "=<>~") || strings.HasSuffix(pkg, ".apk")
 }

@@ -26,8 +26,8 @@ func checkDL3019(ctx *Context) {
 		}
 		var adds []*dockerfile.SimpleCommand
 		cleaned := false
-		for _, cmd := range in.Commands() {
-			c := cmd.Unwrap()
+		for _, cmd := range ctx.RunCommands(in) {
+			c := ctx.Unwrap(cmd)
 			switch c.Name() {
 			case "apk":
 				if sub, _ := cliSubcommand(c, apkValueOpts); sub == "add" && !cliHasUnknown(c) && !cliHasOption(c, "", "", "--no-cache") {

@@ -29,6 +29,14 @@ func checkDL3021(ctx *Context) {
 			continue
 		}
 		dest, known := ctx.Expand(in, in.Args[len(in.Args)-1])
+		if ctx.Compat() {
+			// hadolint (DL3021.hs): the destination as written, quotes
+			// dropped, must end with "/"; "." and "$DIR" fire too.
+			if raw := strings.Trim(in.Args[len(in.Args)-1], `"'`); !strings.HasSuffix(raw, "/") {
+				ctx.Report(in, "COPY has %d sources, so its destination %s must be a directory ending with /", len(in.Args)-1, raw)
+			}
+			continue
+		}
 		if !known || dest == "" || dest == "." || strings.HasSuffix(dest, "/") || strings.HasSuffix(dest, `\`) {
 			continue
 		}

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
@@ -27,6 +28,15 @@ var DL3022 = Rule{
 
 func checkDL3022(ctx *Context) {
 	for in := range ctx.Instructions(dockerfile.KindCopy) {
+		if ctx.Compat() {
+			// hadolint (DL3022.hs) accepts a value with ":" (an image),
+			// the alias of a stage defined so far (its own included) or
+			// a number below the count of FROMs so far, all as written.
+			if from, ok := in.Flag("from"); ok && !hadolintCopySourceKnown(ctx, in.Stage, from) {
+				ctx.Report(in, "COPY --from=%s names no earlier stage and would pull an image of that name; use a stage defined above or a tagged image reference", from)
+			}
+			continue
+		}
 		from, ok := copyFrom(ctx, in)
 		if !ok || strings.ContainsAny(from, "/:@") {
 			continue
@@ -70,4 +80,23 @@ func isOwnStage(s *dockerfile.Stage, ref string) bool {
 	}
 	n, ok := dockerfile.StageIndex(ref)
 	return ok && n == s.Index
+}
+
+// hadolintCopySourceKnown is hadolint's DL3022 test of a --from value.
+func hadolintCopySourceKnown(ctx *Context, s *dockerfile.Stage, from string) bool {
+	if strings.Contains(strings.Trim(from, `"'`), ":") {
+		return true
+	}
+	if s == nil {
+		return false
+	}
+	for i := s.Index; i >= 0; i-- {
+		if st := ctx.File.Stages[i]; st.Name != "" && strings.EqualFold(st.Name, from) {
+			return true
+		}
+	}
+	// Data.Text.Read.decimal reads the leading digits.
+	digits := len(from) - len(strings.TrimLeft(from, "0123456789"))
+	n, err := strconv.Atoi(from[:digits])
+	return err == nil && n <= s.Index
 }

@@ -1,6 +1,10 @@
 package rules
 
-import "github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
+import (
+	"strings"
+
+	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
+)
 
 // DL3023: COPY --from naming its own stage.
 var DL3023 = Rule{
@@ -20,6 +24,14 @@ var DL3023 = Rule{
 
 func checkDL3023(ctx *Context) {
 	for in := range ctx.Instructions(dockerfile.KindCopy) {
+		if ctx.Compat() {
+			// hadolint (DL3023.hs) compares --from as written with the
+			// current stage's alias; an index is no alias.
+			if from, ok := in.Flag("from"); ok && in.Stage != nil && in.Stage.Name != "" && strings.EqualFold(in.Stage.Name, from) {
+				ctx.Report(in, "COPY --from=%s names the stage it is in; copy from an earlier stage", from)
+			}
+			continue
+		}
 		if from, ok := copyFrom(ctx, in); ok && in.Stage != nil && isOwnStage(in.Stage, from) {
 			ctx.Report(in, "COPY --from=%s names the stage it is in; copy from an earlier stage", from)
 		}

@@ -20,7 +20,7 @@ var DL3027 = Rule{
 
 func checkDL3027(ctx *Context) {
 	for in, cmd := range ctx.ShippedCommands() {
-		if cmd.Unwrap().Name() == "apt" {
+		if ctx.Unwrap(cmd).Name() == "apt" {
 			ctx.ReportCommand(in, cmd, "apt has no stable command-line interface for scripts; use apt-get or apt-cache")
 		}
 	}

@@ -1,5 +1,7 @@
 package rules
 
+import "github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
+
 // DL3030: yum install without -y.
 var DL3030 = Rule{
 	ID:       "DL3030",
@@ -20,8 +22,18 @@ var yumCLIValueOpts = takesValue("-c", "--config", "-d", "--debuglevel", "-e", "
 	"-x", "--exclude", "--installroot", "--enablerepo", "--disablerepo", "--setopt", "--releasever", "--downloaddir")
 
 func checkDL3030(ctx *Context) {
+	once := map[*dockerfile.Instruction]bool{}
 	for in, cmd := range ctx.ShippedCommands() {
-		c := cmd.Unwrap()
+		c := ctx.Unwrap(cmd)
+		if ctx.Compat() {
+			// hadolint (DL3030.hs): yum install, groupinstall or
+			// localinstall without a -y or --assumeyes flag.
+			if hadolintHasArg(c, "yum", "install", "groupinstall", "localinstall") && !hadolintHasFlag(c, "y", "assumeyes") && !once[in] {
+				once[in] = true
+				ctx.ReportCommand(in, cmd, "yum install waits for confirmation a build cannot give; add -y")
+			}
+			continue
+		}
 		if c.Name() != "yum" || cliHasUnknown(c) || cliHasOption(c, "cdeRx", "y", "--assumeyes") {
 			continue
 		}

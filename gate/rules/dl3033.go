@@ -30,7 +30,7 @@ const diffShippedStagesOnly = "Only stages that take part in building the target
 
 func checkDL3033(ctx *Context) {
 	for in, cmd := range ctx.ShippedCommands() {
-		c := cmd.Unwrap()
+		c := ctx.Unwrap(cmd)
 		if c.Name() != "yum" {
 			continue
 		}

@@ -25,8 +25,19 @@ var zypperOptsWithValue = flagSet("-c", "--config", "-R", "--root", "--installro
 	"-C", "--cache-dir", "--raw-cache-dir", "--solv-cache-dir", "--pkg-cache-dir", "-t", "--type", "-r", "--repo", "--from")
 
 func checkDL3034(ctx *Context) {
+	once := map[*dockerfile.Instruction]bool{}
 	for in, cmd := range ctx.ShippedCommands() {
-		c := cmd.Unwrap()
+		c := ctx.Unwrap(cmd)
+		if ctx.Compat() {
+			// hadolint (DL3034.hs): these zypper subcommands without a
+			// -n, --non-interactive, -y or --no-confirm flag anywhere.
+			if hadolintHasArg(c, "zypper", "install", "in", "remove", "rm", "source-install", "si", "patch") &&
+				!hadolintHasFlag(c, "non-interactive", "n", "no-confirm", "y") && !once[in] {
+				once[in] = true
+				ctx.ReportCommand(in, cmd, "zypper would wait for confirmation; add -n (zypper -n install) or -y")
+			}
+			continue
+		}
 		if c.Name() != "zypper" || !firstNonOptionIs(c, zypperOptsWithValue, "install", "in", "remove", "rm", "source-install", "si", "patch") {
 			continue
 		}

@@ -1,5 +1,7 @@
 package rules
 
+import "github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
+
 // DL3035: zypper dist-upgrade.
 var DL3035 = Rule{
 	ID:       "DL3035",
@@ -17,8 +19,18 @@ var DL3035 = Rule{
 }
 
 func checkDL3035(ctx *Context) {
+	once := map[*dockerfile.Instruction]bool{}
 	for in, cmd := range ctx.ShippedCommands() {
-		c := cmd.Unwrap()
+		c := ctx.Unwrap(cmd)
+		if ctx.Compat() {
+			// hadolint (DL3035.hs): zypper with a dist-upgrade or dup
+			// argument anywhere.
+			if hadolintHasArg(c, "zypper", "dist-upgrade", "dup") && !once[in] {
+				once[in] = true
+				ctx.ReportCommand(in, cmd, "zypper dist-upgrade changes the base distribution; use a newer base image or install pinned packages")
+			}
+			continue
+		}
 		if c.Name() == "zypper" && firstNonOptionIs(c, zypperOptsWithValue, "dist-upgrade", "dup") {
 			ctx.ReportCommand(in, cmd, "zypper dist-upgrade changes the base distribution; use a newer base image or install pinned packages")
 		}

@@ -24,8 +24,22 @@ var DL3037 = Rule{
 }
 
 func checkDL3037(ctx *Context) {
+	once := map[*dockerfile.Instruction]bool{}
 	for in, cmd := range ctx.ShippedCommands() {
-		c := cmd.Unwrap()
+		c := ctx.Unwrap(cmd)
+		if ctx.Compat() {
+			// hadolint (DL3037.hs): zypper with install or in; "=", ">",
+			// "<" or a .rpm suffix pin.
+			if hadolintHasArg(c, "zypper", "install", "in") && !once[in] {
+				if loose := hadolintUnpinned(hadolintOperands(c), func(p string) bool {
+					return strings.ContainsAny(p, "=<>") || strings.HasSuffix(p, ".rpm")
+				}, "install", "in"); len(loose) > 0 {
+					once[in] = true
+					ctx.ReportCommand(in, cmd, "zypper installs %s without a version; use <package>=<version>", strings.Join(loose, ", "))
+				}
+			}
+			continue
+		}
 		if c.Name() != "zypper" || !firstNonOptionIs(c, zypperOptsWithValue, "install", "in") || zypperInstallsNonPackages(c) {
 			continue
 		}

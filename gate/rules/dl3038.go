@@ -18,8 +18,19 @@ var DL3038 = Rule{
 }
 
 func checkDL3038(ctx *Context) {
+	once := map[*dockerfile.Instruction]bool{}
 	for in, cmd := range ctx.ShippedCommands() {
-		c := cmd.Unwrap()
+		c := ctx.Unwrap(cmd)
+		if ctx.Compat() {
+			// hadolint (DL3038.hs): dnf or microdnf install, groupinstall
+			// or localinstall without a -y or --assumeyes flag.
+			if (hadolintHasArg(c, "dnf", "install", "groupinstall", "localinstall") || hadolintHasArg(c, "microdnf", "install", "groupinstall", "localinstall")) &&
+				!hadolintHasFlag(c, "y", "assumeyes") && !once[in] {
+				once[in] = true
+				ctx.ReportCommand(in, cmd, "%s would wait for confirmation; add -y", c.Name())
+			}
+			continue
+		}
 		if !isDNFCommand(c) || !(firstNonOptionIs(c, yumOptsWithValue, "install", "in", "groupinstall", "localinstall", "reinstall") || isDNFModuleInstall(c)) {
 			continue
 		}

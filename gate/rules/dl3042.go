@@ -47,9 +47,9 @@ func checkDL3042(ctx *Context) {
 }
 
 func checkPipRun(ctx *Context, in *dockerfile.Instruction) {
-	cmds := in.Commands()
+	cmds := ctx.RunCommands(in)
 	for _, c := range cmds {
-		if pipCacheRemoved(c.Unwrap()) {
+		if pipCacheRemoved(ctx.Unwrap(c)) {
 			return
 		}
 	}
@@ -60,7 +60,7 @@ func checkPipRun(ctx *Context, in *dockerfile.Instruction) {
 				exported = true
 			}
 		}
-		c := cmd.Unwrap()
+		c := ctx.Unwrap(cmd)
 		if exported || !isPipInstall(c) || c.HasArg("--no-cache-dir") || prefixDisablesPipCache(cmd) {
 			continue
 		}

@@ -39,7 +39,14 @@ func checkDL3045(ctx *Context) {
 					continue
 				}
 				raw, dest := in.Args[len(in.Args)-1], in.Expanded[len(in.Expanded)-1]
-				if strings.Contains(raw, "$") && (dest == "" || strings.HasPrefix(dest, "$")) {
+				if ctx.Compat() {
+					// hadolint (DL3045.hs) reads the destination as
+					// written, quotes dropped, and skips one that starts
+					// with a variable.
+					if dest = strings.Trim(raw, `"'`); strings.HasPrefix(dest, "$") {
+						continue
+					}
+				} else if strings.Contains(raw, "$") && (dest == "" || strings.HasPrefix(dest, "$")) {
 					continue
 				}
 				if !absoluteDest(dest) {

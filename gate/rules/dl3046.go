@@ -30,11 +30,11 @@ const useraddOptsWithValue = "bcdefgGkKpPRsuZ"
 func checkDL3046(ctx *Context) {
 	for _, s := range ctx.ImageStages() {
 		for _, in := range s.Instructions {
-			for _, cmd := range in.Commands() {
+			for _, cmd := range ctx.RunCommands(in) {
 				if in.Kind != dockerfile.KindRun {
 					break
 				}
-				c := cmd.Unwrap()
+				c := ctx.Unwrap(cmd)
 				if c.Name() != "useradd" {
 					continue
 				}

@@ -18,7 +18,7 @@ var DL3051 = Rule{
 }
 
 func checkDL3051(ctx *Context) {
-	types := labelTypes(ctx.Config)
+	types := labelTypes(ctx)
 	for _, l := range imageLabels(ctx) {
 		if _, inSchema := types[l.key]; inSchema && l.keyKnown && l.valueKnown && l.value == "" {
 			ctx.Report(l.in, "Label %s is empty; give it a value or remove it", l.key)

@@ -1,5 +1,7 @@
 package rules
 
+import "github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
+
 // DL4005: replacing /bin/sh with ln instead of using SHELL.
 var DL4005 = Rule{
 	ID:       "DL4005",
@@ -17,8 +19,17 @@ var DL4005 = Rule{
 }
 
 func checkDL4005(ctx *Context) {
+	once := map[*dockerfile.Instruction]bool{}
 	for in, cmd := range ctx.ShippedCommands() {
-		c := cmd.Unwrap()
+		c := ctx.Unwrap(cmd)
+		if ctx.Compat() {
+			// hadolint (DL4005.hs): ln with an argument /bin/sh anywhere.
+			if hadolintHasArg(c, "ln", "/bin/sh") && !once[in] {
+				once[in] = true
+				ctx.ReportCommand(in, cmd, "Replacing /bin/sh changes the shell for the whole image; use SHELL [\"/bin/bash\", \"-c\"] instead")
+			}
+			continue
+		}
 		if c.Name() != "ln" {
 			continue
 		}
