@@ -13,8 +13,12 @@ var DL3004 = Rule{
 		"for the steps that need it and switch back, or `gosu`/`su-exec` at run time.",
 	Bad:  "FROM debian:12.7-slim\nUSER 1000\nRUN sudo apt-get update\n",
 	Good: "FROM debian:12.7-slim\nUSER root\nRUN apt-get update\nUSER 1000\n",
-	Differences: "sudo is recognised in command position only, also behind wrappers such as `env` or `nohup`; " +
-		"`apt-get install sudo` or `echo sudo` do not fire. " + builtStagesDifference,
+	Differences: "hadolint (DL3004.hs) fires when a command is named exactly `sudo` (ShellCheck's command name, " +
+		"so `command sudo` counts but `env sudo` and `/usr/bin/sudo` do not). crank recognises sudo in " +
+		"command position also by path and behind wrappers such as `env` or `nohup`; `apt-get install " +
+		"sudo` or `echo sudo` fire in neither. " +
+		builtStagesDifference +
+		" `compat: hadolint` fires on exactly hadolint's commands.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3004"}, Trivy: []string{"DS010"}, Dockle: []string{"DKL-DI-0001"}},
 	Check:       checkDL3004,
 }

@@ -17,9 +17,15 @@ var DL3008 = Rule{
 		"(`apt-get install curl=7.88.1-10+deb12u8`) and bump the pins deliberately.",
 	Bad:  "FROM debian:12.7-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n",
 	Good: "FROM debian:12.7-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8\n",
-	Differences: "Packages are read with a shell parser: option values (`-o Dpkg::Options::=--force-confold`, " +
-		"`-t bookworm-backports`) are not packages, variables are expanded when their value is known (and left " +
-		"alone when not), and local `.deb` files or paths count as pinned. " + builtStagesDifference,
+	Differences: "hadolint (DL3008.hs) takes every apt-get command with an `install` argument; each word that is " +
+		"no flag, except the value after `-t`/`--target-release`, is a package, pinned when it contains " +
+		"`=` or `/` or ends in `.deb`; words are not expanded (`$PKGS` is a package named `${PKGS}`), " +
+		"and it fires once per RUN. crank reads packages with a shell parser: option values (`-o " +
+		"Dpkg::Options::=--force-confold`, `-t bookworm-backports`) are not packages, variables are " +
+		"expanded when their value is known (and left alone when not), local `.deb` files or paths " +
+		"count as pinned, `sudo apt-get` is checked, and each apt-get command is reported. " +
+		builtStagesDifference +
+		" `compat: hadolint` uses hadolint's word list and pin test.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3008"}},
 	Check:       checkDL3008,
 }

@@ -18,9 +18,11 @@ var DL3011 = Rule{
 		"number, or the ARG that supplies it.",
 	Bad:  "FROM nginx:1.27-alpine\nEXPOSE 80800\n",
 	Good: "FROM nginx:1.27-alpine\nEXPOSE 8080/tcp\n",
-	Differences: "Ports are ARG/ENV-expanded first (`EXPOSE $PORT` is checked against PORT's value and skipped when " +
-		"it has none); both ends of a range (`8000-8100`) are checked, a range whose start is above its end fires, " +
-		"and so does text that is not a port number.",
+	Differences: "hadolint (DL3011.hs) fires when a port number written in EXPOSE, or either end of a range, is " +
+		"above 65535; variables are not expanded and other text is its parser's business. crank expands " +
+		"ports first (`EXPOSE $PORT` is checked against PORT's value and skipped when it has none), " +
+		"fires on a range whose start is above its end and on text that is not a port number. `compat: " +
+		"hadolint` checks only the numbers written.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3011"}, Trivy: []string{"DS008"}},
 	Check:       checkDL3011,
 }

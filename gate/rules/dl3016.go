@@ -16,9 +16,15 @@ var DL3016 = Rule{
 		"project's locked dependencies with `npm ci`.",
 	Bad:  "FROM node:22.11-slim\nRUN npm install -g typescript\n",
 	Good: "FROM node:22.11-slim\nRUN npm install -g typescript@5.6.3\n",
-	Differences: "`npm i` and `npm add` count as install; dist-tags such as `@latest` or `@next` are not pins; git " +
-		"sources need a `#ref`; local paths, tarballs and URLs count as pinned; option values (`--prefix DIR`) " +
-		"are not packages; variables of unknown value are skipped. " + builtStagesDifference,
+	Differences: "hadolint (DL3016.hs) checks npm commands whose first word that is no flag (the `--loglevel` " +
+		"and `--registry` values left out) is `install`; a package is pinned by `#` for git URLs, by a " +
+		"tarball suffix or path prefix, and otherwise by any `@` after the scope (`@latest` counts), " +
+		"with words as written. crank also checks `npm i`, `npm add` and npm's typo aliases; dist-tags " +
+		"such as `@latest` or `@next` are not pins; git sources need a `#ref`; local paths, tarballs " +
+		"and URLs count as pinned; option values (`--prefix DIR`) are not packages; variables of " +
+		"unknown value are skipped. " +
+		builtStagesDifference +
+		" `compat: hadolint` applies hadolint's test.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3016"}},
 	Check:       checkDL3016,
 }

@@ -16,9 +16,12 @@ var DL3018 = Rule{
 		"a version constraint (`curl~=8.11`).",
 	Bad:  "FROM alpine:3.20\nRUN apk add --no-cache curl\n",
 	Good: "FROM alpine:3.20\nRUN apk add --no-cache curl=8.11.1-r0\n",
-	Differences: "The virtual package name of `--virtual`/`-t` and other option values (`-X URL`) are not packages; " +
-		"`=`, `~=`, `>`/`<` constraints and local `.apk` files count as pinned; variables of unknown value are " +
-		"skipped. " + builtStagesDifference,
+	Differences: "hadolint (DL3018.hs) takes apk commands with an `add` argument; words that are no flag, less " +
+		"the values of `-t`, `--virtual`, `--repository` and `-X`, are packages, pinned by `=` or `~` " +
+		"or a `.apk` suffix, as written. crank reads the same option values with a shell parser, also " +
+		"accepts `>`/`<` constraints, expands variables of known value and skips unknown ones. " +
+		builtStagesDifference +
+		" `compat: hadolint` applies hadolint's word list and pin test.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3018"}},
 	Check:       checkDL3018,
 }

@@ -19,9 +19,13 @@ var DL3022 = Rule{
 		"with a tag.",
 	Bad:  "FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM gcr.io/distroless/static-debian12\nCOPY --from=biuld /app /app\n",
 	Good: "FROM golang:1.23 AS build\nRUN go build -o /app .\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /app /app\n",
-	Differences: "The value is ARG-expanded (skipped when a variable has no known value); a stage index must be that " +
-		"of an earlier stage; an explicit image reference (with a registry, a path, a tag or a digest) is accepted, " +
-		"a bare name that is neither an earlier stage nor tagged fires. A stage's own name is DL3023.",
+	Differences: "hadolint (DL3022.hs) accepts a `--from` value that contains `:` (an image), is the alias of a " +
+		"stage defined so far, or is a number below the count of FROMs so far; anything else fires, " +
+		"including an image without a tag (`--from=org/tool`). crank expands the value first (skipped " +
+		"when a variable has no known value), accepts any explicit image reference (with a registry, a " +
+		"path, a tag or a digest), and requires a stage index to be that of an earlier stage; a bare " +
+		"name that is neither an earlier stage nor tagged fires. A stage's own name is DL3023. `compat: " +
+		"hadolint` applies hadolint's test to the value as written.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3022"}},
 	Check:       checkDL3022,
 }

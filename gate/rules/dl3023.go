@@ -15,9 +15,11 @@ var DL3023 = Rule{
 	Why: "A stage cannot copy from itself: BuildKit rejects the circular dependency (or, for a number, the " +
 		"stage is not defined yet), so the build fails. Copy from the earlier stage that produces the files, " +
 		"or use a plain COPY from the build context.",
-	Bad:         "FROM golang:1.23 AS build\nCOPY --from=build /src /src\n",
-	Good:        "FROM golang:1.23 AS src\nFROM golang:1.23 AS build\nCOPY --from=src /src /src\n",
-	Differences: "The value is ARG-expanded, and a stage's own index (`--from=1` in the second stage) counts as its own alias.",
+	Bad:  "FROM golang:1.23 AS build\nCOPY --from=build /src /src\n",
+	Good: "FROM golang:1.23 AS src\nFROM golang:1.23 AS build\nCOPY --from=src /src /src\n",
+	Differences: "hadolint (DL3023.hs) fires when `--from`, as written, is the alias of the stage the COPY is " +
+		"in. crank expands the value first and also counts the stage's own index (`--from=1` in the " +
+		"second stage), which BuildKit rejects the same way. `compat: hadolint` compares aliases only.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3023"}, Trivy: []string{"DS006"}},
 	Check:       checkDL3023,
 }

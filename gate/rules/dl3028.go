@@ -18,9 +18,14 @@ var DL3028 = Rule{
 		"project's locked gems with `bundle install`.",
 	Bad:  "FROM ruby:3.3-slim\nRUN gem install bundler\n",
 	Good: "FROM ruby:3.3-slim\nRUN gem install bundler:2.5.22\n",
-	Differences: "`-v`/`--version` pins the command's gems, option values (`--install-dir DIR`) are not gems, local " +
-		"`.gem` files count as pinned, and words after `--` (build options) are ignored; variables of unknown value " +
-		"are skipped. " + builtStagesDifference,
+	Differences: "hadolint (DL3028.hs) takes gem commands with an `install` or `i` argument and no `-v`, " +
+		"`--version` or `--version=`; of the words before `--`, every option also takes the next word " +
+		"as its value, and the rest are gems, pinned by `:`. crank also reads option values " +
+		"(`--install-dir DIR`, and any long option it does not know to be a plain flag, as hadolint " +
+		"does), ignores words after `--` (build options), and counts local `.gem` files as pinned; " +
+		"variables of unknown value are skipped. " +
+		builtStagesDifference +
+		" `compat: hadolint` applies hadolint's word list and pin test.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3028"}},
 	Check:       checkDL3028,
 }

@@ -12,8 +12,12 @@ var DL3030 = Rule{
 		"and the build fails. Pass `-y` (or `--assumeyes`).",
 	Bad:  "FROM centos:7.9.2009\nRUN yum install httpd-2.4.6 && yum clean all\n",
 	Good: "FROM centos:7.9.2009\nRUN yum install -y httpd-2.4.6 && yum clean all\n",
-	Differences: "`install`, `groupinstall` and `localinstall` are checked; bundled flags (`-qy`) are understood and " +
-		"a command line with a variable of unknown value is skipped, as it may hold -y. " + builtStagesDifference,
+	Differences: "hadolint (DL3030.hs) fires on yum commands with an `install`, `groupinstall` or `localinstall` " +
+		"argument and no `y` or `assumeyes` flag (`-qy` counts). crank checks the same subcommands in " +
+		"subcommand position, understands bundled flags the same way, and skips a command line with a " +
+		"variable of unknown value, as it may hold -y. " +
+		builtStagesDifference +
+		" `compat: hadolint` applies hadolint's test, variables or not.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3030"}},
 	Check:       checkDL3030,
 }

@@ -11,9 +11,12 @@ var DL3035 = Rule{
 	Why: "`zypper dist-upgrade` (`dup`) moves the whole distribution to whatever the repositories offer " +
 		"today, changing packages the base image was built and tested with. Use a newer base image instead, " +
 		"and install or update only the packages you need with pinned versions.",
-	Bad:         "FROM opensuse/leap:15.6\nRUN zypper -n dist-upgrade && zypper clean\n",
-	Good:        "FROM opensuse/leap:15.6\nRUN zypper -n install curl-8.6.0 && zypper clean\n",
-	Differences: diffShippedStagesOnly,
+	Bad:  "FROM opensuse/leap:15.6\nRUN zypper -n dist-upgrade && zypper clean\n",
+	Good: "FROM opensuse/leap:15.6\nRUN zypper -n install curl-8.6.0 && zypper clean\n",
+	Differences: diffShippedStagesOnly +
+		" hadolint (DL3035.hs) fires on zypper commands with a `dist-upgrade` or `dup` argument " +
+		"anywhere; crank looks for it in subcommand position. `compat: hadolint` checks every stage and " +
+		"matches the argument anywhere.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3035"}},
 	Check:       checkDL3035,
 }

@@ -17,8 +17,11 @@ var DL3037 = Rule{
 		"range such as `curl>=8.6`).",
 	Bad:  "FROM opensuse/leap:15.6\nRUN zypper -n install curl && zypper clean\n",
 	Good: "FROM opensuse/leap:15.6\nRUN zypper -n install curl=8.6.0 && zypper clean\n",
-	Differences: diffShippedStagesOnly + " `-t pattern`/`-t product` installs, `.rpm` files and operands that " +
-		"depend on an unknown ARG are not reported.",
+	Differences: diffShippedStagesOnly +
+		" hadolint (DL3037.hs) takes zypper commands with an `install` or `in` argument; every word " +
+		"that is no flag is a package, pinned by `=`, `>`, `<` or a `.rpm` suffix. crank does not " +
+		"report `-t pattern`/`-t product` installs, paths, or operands that depend on an unknown ARG. " +
+		"`compat: hadolint` applies hadolint's test to every stage.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3037"}},
 	Check:       checkDL3037,
 }

@@ -10,9 +10,13 @@ var DL3038 = Rule{
 	Summary:  "Use the -y switch to avoid manual input: dnf install -y <package>.",
 	Why: "A build has no terminal to answer dnf's confirmation prompt, so `dnf install` without " +
 		"`-y`/`--assumeyes` aborts the build. Say yes up front.",
-	Bad:         "FROM fedora:40\nRUN dnf install httpd-2.4.62 && dnf clean all\n",
-	Good:        "FROM fedora:40\nRUN dnf install -y httpd-2.4.62 && dnf clean all\n",
-	Differences: diffShippedStagesOnly + " `dnf5` and `microdnf` are checked like `dnf`.",
+	Bad:  "FROM fedora:40\nRUN dnf install httpd-2.4.62 && dnf clean all\n",
+	Good: "FROM fedora:40\nRUN dnf install -y httpd-2.4.62 && dnf clean all\n",
+	Differences: diffShippedStagesOnly +
+		" hadolint (DL3038.hs) fires on dnf and microdnf commands with an `install`, `groupinstall` or " +
+		"`localinstall` argument and no `y` or `assumeyes` flag. crank also checks `dnf5`, the short " +
+		"form `dnf in`, `reinstall` and `dnf module install`. `compat: hadolint` checks every stage " +
+		"with hadolint's commands and subcommands.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3038"}},
 	Check:       checkDL3038,
 }

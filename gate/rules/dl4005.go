@@ -11,9 +11,12 @@ var DL4005 = Rule{
 	Why: "Linking `/bin/sh` to bash changes the shell for every program in the image, including system " +
 		"scripts written for a POSIX sh, and hides the choice from readers of the Dockerfile. " +
 		"`SHELL [\"/bin/bash\", \"-c\"]` changes it for the RUN instructions only.",
-	Bad:         "FROM debian:12.7-slim\nRUN ln -sf /bin/bash /bin/sh\n",
-	Good:        "FROM debian:12.7-slim\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\n",
-	Differences: diffShippedStagesOnly,
+	Bad:  "FROM debian:12.7-slim\nRUN ln -sf /bin/bash /bin/sh\n",
+	Good: "FROM debian:12.7-slim\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\n",
+	Differences: diffShippedStagesOnly +
+		" hadolint (DL4005.hs) fires on an `ln` command with an argument `/bin/sh` anywhere (`ln -s " +
+		"/bin/sh /usr/local/bin/mysh` too); crank fires only when `/bin/sh` is the link being written " +
+		"(the last operand). `compat: hadolint` checks every stage and matches the argument anywhere.",
 	Equivalents: Equivalents{Hadolint: []string{"DL4005"}},
 	Check:       checkDL4005,
 }

@@ -20,9 +20,14 @@ var DL4006 = Rule{
 		"build fail where the pipe fails.",
 	Bad:  "FROM debian:12.7-slim\nRUN curl -fsSL https://example.com/x.tgz | tar -xz\n",
 	Good: "FROM debian:12.7-slim\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nRUN curl -fsSL https://example.com/x.tgz | tar -xz\n",
-	Differences: "Pipes are found with a shell parser, so a `|` inside quotes does not fire and pipes inside " +
-		"heredoc scripts do. A RUN that runs `set -o pipefail` (or `set -euo pipefail`) before its pipe does not " +
-		"fire. Non-POSIX shells (SHELL [\"pwsh\", ...]) are skipped.",
+	Differences: "hadolint (DL4006.hs) fires on a RUN with a pipe unless the stage's own SHELL (forgotten at " +
+		"every FROM) is bash, zsh or ash, by base name, with an `-o` flag (`-eo` counts) and a " +
+		"`pipefail` argument; non-POSIX shells (pwsh, powershell, cmd) are skipped; `set -o pipefail` " +
+		"in the RUN does not count. crank agrees on SHELL (so `SHELL [\"/bin/sh\", \"-o\", \"pipefail\", " +
+		"...]` fires in both), and also accepts a RUN that runs `set -o pipefail` (or `set -euo " +
+		"pipefail`) before its pipe and a SHELL inherited through `FROM <stage>`, as the build really " +
+		"runs. Pipes are found with a shell parser, so a `|` inside quotes does not fire and pipes " +
+		"inside heredoc scripts do. `compat: hadolint` drops both allowances.",
 	Equivalents: Equivalents{Hadolint: []string{"DL4006"}},
 	Check:       checkDL4006,
 }
