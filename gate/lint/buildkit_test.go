@@ -167,3 +167,55 @@ func TestBuildKitCorpusEqualsBuildKit(t *testing.T) {
 	}
 	t.Logf("%d files, %d BuildKit findings, equal to BuildKit's own; %d UndefinedVar dropped (variables of unfetched base images); per rule: %v", len(paths)-1, total, dropped, perRule)
 }
+
+// TestBuildKitRunScriptsBlanked: what BuildKit is handed instead of each
+// RUN's shell text keeps every line and everything its checks read, so
+// its findings on the blanked file are its findings on the file.
+func TestBuildKitRunScriptsBlanked(t *testing.T) {
+	cases := []struct{ name, src string }{
+		{"continued RUN", "FROM scratch\nRUN apt-get update && \\\n    apt-get install -y curl \\\n    && rm -rf /var/lib/apt/lists/*\nCMD [\"/app\"]\n"},
+		{"flags on the next lines", "FROM scratch\nRUN \\\n  --mount=type=secret,id=$SECRET_ID \\\n  --network=none \\\n  make\n"},
+		{"undefined var in a mount", "FROM scratch\nRUN --mount=type=cache,target=$CACHE make && \\\n  make install\n"},
+		{"empty continuation line", "FROM scratch\nRUN make \\\n\n  install\n"},
+		{"comment in a continuation", "FROM scratch\nRUN make \\\n  # the tests\n  && make test\n"},
+		{"heredoc", "FROM scratch\nRUN <<EOF\nset -e \\\n\nmake\nEOF\n"},
+		{"exec form", "FROM scratch\nRUN [\"make\", \\\n  \"install\"]\n"},
+		{"backtick escape", "# escape=`\nFROM scratch\nRUN make `\n  install\nrun true\n"},
+		{"quoted flag", "FROM scratch\nRUN --mount=type=bind,source=\"a b\",target=/x make \\\n  install\n"},
+		{"casing", "FROM scratch AS Build\nrun make\nRUN make \\\n  test\n"},
+	}
+	seen := map[string]bool{}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f, err := dockerfile.Parse([]byte(c.src), dockerfile.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			blanked := runScriptsBlanked(f, []byte(c.src))
+			if got, want := strings.Count(string(blanked), "\n"), strings.Count(c.src, "\n"); got != want {
+				t.Fatalf("%d lines, want %d:\n%s", got, want, blanked)
+			}
+			warnings := func(src []byte) []string {
+				var out []string
+				for _, w := range buildkitlint.Lint(context.Background(), src, buildkitlint.Options{}).Warnings {
+					out = append(out, fmt.Sprintf("%s:%d-%d %s", w.Rule, w.Line, w.EndLine, w.Message))
+					seen[w.Rule] = true
+				}
+				return out
+			}
+			if got, want := warnings(blanked), warnings([]byte(c.src)); !slices.Equal(got, want) {
+				t.Errorf("BuildKit on the blanked file %v, on the file %v; blanked:\n%s", got, want, blanked)
+			}
+		})
+	}
+	// The cases must exercise the checks a blanked RUN could hide.
+	for _, rule := range []string{"UndefinedVar", "NoEmptyContinuation", "ConsistentInstructionCasing", "StageNameCasing"} {
+		if !seen[rule] {
+			t.Errorf("no case makes BuildKit report %s", rule)
+		}
+	}
+	f, _ := dockerfile.Parse([]byte(cases[0].src), dockerfile.Options{})
+	if got := string(runScriptsBlanked(f, []byte(cases[0].src))); got != "FROM scratch\nRUN x \\\nx \\\nx\nCMD [\"/app\"]\n" {
+		t.Errorf("the RUN's shell text must be blanked, got:\n%s", got)
+	}
+}
