@@ -219,3 +219,77 @@ func TestBuildKitRunScriptsBlanked(t *testing.T) {
 		t.Errorf("the RUN's shell text must be blanked, got:\n%s", got)
 	}
 }
+
+// TestBuildKitCorpusReportedOnce lints the shared corpus with the default
+// catalogue and BuildKit's checks on: a BuildKit warning that a DL/CG rule
+// also makes (the rule names it in Equivalents.BuildKit) must be reported
+// once, by that rule at the same line, never under both names.
+func TestBuildKitCorpusReportedOnce(t *testing.T) {
+	var paths []string
+	filepath.WalkDir("/work/shared/corpus/dockerfiles", func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() && d.Name() != "LICENSE" {
+			paths = append(paths, p)
+		}
+		return nil
+	})
+	if len(paths) == 0 {
+		t.Skip("shared corpus not present")
+	}
+	winners := map[string][]string{}
+	for _, r := range rules.All() {
+		if !rules.IsBuildKitRule(r) && r.DefaultOn(config.Default()) {
+			for _, name := range r.Equivalents.BuildKit {
+				winners[name] = append(winners[name], r.ID)
+			}
+		}
+	}
+	on := config.Default()
+	on.BuildKitChecks = true
+	own, byWinner := map[string]int{}, map[string]int{}
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := dockerfile.Parse(data, dockerfile.Options{Path: p})
+		if err != nil {
+			continue
+		}
+		res, errs := Lint([]Input{{Path: p, Data: data}}, Options{Config: on})
+		if len(errs) > 0 {
+			t.Fatalf("%s: %v", p, errs)
+		}
+		at := map[string]bool{}
+		for _, fd := range res.Findings {
+			at[fmt.Sprintf("%s:%d", fd.RuleID, fd.Line)] = true
+		}
+		for _, w := range buildkitlint.Lint(context.Background(), data, buildkitlint.Options{}).Warnings {
+			if w.Rule == "UndefinedVar" {
+				if in := instructionAt(f, w.Line); in == nil || !rootedInScratch(in.Stage) {
+					continue
+				}
+			}
+			key := fmt.Sprintf("%s:%d", w.Rule, w.Line)
+			ws := winners[w.Rule]
+			if len(ws) == 0 {
+				if !at[key] {
+					t.Errorf("%s: BuildKit's %s at line %d is not reported", filepath.Base(filepath.Dir(p)), w.Rule, w.Line)
+				}
+				own[w.Rule]++
+				continue
+			}
+			if at[key] {
+				t.Errorf("%s: %s at line %d is reported under BuildKit's name although %v make the same check", filepath.Base(filepath.Dir(p)), w.Rule, w.Line, ws)
+			}
+			won := false
+			for _, id := range ws {
+				won = won || at[fmt.Sprintf("%s:%d", id, w.Line)]
+			}
+			if !won {
+				t.Errorf("%s: BuildKit's %s at line %d is left to %v, which do not report it", filepath.Base(filepath.Dir(p)), w.Rule, w.Line, ws)
+			}
+			byWinner[w.Rule+"->"+strings.Join(ws, "/")]++
+		}
+	}
+	t.Logf("%d files; reported under BuildKit's names: %v; reported once by the DL/CG rule that makes the same check: %v", len(paths), own, byWinner)
+}
