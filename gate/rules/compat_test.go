@@ -62,6 +62,11 @@ func TestCompatHadolint(t *testing.T) {
 		{DL4006, "set -o pipefail in RUN", "FROM debian:12\nRUN set -o pipefail; curl -f https://x | sh\n", false, true, "DL4006.hs: only SHELL counts"},
 		{DL4006, "SHELL of the parent stage", "FROM debian:12 AS base\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nFROM base\nRUN curl -f https://x | sh\n", false, true, "DL4006.hs: reset at every FROM"},
 		{DL4006, "plain sh (spec)", "FROM scratch as build\nSHELL [\"/bin/sh\", \"-o\", \"pipefail\", \"-c\"]\nRUN wget -O - https://some.site | wc -l file > /number\n", true, true, "DL4006Spec: warns when using plain sh"},
+		{DL3000, "WORKDIR from an ARG", "FROM debian:12\nARG DIR=app\nWORKDIR $DIR\n", true, false, "DL3000.hs: a path starting with $ passes"},
+		{DL3000, "drive letter without a slash", "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nWORKDIR C:app\n", true, false, "DL3000.hs: isWindowsAbsolute"},
+		{DL3025, "replaced CMD", "FROM debian:12\nCMD app --old\nCMD [\"app\"]\n", false, true, "DL3025.hs: every CMD"},
+		{DL3025, "build stage CMD", "FROM debian:12 AS build\nCMD make\nFROM debian:12\nCMD [\"app\"]\n", false, true, "DL3025.hs: every stage"},
+		{DL3015, "build stage", "FROM debian:12 AS build\nRUN apt-get install -y gcc\nFROM debian:12\nCOPY --from=build /x /x\n", false, true, "DL3015.hs: every RUN"},
 		// Label rules: hadolint has none without a label-schema.
 		{DL3051, "no schema", "FROM debian:12\nLABEL org.opencontainers.image.licenses=\"\"\n", true, false, "DL3051.hs: the schema's keys"},
 		{DL3052, "no schema", "FROM debian:12\nLABEL org.opencontainers.image.url=not-a-url\n", true, false, "DL3052.hs: the schema's url keys"},
