@@ -1,0 +1,46 @@
+package lint
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/crank-platform/terraform-provider-crank/gate/config"
+	"github.com/crank-platform/terraform-provider-crank/gate/rules"
+)
+
+// BenchmarkCorpusBuildKit lints the shared corpus with the default
+// catalogue, without and with BuildKit's own checks: the difference is
+// what turning them on costs (go test -bench CorpusBuildKit -cpuprofile).
+func BenchmarkCorpusBuildKit(b *testing.B) {
+	var inputs []Input
+	filepath.WalkDir("/work/shared/corpus/dockerfiles", func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() && d.Name() != "LICENSE" {
+			if data, err := os.ReadFile(p); err == nil {
+				inputs = append(inputs, Input{Path: p, Data: data})
+			}
+		}
+		return nil
+	})
+	if len(inputs) == 0 {
+		b.Skip("shared corpus not present")
+	}
+	var without []rules.Rule
+	for _, r := range rules.All() {
+		if !rules.IsBuildKitRule(r) {
+			without = append(without, r)
+		}
+	}
+	on := config.Default()
+	on.BuildKitChecks = true
+	for _, c := range []struct {
+		name string
+		cat  []rules.Rule
+	}{{"without", without}, {"with", rules.All()}} {
+		b.Run(c.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				Lint(inputs, Options{Catalogue: c.cat, Config: on})
+			}
+		})
+	}
+}
