@@ -1,8 +1,6 @@
 package lint
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/crank-platform/terraform-provider-crank/gate/config"
@@ -13,18 +11,7 @@ import (
 // catalogue, without and with BuildKit's own checks: the difference is
 // what turning them on costs (go test -bench CorpusBuildKit -cpuprofile).
 func BenchmarkCorpusBuildKit(b *testing.B) {
-	var inputs []Input
-	filepath.WalkDir("/work/shared/corpus/dockerfiles", func(p string, d os.DirEntry, err error) error {
-		if err == nil && d.Type().IsRegular() && d.Name() != "LICENSE" {
-			if data, err := os.ReadFile(p); err == nil {
-				inputs = append(inputs, Input{Path: p, Data: data})
-			}
-		}
-		return nil
-	})
-	if len(inputs) == 0 {
-		b.Skip("shared corpus not present")
-	}
+	inputs := corpusFiles(b)
 	var without []rules.Rule
 	for _, r := range rules.All() {
 		if !rules.IsBuildKitRule(r) {

@@ -103,35 +103,41 @@ func TestBuildKitUndefinedVarNeedsKnownBase(t *testing.T) {
 	}
 }
 
+// corpusFiles reads the shared corpus of real-world Dockerfiles; a
+// machine without it skips the caller.
+func corpusFiles(tb testing.TB) []Input {
+	tb.Helper()
+	var out []Input
+	filepath.WalkDir("/work/shared/corpus/dockerfiles", func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() && d.Name() != "LICENSE" {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			out = append(out, Input{Path: p, Data: data})
+		}
+		return nil
+	})
+	if len(out) == 0 {
+		tb.Skip("shared corpus not present")
+	}
+	return out
+}
+
 // TestBuildKitCorpusEqualsBuildKit lints the shared corpus with only the
 // BuildKit checks selected and compares with BuildKit's linter run directly
 // on each file: the same library, so the same findings, except the
 // documented UndefinedVar cases in stages built from an image.
 func TestBuildKitCorpusEqualsBuildKit(t *testing.T) {
-	var paths []string
-	filepath.WalkDir("/work/shared/corpus/dockerfiles", func(p string, d os.DirEntry, err error) error {
-		if err == nil && d.Type().IsRegular() {
-			paths = append(paths, p)
-		}
-		return nil
-	})
-	if len(paths) == 0 {
-		t.Skip("shared corpus not present")
-	}
+	files := corpusFiles(t)
 	var only []string
 	for _, r := range rules.BuildKitRules() {
 		only = append(only, r.ID)
 	}
 	total, dropped := 0, 0
 	perRule := map[string]int{}
-	for _, p := range paths {
-		if filepath.Base(p) == "LICENSE" {
-			continue
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, in := range files {
+		p, data := in.Path, in.Data
 		f, err := dockerfile.Parse(data, dockerfile.Options{Path: p})
 		if err != nil {
 			continue
@@ -165,7 +171,7 @@ func TestBuildKitCorpusEqualsBuildKit(t *testing.T) {
 		}
 		total += len(got)
 	}
-	t.Logf("%d files, %d BuildKit findings, equal to BuildKit's own; %d UndefinedVar dropped (variables of unfetched base images); per rule: %v", len(paths)-1, total, dropped, perRule)
+	t.Logf("%d files, %d BuildKit findings, equal to BuildKit's own; %d UndefinedVar dropped (variables of unfetched base images); per rule: %v", len(files), total, dropped, perRule)
 }
 
 // TestBuildKitRunScriptsBlanked: what BuildKit is handed instead of each
@@ -225,16 +231,7 @@ func TestBuildKitRunScriptsBlanked(t *testing.T) {
 // also makes (the rule names it in Equivalents.BuildKit) must be reported
 // once, by that rule at the same line, never under both names.
 func TestBuildKitCorpusReportedOnce(t *testing.T) {
-	var paths []string
-	filepath.WalkDir("/work/shared/corpus/dockerfiles", func(p string, d os.DirEntry, err error) error {
-		if err == nil && d.Type().IsRegular() && d.Name() != "LICENSE" {
-			paths = append(paths, p)
-		}
-		return nil
-	})
-	if len(paths) == 0 {
-		t.Skip("shared corpus not present")
-	}
+	files := corpusFiles(t)
 	winners := map[string][]string{}
 	for _, r := range rules.All() {
 		if !rules.IsBuildKitRule(r) && r.DefaultOn(config.Default()) {
@@ -246,11 +243,8 @@ func TestBuildKitCorpusReportedOnce(t *testing.T) {
 	on := config.Default()
 	on.BuildKitChecks = true
 	own, byWinner := map[string]int{}, map[string]int{}
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, in := range files {
+		p, data := in.Path, in.Data
 		f, err := dockerfile.Parse(data, dockerfile.Options{Path: p})
 		if err != nil {
 			continue
@@ -291,5 +285,5 @@ func TestBuildKitCorpusReportedOnce(t *testing.T) {
 			byWinner[w.Rule+"->"+strings.Join(ws, "/")]++
 		}
 	}
-	t.Logf("%d files; reported under BuildKit's names: %v; reported once by the DL/CG rule that makes the same check: %v", len(paths), own, byWinner)
+	t.Logf("%d files; reported under BuildKit's names: %v; reported once by the DL/CG rule that makes the same check: %v", len(files), own, byWinner)
 }
