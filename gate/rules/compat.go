@@ -53,14 +53,21 @@ func hadolintCommand(cmd *dockerfile.SimpleCommand) *dockerfile.SimpleCommand {
 			}
 		}
 	}
-	if len(cur.Args) > 0 && strings.ContainsAny(cur.Args[0].Raw, "/$") {
+	// Every word is the text hadolint sees: variables unexpanded, so
+	// "$PKGS" is a package named $PKGS and a rule never skips a word for
+	// depending on a value it cannot know, as hadolint never does.
+	args := make([]dockerfile.Word, len(cur.Args))
+	for i, w := range cur.Args {
+		w.Value, w.Literal = hadolintText(w), true
+		args[i] = w
+	}
+	if len(args) > 0 && strings.ContainsAny(args[0].Raw, "/$") {
 		// ShellCheck names "/usr/bin/apt-get" as written, which matches
 		// none of the names hadolint's rules look for, and gives no name
 		// to a word with a variable ("$PM install").
-		args := slices.Clone(cur.Args)
 		args[0].Literal = false
-		cur.Args = args
 	}
+	cur.Args = args
 	return &cur
 }
 

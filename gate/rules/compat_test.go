@@ -42,6 +42,9 @@ func TestCompatHadolint(t *testing.T) {
 		{DL3007, "tag from an ARG", "ARG TAG=latest\nFROM node:${TAG}\nRUN true\n", true, false, "DL3007.hs: the tag as written"},
 		{DL3008, "pins in an ARG", "FROM debian:12\nARG PKGS=curl=7.88.1-10\nRUN apt-get install -y $PKGS\n", false, true, "DL3008.hs: \"${PKGS}\" has no ="},
 		{DL3011, "port from an ARG", "FROM debian:12\nARG PORT=70000\nEXPOSE $PORT\n", true, false, "DL3011.hs: only port numbers"},
+		{DL3014, "options in a variable", "FROM debian:12\nARG APT_OPTS\nRUN apt-get install $APT_OPTS curl=7.88.1-10\n", false, true, "DL3014.hs: no -y flag"},
+		{DL3033, "package in a variable", "FROM centos:7\nARG PKG\nRUN yum install -y $PKG && yum clean all\n", false, true, "DL3033.hs: ${PKG} has no version"},
+		{DL3013, "package in a variable", "FROM python:3.12\nARG PKG\nRUN pip install --no-cache-dir $PKG\n", false, true, "DL3013.hs: ${PKG} has no version"},
 		{DL3030, "options in a variable", "FROM centos:7\nARG YUM_OPTS\nRUN yum install $YUM_OPTS httpd\n", false, true, "DL3030.hs: no -y flag"},
 		// Each rule's own tests.
 		{DL3001, "ifconfig", "FROM debian:12\nRUN ifconfig\n", true, false, "DL3001.hs: ifconfig is not in its set"},
