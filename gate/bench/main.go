@@ -92,12 +92,7 @@ func main() {
 // (buildkit-checks: true), alternating runs so both see the same machine
 // load. They stay off by default while they cost more than 20%.
 func buildkitCost(inputs []lint.Input) {
-	var without []rules.Rule
-	for _, r := range rules.All() {
-		if !rules.IsBuildKitRule(r) {
-			without = append(without, r)
-		}
-	}
+	without := rules.WithoutBuildKit()
 	// Wall time on a shared machine is noise; CPU time (user+system, all
 	// threads) is what the checks cost, so both are printed. Other work on
 	// the machine slows both halves of a pair alike, so the median of the

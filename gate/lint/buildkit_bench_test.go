@@ -12,12 +12,7 @@ import (
 // what turning them on costs (go test -bench CorpusBuildKit -cpuprofile).
 func BenchmarkCorpusBuildKit(b *testing.B) {
 	inputs := corpusFiles(b)
-	var without []rules.Rule
-	for _, r := range rules.All() {
-		if !rules.IsBuildKitRule(r) {
-			without = append(without, r)
-		}
-	}
+	without := rules.WithoutBuildKit()
 	on := config.Default()
 	on.BuildKitChecks = true
 	for _, c := range []struct {

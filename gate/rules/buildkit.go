@@ -142,6 +142,18 @@ func BuildKitRules() []Rule {
 	}
 }
 
+// WithoutBuildKit is the catalogue less BuildKit's own checks: what lint
+// runs with them off, for measuring what they cost.
+func WithoutBuildKit() []Rule {
+	var out []Rule
+	for _, r := range All() {
+		if !IsBuildKitRule(r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // IsBuildKitRule reports whether r is one of BuildKit's own checks.
 func IsBuildKitRule(r Rule) bool {
 	return r.Builtin && len(r.Equivalents.BuildKit) == 1 && r.Equivalents.BuildKit[0] == r.ID
