@@ -103,35 +103,41 @@ func TestBuildKitUndefinedVarNeedsKnownBase(t *testing.T) {
 	}
 }
 
+// corpusFiles reads the shared corpus of real-world Dockerfiles; a
+// machine without it skips the caller.
+func corpusFiles(tb testing.TB) []Input {
+	tb.Helper()
+	var out []Input
+	filepath.WalkDir("/work/shared/corpus/dockerfiles", func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() && d.Name() != "LICENSE" {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			out = append(out, Input{Path: p, Data: data})
+		}
+		return nil
+	})
+	if len(out) == 0 {
+		tb.Skip("shared corpus not present")
+	}
+	return out
+}
+
 // TestBuildKitCorpusEqualsBuildKit lints the shared corpus with only the
 // BuildKit checks selected and compares with BuildKit's linter run directly
 // on each file: the same library, so the same findings, except the
 // documented UndefinedVar cases in stages built from an image.
 func TestBuildKitCorpusEqualsBuildKit(t *testing.T) {
-	var paths []string
-	filepath.WalkDir("/work/shared/corpus/dockerfiles", func(p string, d os.DirEntry, err error) error {
-		if err == nil && d.Type().IsRegular() {
-			paths = append(paths, p)
-		}
-		return nil
-	})
-	if len(paths) == 0 {
-		t.Skip("shared corpus not present")
-	}
+	files := corpusFiles(t)
 	var only []string
 	for _, r := range rules.BuildKitRules() {
 		only = append(only, r.ID)
 	}
 	total, dropped := 0, 0
 	perRule := map[string]int{}
-	for _, p := range paths {
-		if filepath.Base(p) == "LICENSE" {
-			continue
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, in := range files {
+		p, data := in.Path, in.Data
 		f, err := dockerfile.Parse(data, dockerfile.Options{Path: p})
 		if err != nil {
 			continue
@@ -165,5 +171,119 @@ func TestBuildKitCorpusEqualsBuildKit(t *testing.T) {
 		}
 		total += len(got)
 	}
-	t.Logf("%d files, %d BuildKit findings, equal to BuildKit's own; %d UndefinedVar dropped (variables of unfetched base images); per rule: %v", len(paths)-1, total, dropped, perRule)
+	t.Logf("%d files, %d BuildKit findings, equal to BuildKit's own; %d UndefinedVar dropped (variables of unfetched base images); per rule: %v", len(files), total, dropped, perRule)
+}
+
+// TestBuildKitRunScriptsBlanked: what BuildKit is handed instead of each
+// RUN's shell text keeps every line and everything its checks read, so
+// its findings on the blanked file are its findings on the file.
+func TestBuildKitRunScriptsBlanked(t *testing.T) {
+	cases := []struct{ name, src string }{
+		{"continued RUN", "FROM scratch\nRUN apt-get update && \\\n    apt-get install -y curl \\\n    && rm -rf /var/lib/apt/lists/*\nCMD [\"/app\"]\n"},
+		{"flags on the next lines", "FROM scratch\nRUN \\\n  --mount=type=secret,id=$SECRET_ID \\\n  --network=none \\\n  make\n"},
+		{"undefined var in a mount", "FROM scratch\nRUN --mount=type=cache,target=$CACHE make && \\\n  make install\n"},
+		{"empty continuation line", "FROM scratch\nRUN make \\\n\n  install\n"},
+		{"comment in a continuation", "FROM scratch\nRUN make \\\n  # the tests\n  && make test\n"},
+		{"heredoc", "FROM scratch\nRUN <<EOF\nset -e \\\n\nmake\nEOF\n"},
+		{"exec form", "FROM scratch\nRUN [\"make\", \\\n  \"install\"]\n"},
+		{"backtick escape", "# escape=`\nFROM scratch\nRUN make `\n  install\nrun true\n"},
+		{"quoted flag", "FROM scratch\nRUN --mount=type=bind,source=\"a b\",target=/x make \\\n  install\n"},
+		{"casing", "FROM scratch AS Build\nrun make\nRUN make \\\n  test\n"},
+	}
+	seen := map[string]bool{}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f, err := dockerfile.Parse([]byte(c.src), dockerfile.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			blanked := runScriptsBlanked(f, []byte(c.src))
+			if got, want := strings.Count(string(blanked), "\n"), strings.Count(c.src, "\n"); got != want {
+				t.Fatalf("%d lines, want %d:\n%s", got, want, blanked)
+			}
+			warnings := func(src []byte) []string {
+				var out []string
+				for _, w := range buildkitlint.Lint(context.Background(), src, buildkitlint.Options{}).Warnings {
+					out = append(out, fmt.Sprintf("%s:%d-%d %s", w.Rule, w.Line, w.EndLine, w.Message))
+					seen[w.Rule] = true
+				}
+				return out
+			}
+			if got, want := warnings(blanked), warnings([]byte(c.src)); !slices.Equal(got, want) {
+				t.Errorf("BuildKit on the blanked file %v, on the file %v; blanked:\n%s", got, want, blanked)
+			}
+		})
+	}
+	// The cases must exercise the checks a blanked RUN could hide.
+	for _, rule := range []string{"UndefinedVar", "NoEmptyContinuation", "ConsistentInstructionCasing", "StageNameCasing"} {
+		if !seen[rule] {
+			t.Errorf("no case makes BuildKit report %s", rule)
+		}
+	}
+	f, _ := dockerfile.Parse([]byte(cases[0].src), dockerfile.Options{})
+	if got := string(runScriptsBlanked(f, []byte(cases[0].src))); got != "FROM scratch\nRUN x \\\nx \\\nx\nCMD [\"/app\"]\n" {
+		t.Errorf("the RUN's shell text must be blanked, got:\n%s", got)
+	}
+}
+
+// TestBuildKitCorpusReportedOnce lints the shared corpus with the default
+// catalogue and BuildKit's checks on: a BuildKit warning that a DL/CG rule
+// also makes (the rule names it in Equivalents.BuildKit) must be reported
+// once, by that rule at the same line, never under both names.
+func TestBuildKitCorpusReportedOnce(t *testing.T) {
+	files := corpusFiles(t)
+	winners := map[string][]string{}
+	for _, r := range rules.All() {
+		if !rules.IsBuildKitRule(r) && r.DefaultOn(config.Default()) {
+			for _, name := range r.Equivalents.BuildKit {
+				winners[name] = append(winners[name], r.ID)
+			}
+		}
+	}
+	on := config.Default()
+	on.BuildKitChecks = true
+	own, byWinner := map[string]int{}, map[string]int{}
+	for _, in := range files {
+		p, data := in.Path, in.Data
+		f, err := dockerfile.Parse(data, dockerfile.Options{Path: p})
+		if err != nil {
+			continue
+		}
+		res, errs := Lint([]Input{{Path: p, Data: data}}, Options{Config: on})
+		if len(errs) > 0 {
+			t.Fatalf("%s: %v", p, errs)
+		}
+		at := map[string]bool{}
+		for _, fd := range res.Findings {
+			at[fmt.Sprintf("%s:%d", fd.RuleID, fd.Line)] = true
+		}
+		for _, w := range buildkitlint.Lint(context.Background(), data, buildkitlint.Options{}).Warnings {
+			if w.Rule == "UndefinedVar" {
+				if in := instructionAt(f, w.Line); in == nil || !rootedInScratch(in.Stage) {
+					continue
+				}
+			}
+			key := fmt.Sprintf("%s:%d", w.Rule, w.Line)
+			ws := winners[w.Rule]
+			if len(ws) == 0 {
+				if !at[key] {
+					t.Errorf("%s: BuildKit's %s at line %d is not reported", filepath.Base(filepath.Dir(p)), w.Rule, w.Line)
+				}
+				own[w.Rule]++
+				continue
+			}
+			if at[key] {
+				t.Errorf("%s: %s at line %d is reported under BuildKit's name although %v make the same check", filepath.Base(filepath.Dir(p)), w.Rule, w.Line, ws)
+			}
+			won := false
+			for _, id := range ws {
+				won = won || at[fmt.Sprintf("%s:%d", id, w.Line)]
+			}
+			if !won {
+				t.Errorf("%s: BuildKit's %s at line %d is left to %v, which do not report it", filepath.Base(filepath.Dir(p)), w.Rule, w.Line, ws)
+			}
+			byWinner[w.Rule+"->"+strings.Join(ws, "/")]++
+		}
+	}
+	t.Logf("%d files; reported under BuildKit's names: %v; reported once by the DL/CG rule that makes the same check: %v", len(files), own, byWinner)
 }

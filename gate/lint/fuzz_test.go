@@ -1,10 +1,14 @@
 package lint
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/crank-platform/terraform-provider-crank/gate/buildkitlint"
 	"github.com/crank-platform/terraform-provider-crank/gate/config"
 	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
 	"github.com/crank-platform/terraform-provider-crank/gate/rules"
@@ -48,5 +52,39 @@ func FuzzLint(f *testing.F) {
 			rules.Run(fl, cat, config.Default())
 		}
 		Lint([]Input{{Path: "fuzz", Data: data}}, Options{Catalogue: cat})
+	})
+}
+
+// FuzzBuildKitBlanked: BuildKit's checks report the same on the file with
+// its RUN scripts blanked (what lint hands BuildKit) as on the file itself.
+func FuzzBuildKitBlanked(f *testing.F) {
+	f.Add([]byte("FROM scratch\nRUN a \\\n\n  b\nRUN --mount=type=cache,target=$C \\\n  --network=none x \\\n  # c\n  y\nrun z\n"))
+	f.Add([]byte("# escape=`\nFROM scratch AS A\nRUN a `\n  b\nENV K v\n"))
+	f.Add([]byte("FROM scratch\nRUN <<EOF\na \\\n\nEOF\nRUN [\"a\", \\\n \"b\"]\n"))
+	if paths, _ := filepath.Glob("/work/shared/corpus/dockerfiles/*/*"); len(paths) > 0 {
+		for _, p := range paths[:min(40, len(paths))] {
+			if data, err := os.ReadFile(p); err == nil && len(data) < 64<<10 {
+				f.Add(data)
+			}
+		}
+	}
+	warnings := func(src []byte) string {
+		res := buildkitlint.Lint(context.Background(), src, buildkitlint.Options{})
+		var b strings.Builder
+		for _, w := range res.Warnings {
+			fmt.Fprintf(&b, "%s:%d-%d %s\n", w.Rule, w.Line, w.EndLine, w.Message)
+		}
+		fmt.Fprintf(&b, "error: %v", res.Err != nil)
+		return b.String()
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fl, err := dockerfile.Parse(data, dockerfile.Options{Path: "fuzz"})
+		if err != nil || len(data) > 64<<10 {
+			return
+		}
+		blanked := runScriptsBlanked(fl, data)
+		if got, want := warnings(blanked), warnings(data); got != want {
+			t.Fatalf("BuildKit on the blanked file:\n%s\non the file:\n%s\nblanked:\n%s", got, want, blanked)
+		}
 	})
 }

@@ -52,6 +52,16 @@ func TestCatalogue(t *testing.T) {
 		if strings.HasPrefix(r.ID, "DL") && (len(r.Equivalents.Hadolint) != 1 || r.Equivalents.Hadolint[0] != r.ID) {
 			t.Errorf("%s: a DL rule must list itself as its hadolint equivalent", r.ID)
 		}
+		// A team migrating from hadolint reads the page to learn what
+		// changes for them: each DL page says what hadolint does and how
+		// crank differs, or that it does not (the "Differences from other
+		// tools" section is rendered from Differences).
+		if strings.HasPrefix(r.ID, "DL") && !strings.Contains(r.Differences, "hadolint") {
+			t.Errorf("%s: Differences must say what hadolint does and where crank differs (and what compat: hadolint changes)", r.ID)
+		}
+		if strings.HasPrefix(r.ID, "DL") && !strings.Contains(Markdown(r), "## Differences from other tools\n\n") {
+			t.Errorf("%s: the doc page lacks its Differences section", r.ID)
+		}
 		if r.Builtin {
 			if r.Check != nil {
 				t.Errorf("%s: builtin rules are reported by the engine and must not have a Check", r.ID)

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
 )
@@ -19,7 +20,8 @@ var DL3000 = Rule{
 	Good: "FROM debian:12.7-slim\nWORKDIR /app\n",
 	Differences: "The path is ARG/ENV-expanded first: `WORKDIR $DIR` fires when DIR is known to be relative and " +
 		"is left alone when DIR has no known value (hadolint skips every path that starts with `$`). " +
-		"Windows paths (`C:\\\\app`, `C:/app`) count as absolute.",
+		"Windows paths (`C:\\app`, `C:/app`) count as absolute; hadolint accepts any drive letter and colon " +
+		"(`C:app` too). `compat: hadolint` reads the path as written, as hadolint does.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3000"}, Trivy: []string{"DS009"}, BuildKit: []string{"WorkdirRelativePath"}},
 	Check:       checkDL3000,
 }
@@ -27,6 +29,15 @@ var DL3000 = Rule{
 func checkDL3000(ctx *Context) {
 	for in := range ctx.Instructions(dockerfile.KindWorkdir) {
 		if len(in.Args) == 0 {
+			continue
+		}
+		if ctx.Compat() {
+			// hadolint (DL3000.hs): the path as written, quotes dropped,
+			// must start with "$" or "/" or a drive letter and ":".
+			raw := strings.Trim(in.Args[0], `"'`)
+			if !strings.HasPrefix(raw, "$") && !strings.HasPrefix(raw, "/") && !(len(raw) >= 2 && raw[1] == ':' && unicode.IsLetter(rune(raw[0]))) {
+				ctx.Report(in, "WORKDIR %s is relative; use an absolute path such as /%s", raw, strings.TrimPrefix(raw, "./"))
+			}
 			continue
 		}
 		dir, known := ctx.Expand(in, in.Args[0])

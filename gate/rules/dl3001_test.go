@@ -3,7 +3,7 @@ package rules
 import "testing"
 
 func TestDL3001(t *testing.T) {
-	runCases(t, DL3001, []Case{
+	cases := []Case{
 		{Name: "service start", Dockerfile: "FROM debian:12\nRUN service mysql start\n", Fire: true, Lines: []int{2}},
 		{Name: "ssh after sudo", Dockerfile: "FROM debian:12\nRUN sudo ssh host true\n", Fire: true},
 		{Name: "ps in pipeline", Dockerfile: "FROM debian:12\nRUN ps aux | grep x\n", Fire: true},
@@ -17,5 +17,9 @@ func TestDL3001(t *testing.T) {
 		{Name: "kill without a background job", Dockerfile: "FROM debian:12\nRUN kill 1\n", Fire: true},
 		{Name: "kill of own background job", Dockerfile: "FROM debian:12\nRUN TERM=xterm app & \\\n    pid=$!; sleep 10; kill $pid || true\n"},
 		{Name: "killall is not kill", Dockerfile: "FROM debian:12\nRUN pkill -f x || true\n"},
-	})
+	}
+	// Ported from hadolint's test/Hadolint/Rule/DL3001Spec.hs.
+	cases = append(cases, hadolintCases(true, "RUN top")...)
+	cases = append(cases, hadolintCases(false, "RUN apt-get install ssh")...)
+	runCases(t, DL3001, cases)
 }

@@ -13,8 +13,12 @@ var DL3003 = Rule{
 		"following instruction and creates it when missing.",
 	Bad:  "FROM debian:12.7-slim\nRUN cd /usr/src/app && make\n",
 	Good: "FROM debian:12.7-slim\nWORKDIR /usr/src/app\nRUN make\n",
-	Differences: "`cd` is found with a shell parser (not in quoted text, but inside heredoc scripts), and each RUN is " +
-		"reported once, at its first `cd`. " + builtStagesDifference,
+	Differences: "hadolint (DL3003.hs) fires once per RUN in which a command is named `cd`, as crank does. crank " +
+		"also finds `cd` behind `sudo`/`env` and inside `sh -c` scripts and heredoc shells, and reports " +
+		"at the first `cd`'s line. " +
+		builtStagesDifference +
+		" `compat: hadolint` reads commands as hadolint does (ShellCheck's names, no look-through " +
+		"wrappers, no nested scripts) and checks every stage.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3003"}, Trivy: []string{"DS013"}},
 	Check:       checkDL3003,
 }
@@ -22,7 +26,7 @@ var DL3003 = Rule{
 func checkDL3003(ctx *Context) {
 	var last *dockerfile.Instruction
 	for in, cmd := range ctx.ShippedCommands() {
-		if in == last || cmd.Unwrap().Name() != "cd" {
+		if in == last || ctx.Unwrap(cmd).Name() != "cd" {
 			continue
 		}
 		last = in

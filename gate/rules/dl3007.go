@@ -1,5 +1,7 @@
 package rules
 
+import "github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
+
 // DL3007: FROM with the latest tag.
 var DL3007 = Rule{
 	ID:       "DL3007",
@@ -11,10 +13,12 @@ var DL3007 = Rule{
 		"was tested. Name a release tag (`node:22.11-slim`), or better pin the digest (CG1001).",
 	Bad:  "FROM node:latest\nUSER 1000\n",
 	Good: "FROM node:22.11-slim\nUSER 1000\n",
-	Differences: "The image is ARG-expanded first (including `--build-arg`), so `FROM node:${TAG}` fires when TAG " +
-		"is `latest` and a base pinned by digest (`img:latest@sha256:...`) does not fire. References to earlier " +
-		"stages are never images. Like DL3006, every stage is checked: the base of a build stage decides what " +
-		"is compiled into the image too.",
+	Differences: "hadolint (DL3007.hs) fires when the tag as written is `latest`, with or without a digest, and " +
+		"expands no ARG. crank expands ARGs first (`FROM node:${TAG}` fires when TAG is `latest`) and " +
+		"does not fire on a base pinned by digest (`img:latest@sha256:...`), which is immutable " +
+		"whatever the tag says. References to earlier stages are never images. Like DL3006 and " +
+		"hadolint, every stage is checked: the base of a build stage decides what is compiled into the " +
+		"image too. `compat: hadolint` compares the tag as written, digest or not.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3007"}, Trivy: []string{"DS001"}, Dockle: []string{"DKL-DI-0006"}},
 	Check:       checkDL3007,
 }
@@ -22,6 +26,14 @@ var DL3007 = Rule{
 func checkDL3007(ctx *Context) {
 	for _, s := range ctx.File.Stages {
 		ref := s.BaseRef
+		if ctx.Compat() {
+			// hadolint (DL3007.hs) compares the tag as written with
+			// "latest", digest or not, and expands no ARG.
+			if raw := dockerfile.ParseImageRef(s.BaseRaw); raw.Tag == "latest" {
+				ctx.Report(s.From, "Image %q uses the latest tag; pin a release such as %s:<version>", s.BaseRaw, raw.Repository)
+			}
+			continue
+		}
 		if s.BaseStage != nil || ref.Unresolved || ref.Digest != "" || ref.Tag != "latest" {
 			continue
 		}

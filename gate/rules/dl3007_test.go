@@ -3,7 +3,7 @@ package rules
 import "testing"
 
 func TestDL3007(t *testing.T) {
-	runCases(t, DL3007, []Case{
+	cases := []Case{
 		{Name: "latest", Dockerfile: "FROM debian:latest\n", Fire: true, Lines: []int{1}},
 		{Name: "registry and latest", Dockerfile: "FROM ghcr.io/org/app:latest AS app\nFROM scratch\n", Fire: true, Lines: []int{1}},
 		{Name: "latest from ARG", Dockerfile: "ARG TAG=latest\nFROM node:${TAG}\n", Fire: true, Lines: []int{2}},
@@ -15,5 +15,9 @@ func TestDL3007(t *testing.T) {
 		{Name: "unknown ARG", Dockerfile: "ARG TAG\nFROM node:$TAG\n"},
 		{Name: "tag containing latest", Dockerfile: "FROM example/app:latest-rc1\n"},
 		{Name: "lower-case and platform", Dockerfile: "from --platform=linux/amd64 debian:latest\n", Fire: true},
-	})
+	}
+	// Ported from hadolint's test/Hadolint/Rule/DL3007Spec.hs.
+	cases = append(cases, hadolintCases(true, "FROM debian:latest", "FROM debian:latest AS builder")...)
+	cases = append(cases, hadolintCases(false, "FROM debian:jessie", "FROM hub.docker.io/debian@sha256:7959ed6f7e35f8b1aaa06d1d8259d4ee25aa85a086d5c125480c333183f9deeb", "FROM debian:jessie AS builder")...)
+	runCases(t, DL3007, cases)
 }

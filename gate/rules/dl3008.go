@@ -17,9 +17,15 @@ var DL3008 = Rule{
 		"(`apt-get install curl=7.88.1-10+deb12u8`) and bump the pins deliberately.",
 	Bad:  "FROM debian:12.7-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n",
 	Good: "FROM debian:12.7-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8\n",
-	Differences: "Packages are read with a shell parser: option values (`-o Dpkg::Options::=--force-confold`, " +
-		"`-t bookworm-backports`) are not packages, variables are expanded when their value is known (and left " +
-		"alone when not), and local `.deb` files or paths count as pinned. " + builtStagesDifference,
+	Differences: "hadolint (DL3008.hs) takes every apt-get command with an `install` argument; each word that is " +
+		"no flag, except the value after `-t`/`--target-release`, is a package, pinned when it contains " +
+		"`=` or `/` or ends in `.deb`; words are not expanded (`$PKGS` is a package named `${PKGS}`), " +
+		"and it fires once per RUN. crank reads packages with a shell parser: option values (`-o " +
+		"Dpkg::Options::=--force-confold`, `-t bookworm-backports`) are not packages, variables are " +
+		"expanded when their value is known (and left alone when not), local `.deb` files or paths " +
+		"count as pinned, `sudo apt-get` is checked, and each apt-get command is reported. " +
+		builtStagesDifference +
+		" `compat: hadolint` uses hadolint's word list and pin test.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3008"}},
 	Check:       checkDL3008,
 }
@@ -27,8 +33,23 @@ var DL3008 = Rule{
 var aptGetValueOpts = takesValue("-o", "--option", "-c", "--config-file", "-t", "--target-release", "--default-release")
 
 func checkDL3008(ctx *Context) {
+	once := map[*dockerfile.Instruction]bool{}
 	for in, cmd := range ctx.ShippedCommands() {
-		c := cmd.Unwrap()
+		c := ctx.Unwrap(cmd)
+		if ctx.Compat() {
+			// hadolint (DL3008.hs): apt-get with an install argument; every
+			// non-flag word but the -t/--target-release value is a package,
+			// pinned by "=", a "/" or a .deb suffix; one finding per RUN.
+			if hadolintHasArg(c, "apt-get", "install") && !once[in] {
+				if loose := hadolintUnpinned(hadolintOperands(c, "t", "target-release"), func(p string) bool {
+					return strings.Contains(p, "=") || strings.Contains(p, "/") || strings.HasSuffix(p, ".deb")
+				}, "install"); len(loose) > 0 {
+					once[in] = true
+					ctx.ReportCommand(in, cmd, "apt-get install does not pin %s; use <package>=<version>", strings.Join(loose, ", "))
+				}
+			}
+			continue
+		}
 		if c.Name() != "apt-get" {
 			continue
 		}
@@ -55,7 +76,13 @@ func unpinned(pkgs []dockerfile.Word, pinned func(string) bool) []string {
 		if !w.Literal {
 			continue
 		}
-		for _, p := range strings.Fields(w.Value) {
+		// Only a value that came from a variable is a list; a quoted
+		// word is one package ("pkg@\">=1 <2\"").
+		vals := []string{w.Value}
+		if strings.Contains(w.Raw, "$") {
+			vals = strings.Fields(w.Value)
+		}
+		for _, p := range vals {
 			if !strings.HasPrefix(p, "-") && !pinned(p) {
 				out = append(out, p)
 			}

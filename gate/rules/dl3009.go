@@ -37,7 +37,7 @@ func checkDL3009(ctx *Context) {
 	// ONBUILD RUN triggers run in downstream images and count everywhere.
 	for _, in := range imageChainAndTriggerRuns(ctx) {
 		if ctx.Compat() {
-			if !hadolintAptCacheMounted(in) && hadolintForgotAptCleanup(in.Commands()) {
+			if !hadolintAptCacheMounted(in) && hadolintForgotAptCleanup(ctx.RunCommands(in)) {
 				ctx.Report(in, "The apt lists stay in this layer; end the RUN with rm -rf /var/lib/apt/lists/*")
 			}
 			continue
@@ -47,8 +47,8 @@ func checkDL3009(ctx *Context) {
 		}
 		var update *dockerfile.SimpleCommand
 		cleaned := false
-		for _, cmd := range in.Commands() {
-			c := cmd.Unwrap()
+		for _, cmd := range ctx.RunCommands(in) {
+			c := ctx.Unwrap(cmd)
 			switch c.Name() {
 			case "apt-get", "apt":
 				switch sub, _ := cliSubcommand(c, aptGetValueOpts); sub {

@@ -56,8 +56,8 @@ func checkDL3010(ctx *Context) {
 					}
 				}
 			case dockerfile.KindRun:
-				for _, cmd := range in.Commands() {
-					c := cmd.Unwrap()
+				for _, cmd := range ctx.RunCommands(in) {
+					c := ctx.Unwrap(cmd)
 					if c.Name() != "tar" || !tarExtracts(c) {
 						continue
 					}

@@ -18,9 +18,11 @@ var DL3011 = Rule{
 		"number, or the ARG that supplies it.",
 	Bad:  "FROM nginx:1.27-alpine\nEXPOSE 80800\n",
 	Good: "FROM nginx:1.27-alpine\nEXPOSE 8080/tcp\n",
-	Differences: "Ports are ARG/ENV-expanded first (`EXPOSE $PORT` is checked against PORT's value and skipped when " +
-		"it has none); both ends of a range (`8000-8100`) are checked, a range whose start is above its end fires, " +
-		"and so does text that is not a port number.",
+	Differences: "hadolint (DL3011.hs) fires when a port number written in EXPOSE, or either end of a range, is " +
+		"above 65535; variables are not expanded and other text is its parser's business. crank expands " +
+		"ports first (`EXPOSE $PORT` is checked against PORT's value and skipped when it has none), " +
+		"fires on a range whose start is above its end and on text that is not a port number. `compat: " +
+		"hadolint` checks only the numbers written.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3011"}, Trivy: []string{"DS008"}},
 	Check:       checkDL3011,
 }
@@ -29,11 +31,21 @@ func checkDL3011(ctx *Context) {
 	for in := range ctx.Instructions(dockerfile.KindExpose) {
 		for _, raw := range in.Args {
 			v, known := ctx.Expand(in, raw)
+			if ctx.Compat() {
+				// hadolint (DL3011.hs) judges only the numbers written
+				// in the file: a port or either end of a range above
+				// 65535; no ARG expansion, no other checks.
+				v, known = raw, !strings.Contains(raw, "$")
+			}
 			if !known {
 				continue
 			}
 			for _, spec := range strings.Fields(v) {
-				if problem := portProblem(spec); problem != "" {
+				problem := portProblem(spec)
+				if ctx.Compat() {
+					problem = hadolintPortProblem(spec)
+				}
+				if problem != "" {
 					ctx.Report(in, "EXPOSE %s: %s; use a port from 0 to 65535", spec, problem)
 				}
 			}
@@ -42,6 +54,19 @@ func checkDL3011(ctx *Context) {
 }
 
 // portProblem checks "port", "port/proto" and "start-end[/proto]".
+// hadolintPortProblem is DL3011 as hadolint checks it: only numbers above
+// 65535 fire; text that is no number is its parser's business.
+func hadolintPortProblem(spec string) string {
+	ports, _, _ := strings.Cut(spec, "/")
+	lo, hi, _ := strings.Cut(ports, "-")
+	for _, p := range []string{lo, hi} {
+		if n, err := strconv.ParseUint(p, 10, 64); err == nil && n > 65535 {
+			return "the port is out of range"
+		}
+	}
+	return ""
+}
+
 func portProblem(spec string) string {
 	ports, _, _ := strings.Cut(spec, "/")
 	lo, hi, isRange := strings.Cut(ports, "-")

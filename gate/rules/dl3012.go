@@ -10,9 +10,12 @@ var DL3012 = Rule{
 	Summary:  "Provide at most one HEALTHCHECK instruction per stage.",
 	Why: "Only the last HEALTHCHECK of a stage takes effect; earlier ones are silently dropped, so a reader " +
 		"(or a reviewer of a change to the first one) is misled about how the container is probed. Keep one.",
-	Bad:         "FROM nginx:1.27-alpine\nHEALTHCHECK CMD wget -q --spider http://localhost/\nHEALTHCHECK CMD nc -z localhost 80\n",
-	Good:        "FROM nginx:1.27-alpine\nHEALTHCHECK CMD wget -q --spider http://localhost/\n",
-	Differences: "Each stage is checked on its own, and every HEALTHCHECK after the first in a stage is reported.",
+	Bad:  "FROM nginx:1.27-alpine\nHEALTHCHECK CMD wget -q --spider http://localhost/\nHEALTHCHECK CMD nc -z localhost 80\n",
+	Good: "FROM nginx:1.27-alpine\nHEALTHCHECK CMD wget -q --spider http://localhost/\n",
+	Differences: "hadolint (DL3012.hs) forgets HEALTHCHECKs at every FROM and fires on each HEALTHCHECK after " +
+		"the first in a stage; crank does the same, so there is nothing for `compat: hadolint` to " +
+		"change. BuildKit's MultipleInstructionsDisallowed reports the same problem; DL3012 wins and it " +
+		"is reported once, under the id existing ignores use.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3012"}, Trivy: []string{"DS023"}, BuildKit: []string{"MultipleInstructionsDisallowed"}},
 	Check:       checkDL3012,
 }

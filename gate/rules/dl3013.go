@@ -33,7 +33,7 @@ var pipValueOpts = takesValue("-b", "--build", "-r", "--requirement", "-c", "--c
 
 func checkDL3013(ctx *Context) {
 	for in, cmd := range ctx.ShippedCommands() {
-		c, ok := pipCommand(cmd.Unwrap())
+		c, ok := pipCommand(ctx.Unwrap(cmd))
 		if !ok || cliHasOption(c, "", "c", "--constraint") {
 			continue
 		}

@@ -27,7 +27,7 @@ var DL3014 = Rule{
 
 func checkDL3014(ctx *Context) {
 	for in, cmd := range ctx.ShippedCommands() {
-		c := cmd.Unwrap()
+		c := ctx.Unwrap(cmd)
 		if c.Name() != "apt-get" || cliHasUnknown(c) {
 			continue
 		}

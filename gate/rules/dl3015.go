@@ -19,7 +19,8 @@ var DL3015 = Rule{
 	Good: "FROM debian:12.7-slim\nRUN apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8\n",
 	Differences: "`-o APT::Install-Recommends=false` (or `0`) counts too, and so does an earlier RUN of the same image " +
 		"that writes `APT::Install-Recommends \"false\"` (or `\"0\"`) into `/etc/apt/apt.conf.d`. A command line with a variable " +
-		"of unknown value is skipped. " + imageLayersDifference,
+		"of unknown value is skipped. " + imageLayersDifference +
+		" `compat: hadolint` checks every stage.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3015"}, Trivy: []string{"DS029"}},
 	Check:       checkDL3015,
 }
@@ -27,8 +28,8 @@ var DL3015 = Rule{
 func checkDL3015(ctx *Context) {
 	configured := false
 	for _, in := range imageLayerRuns(ctx) {
-		for _, cmd := range in.Commands() {
-			c := cmd.Unwrap()
+		for _, cmd := range ctx.RunCommands(in) {
+			c := ctx.Unwrap(cmd)
 			if disablesRecommendsInConfig(c) {
 				configured = true
 			}

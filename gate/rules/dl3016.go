@@ -1,6 +1,9 @@
 package rules
 
-import "strings"
+import (
+	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
+	"strings"
+)
 
 // DL3016: npm install without pinned versions.
 var DL3016 = Rule{
@@ -13,9 +16,15 @@ var DL3016 = Rule{
 		"project's locked dependencies with `npm ci`.",
 	Bad:  "FROM node:22.11-slim\nRUN npm install -g typescript\n",
 	Good: "FROM node:22.11-slim\nRUN npm install -g typescript@5.6.3\n",
-	Differences: "`npm i` and `npm add` count as install; dist-tags such as `@latest` or `@next` are not pins; git " +
-		"sources need a `#ref`; local paths, tarballs and URLs count as pinned; option values (`--prefix DIR`) " +
-		"are not packages; variables of unknown value are skipped. " + builtStagesDifference,
+	Differences: "hadolint (DL3016.hs) checks npm commands whose first word that is no flag (the `--loglevel` " +
+		"and `--registry` values left out) is `install`; a package is pinned by `#` for git URLs, by a " +
+		"tarball suffix or path prefix, and otherwise by any `@` after the scope (`@latest` counts), " +
+		"with words as written. crank also checks `npm i`, `npm add` and npm's typo aliases; dist-tags " +
+		"such as `@latest` or `@next` are not pins; git sources need a `#ref`; local paths, tarballs " +
+		"and URLs count as pinned; option values (`--prefix DIR`) are not packages; variables of " +
+		"unknown value are skipped. " +
+		builtStagesDifference +
+		" `compat: hadolint` applies hadolint's test.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3016"}},
 	Check:       checkDL3016,
 }
@@ -24,8 +33,22 @@ var npmValueOpts = takesValue("--prefix", "--registry", "--cache", "-w", "--work
 	"--loglevel", "--userconfig", "--tag", "--before", "--install-strategy", "--location", "-C")
 
 func checkDL3016(ctx *Context) {
+	once := map[*dockerfile.Instruction]bool{}
 	for in, cmd := range ctx.ShippedCommands() {
-		c := cmd.Unwrap()
+		c := ctx.Unwrap(cmd)
+		if ctx.Compat() {
+			// hadolint (DL3016.hs): npm whose first non-flag word (the
+			// --loglevel and --registry values left out) is install; pins
+			// are hadolint's (see hadolintNpmPinned).
+			ops := hadolintOperands(c, "loglevel", "registry")
+			if hadolintHasArg(c, "npm", "install") && len(ops) > 0 && ops[0] == "install" && !once[in] {
+				if loose := hadolintUnpinned(ops, hadolintNpmPinned, "install"); len(loose) > 0 {
+					once[in] = true
+					ctx.ReportCommand(in, cmd, "npm install does not pin %s; use <package>@<version>", strings.Join(loose, ", "))
+				}
+			}
+			continue
+		}
 		if c.Name() != "npm" {
 			continue
 		}
@@ -71,4 +94,32 @@ func isGitSpec(lower string) bool {
 		}
 	}
 	return !strings.HasPrefix(lower, "@") && !strings.Contains(lower, "://") && strings.Contains(lower, "/")
+}
+
+// hadolintNpmPinned is DL3016.hs's versionFixed: a git source needs "#",
+// tarballs and paths are pinned, anything else needs an "@" after the
+// scope (hadolint drops a leading "@scope" up to the first character not
+// above '/').
+func hadolintNpmPinned(p string) bool {
+	switch {
+	case hasAnyPrefix(p, "git://", "git+ssh://", "git+http://", "git+https://"):
+		return strings.Contains(p, "#")
+	case strings.HasSuffix(p, ".tar") || strings.HasSuffix(p, ".tar.gz") || strings.HasSuffix(p, ".tgz"):
+		return true
+	case hasAnyPrefix(p, "/", "./", "../", "~/"):
+		return true
+	}
+	if strings.HasPrefix(p, "@") {
+		p = strings.TrimLeftFunc(p, func(r rune) bool { return r > '/' })
+	}
+	return strings.Contains(p, "@")
+}
+
+func hasAnyPrefix(s string, prefixes ...string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
 }

@@ -1,6 +1,9 @@
 package rules
 
-import "strings"
+import (
+	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
+	"strings"
+)
 
 // DL3018: apk add without pinned versions.
 var DL3018 = Rule{
@@ -13,9 +16,12 @@ var DL3018 = Rule{
 		"a version constraint (`curl~=8.11`).",
 	Bad:  "FROM alpine:3.20\nRUN apk add --no-cache curl\n",
 	Good: "FROM alpine:3.20\nRUN apk add --no-cache curl=8.11.1-r0\n",
-	Differences: "The virtual package name of `--virtual`/`-t` and other option values (`-X URL`) are not packages; " +
-		"`=`, `~=`, `>`/`<` constraints and local `.apk` files count as pinned; variables of unknown value are " +
-		"skipped. " + builtStagesDifference,
+	Differences: "hadolint (DL3018.hs) takes apk commands with an `add` argument; words that are no flag, less " +
+		"the values of `-t`, `--virtual`, `--repository` and `-X`, are packages, pinned by `=` or `~` " +
+		"or a `.apk` suffix, as written. crank reads the same option values with a shell parser, also " +
+		"accepts `>`/`<` constraints, expands variables of known value and skips unknown ones. " +
+		builtStagesDifference +
+		" `compat: hadolint` applies hadolint's word list and pin test.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3018"}},
 	Check:       checkDL3018,
 }
@@ -24,8 +30,23 @@ var apkValueOpts = takesValue("-t", "--virtual", "-X", "--repository", "-p", "--
 	"--keys-dir", "--repositories-file", "--cache-max-age", "--wait", "--timeout")
 
 func checkDL3018(ctx *Context) {
+	once := map[*dockerfile.Instruction]bool{}
 	for in, cmd := range ctx.ShippedCommands() {
-		c := cmd.Unwrap()
+		c := ctx.Unwrap(cmd)
+		if ctx.Compat() {
+			// hadolint (DL3018.hs): apk with an add argument; the values of
+			// -t, --virtual, --repository and -X are no packages; "=", "~"
+			// or a .apk suffix pin.
+			if hadolintHasArg(c, "apk", "add") && !once[in] {
+				if loose := hadolintUnpinned(hadolintOperands(c, "t", "virtual", "repository", "X"), func(p string) bool {
+					return strings.ContainsAny(p, "=~") || strings.HasSuffix(p, ".apk")
+				}, "add"); len(loose) > 0 {
+					once[in] = true
+					ctx.ReportCommand(in, cmd, "apk add does not pin %s; use <package>=<version>", strings.Join(loose, ", "))
+				}
+			}
+			continue
+		}
 		if c.Name() != "apk" {
 			continue
 		}
@@ -38,5 +59,6 @@ func checkDL3018(ctx *Context) {
 }
 
 func apkPinned(pkg string) bool {
-	return strings.ContainsAny(pkg, "=<>") || strings.HasSuffix(pkg, ".apk")
+	// "~" is apk's fuzzy version match ("git~2.52"), as hadolint accepts.
+	return strings.ContainsAny(pkg, "=<>~") || strings.HasSuffix(pkg, ".apk")
 }

@@ -3,7 +3,7 @@ package rules
 import "testing"
 
 func TestDL3018(t *testing.T) {
-	runCases(t, DL3018, []Case{
+	cases := []Case{
 		{Name: "unpinned", Dockerfile: "FROM alpine:3\nRUN apk add --no-cache curl\n", Fire: true, Lines: []int{2}},
 		{Name: "one unpinned", Dockerfile: "FROM alpine:3\nRUN apk add --no-cache curl=8.11.1-r0 git\n", Fire: true},
 		{Name: "flags before add", Dockerfile: "FROM alpine:3\nRUN apk --no-cache add curl\n", Fire: true},
@@ -16,5 +16,9 @@ func TestDL3018(t *testing.T) {
 		{Name: "apk del", Dockerfile: "FROM alpine:3\nRUN apk del curl\n"},
 		{Name: "stage not built", Dockerfile: "FROM alpine:3 AS dev\nRUN apk add curl\nFROM alpine:3\nRUN true\n"},
 		{Name: "exec form and chain", Dockerfile: "FROM alpine:3\nRUN apk update; apk add \\\n    curl || true\n", Fire: true},
-	})
+	}
+	// Ported from hadolint's test/Hadolint/Rule/DL3018Spec.hs.
+	cases = append(cases, hadolintCases(true, "RUN apk add flex", "RUN apk add --no-cache \\\nflex=2.6.4-r1 \\\nlibffi \\\npython2=2.7.13-r1 \\\nlibbz2=1.0.6-r5")...)
+	cases = append(cases, hadolintCases(false, "RUN apk add flex=2.6.4-r1", "RUN apk add --no-cache git~2.52.0", "RUN apk add --no-cache flex=2.6.4-r1 \\\n && pip install -r requirements.txt", "RUN apk add --no-cache \\\nflex=2.6.4-r1 \\\nlibffi=3.2.1-r3 \\\npython2=2.7.13-r1 \\\nlibbz2=1.0.6-r5", "RUN apk add \\\n--virtual build-dependencies \\\npython-dev=1.1.1 build-base=2.2.2 wget=3.3.3 \\\n&& pip install -r requirements.txt \\\n&& python setup.py install \\\n&& apk del build-dependencies", "RUN apk add --no-cache \\\n--repository https://nl.alpinelinux.org/alpine/edge/testing \\\nflow=0.78.0-r0", "RUN apk add --no-cache \\\n--repository=https://nl.alpinelinux.org/alpine/edge/testing \\\nflow=0.78.0-r0", "RUN apk add --no-cache \\\n-X https://nl.alpinelinux.org/alpine/edge/testing \\\nflow=0.78.0-r0", "RUN apk add mypackage-1.1.1.apk")...)
+	runCases(t, DL3018, cases)
 }

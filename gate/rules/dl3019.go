@@ -14,7 +14,8 @@ var DL3019 = Rule{
 	Bad:  "FROM alpine:3.20\nRUN apk add curl=8.11.1-r0\n",
 	Good: "FROM alpine:3.20\nRUN apk add --no-cache curl=8.11.1-r0\n",
 	Differences: "A RUN that mounts a cache or tmpfs on `/var/cache/apk` (or `/etc/apk/cache`), or that removes " +
-		"`/var/cache/apk/*` itself, does not fire. " + imageLayersDifference,
+		"`/var/cache/apk/*` itself, does not fire. " + imageLayersDifference +
+		" `compat: hadolint` checks every stage.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3019"}, Trivy: []string{"DS025"}, Dockle: []string{"DKL-DI-0004"}},
 	Check:       checkDL3019,
 }
@@ -26,8 +27,8 @@ func checkDL3019(ctx *Context) {
 		}
 		var adds []*dockerfile.SimpleCommand
 		cleaned := false
-		for _, cmd := range in.Commands() {
-			c := cmd.Unwrap()
+		for _, cmd := range ctx.RunCommands(in) {
+			c := ctx.Unwrap(cmd)
 			switch c.Name() {
 			case "apk":
 				if sub, _ := cliSubcommand(c, apkValueOpts); sub == "add" && !cliHasUnknown(c) && !cliHasOption(c, "", "", "--no-cache") {

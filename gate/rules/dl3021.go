@@ -16,9 +16,12 @@ var DL3021 = Rule{
 		"when the path ends with `/`; otherwise the build fails. End the destination with `/`.",
 	Bad:  "FROM node:22.11-slim\nCOPY package.json package-lock.json /app\n",
 	Good: "FROM node:22.11-slim\nCOPY package.json package-lock.json /app/\n",
-	Differences: "The destination is ARG/ENV-expanded first (and skipped when a variable has no known value), and " +
-		"`.` is accepted, as BuildKit treats it as the working directory. Every stage is checked: the build " +
-		"breaks whichever target includes the stage.",
+	Differences: "hadolint (DL3021.hs) fires when a COPY with more than one source has a destination, as written " +
+		"with quotes dropped, that does not end with `/` (`COPY a b .` fires). crank expands the " +
+		"destination first (and skips it when a variable has no known value), and accepts `.`, which " +
+		"BuildKit treats as the working directory, and a trailing `\\` on Windows. Every stage is " +
+		"checked, as in hadolint: the build breaks whichever target includes the stage. `compat: " +
+		"hadolint` checks the destination as written.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3021"}, Trivy: []string{"DS011"}},
 	Check:       checkDL3021,
 }
@@ -29,6 +32,14 @@ func checkDL3021(ctx *Context) {
 			continue
 		}
 		dest, known := ctx.Expand(in, in.Args[len(in.Args)-1])
+		if ctx.Compat() {
+			// hadolint (DL3021.hs): the destination as written, quotes
+			// dropped, must end with "/"; "." and "$DIR" fire too.
+			if raw := strings.Trim(in.Args[len(in.Args)-1], `"'`); !strings.HasSuffix(raw, "/") {
+				ctx.Report(in, "COPY has %d sources, so its destination %s must be a directory ending with /", len(in.Args)-1, raw)
+			}
+			continue
+		}
 		if !known || dest == "" || dest == "." || strings.HasSuffix(dest, "/") || strings.HasSuffix(dest, `\`) {
 			continue
 		}

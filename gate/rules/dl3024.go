@@ -9,9 +9,11 @@ var DL3024 = Rule{
 	Why: "Stage names are how `COPY --from`, `FROM <stage>` and `--target` find a stage; with two stages of the " +
 		"same name BuildKit refuses the file, and older builders silently used the later one. Give every " +
 		"stage its own name.",
-	Bad:         "FROM golang:1.23 AS build\nFROM node:22.11-slim AS build\n",
-	Good:        "FROM golang:1.23 AS build-go\nFROM node:22.11-slim AS build-web\n",
-	Differences: "Names are compared case-insensitively, as BuildKit does.",
+	Bad:  "FROM golang:1.23 AS build\nFROM node:22.11-slim AS build\n",
+	Good: "FROM golang:1.23 AS build-go\nFROM node:22.11-slim AS build-web\n",
+	Differences: "hadolint (DL3024.hs) fires on each FROM whose alias an earlier FROM already used. crank " +
+		"compares names case-insensitively, as BuildKit does (stage names are case-insensitive there). " +
+		"BuildKit's DuplicateStageName reports the same problem; DL3024 wins and it is reported once.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3024"}, Trivy: []string{"DS012"}, BuildKit: []string{"DuplicateStageName"}},
 	Check:       checkDL3024,
 }

@@ -15,12 +15,23 @@ var DL3025 = Rule{
 	Good: "FROM node:22.11-slim\nCMD [\"node\", \"server.js\"]\n",
 	Differences: "Only the CMD and ENTRYPOINT that end up in the image are checked: the last of each in the target " +
 		"stage or the stages it is built `FROM`. A CMD that a later one replaces, or one in a build stage, never " +
-		"runs; hadolint reports every one.",
+		"runs; hadolint reports every one." +
+		" `compat: hadolint` reports every one too.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3025"}, BuildKit: []string{"JSONArgsRecommended"}},
 	Check:       checkDL3025,
 }
 
 func checkDL3025(ctx *Context) {
+	if ctx.Compat() {
+		// hadolint (DL3025.hs) reports every CMD and ENTRYPOINT in shell
+		// form, in every stage.
+		for in := range ctx.Instructions(dockerfile.KindEntrypoint, dockerfile.KindCmd) {
+			if !in.JSONForm && len(in.Args) > 0 {
+				ctx.Report(in, "%s in shell form runs under /bin/sh -c, which does not pass on signals; use JSON notation [\"executable\", \"arg\"]", in.Kind)
+			}
+		}
+		return
+	}
 	for _, kind := range []string{dockerfile.KindEntrypoint, dockerfile.KindCmd} {
 		in := lastInImage(ctx, kind)
 		if in != nil && !in.JSONForm && len(in.Args) > 0 {

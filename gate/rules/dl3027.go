@@ -12,15 +12,18 @@ var DL3027 = Rule{
 		"`apt-cache`, whose interfaces are stable.",
 	Bad:  "FROM debian:12.7-slim\nRUN apt install -y curl=7.88.1-10+deb12u8\n",
 	Good: "FROM debian:12.7-slim\nRUN apt-get install -y curl=7.88.1-10+deb12u8\n",
-	Differences: "Only `apt` in command position fires (also behind `sudo`/`env`), not `apt-get`, `apt-cache`, or the " +
-		"word apt in arguments and quoted text. " + builtStagesDifference,
+	Differences: "hadolint (DL3027.hs) fires on any RUN with a command named exactly `apt` (ShellCheck's name, " +
+		"so `sudo apt` is named sudo). crank fires on `apt` in command position, also behind " +
+		"`sudo`/`env`, not on `apt-get`, `apt-cache`, or the word apt in arguments and quoted text. " +
+		builtStagesDifference +
+		" `compat: hadolint` names commands as hadolint does.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3027"}},
 	Check:       checkDL3027,
 }
 
 func checkDL3027(ctx *Context) {
 	for in, cmd := range ctx.ShippedCommands() {
-		if cmd.Unwrap().Name() == "apt" {
+		if ctx.Unwrap(cmd).Name() == "apt" {
 			ctx.ReportCommand(in, cmd, "apt has no stable command-line interface for scripts; use apt-get or apt-cache")
 		}
 	}

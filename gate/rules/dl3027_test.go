@@ -3,7 +3,7 @@ package rules
 import "testing"
 
 func TestDL3027(t *testing.T) {
-	runCases(t, DL3027, []Case{
+	cases := []Case{
 		{Name: "apt install", Dockerfile: "FROM debian:12\nRUN apt install -y curl\n", Fire: true, Lines: []int{2}},
 		{Name: "full path", Dockerfile: "FROM debian:12\nRUN /usr/bin/apt update\n", Fire: true},
 		{Name: "sudo env prefix", Dockerfile: "FROM debian:12\nRUN sudo env DEBIAN_FRONTEND=noninteractive apt upgrade -y\n", Fire: true},
@@ -14,5 +14,9 @@ func TestDL3027(t *testing.T) {
 		{Name: "stage not built", Dockerfile: "FROM debian:12 AS dev\nRUN apt update\nFROM debian:12\n"},
 		{Name: "exec form", Dockerfile: "FROM debian:12\nRUN [\"apt\", \"install\", \"-y\", \"curl\"]\n", Fire: true},
 		{Name: "apt-get in a chain", Dockerfile: "FROM debian:12\nRUN apt-get update && \\\n    apt-get install -y curl || true\n"},
-	})
+	}
+	// Ported from hadolint's test/Hadolint/Rule/DL3027Spec.hs.
+	cases = append(cases, Case{Name: "hadolint/RUN apt install python", Dockerfile: "FROM ubuntu\nRUN apt install python\n", Fire: true, Hadolint: true})
+	cases = append(cases, Case{Name: "hadolint/ONBUILD RUN apt install python", Dockerfile: "FROM ubuntu\nONBUILD RUN apt install python\n", Fire: true, Hadolint: true})
+	runCases(t, DL3027, cases)
 }

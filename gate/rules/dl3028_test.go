@@ -3,7 +3,7 @@ package rules
 import "testing"
 
 func TestDL3028(t *testing.T) {
-	runCases(t, DL3028, []Case{
+	cases := []Case{
 		{Name: "unpinned", Dockerfile: "FROM ruby:3\nRUN gem install bundler\n", Fire: true, Lines: []int{2}},
 		{Name: "options", Dockerfile: "FROM ruby:3\nRUN gem install --no-document -i /opt/gems rails\n", Fire: true},
 		{Name: "one unpinned", Dockerfile: "FROM ruby:3\nRUN gem install bundler:2.5.22 rake\n", Fire: true},
@@ -16,5 +16,9 @@ func TestDL3028(t *testing.T) {
 		{Name: "unknown variable", Dockerfile: "FROM ruby:3\nARG GEMS\nRUN gem install $GEMS\n"},
 		{Name: "stage not built", Dockerfile: "FROM ruby:3 AS dev\nRUN gem install pry\nFROM ruby:3\n"},
 		{Name: "exec form", Dockerfile: "FROM ruby:3\nRUN [\"gem\", \"install\", \"rake\"]\n", Fire: true},
-	})
+	}
+	// Ported from hadolint's test/Hadolint/Rule/DL3028Spec.hs.
+	cases = append(cases, hadolintCases(true, "RUN gem i bundler", "RUN gem i bunlder:1 nokogiri", "RUN gem install bundler")...)
+	cases = append(cases, hadolintCases(false, "RUN gem i bundler:1", "RUN gem i bunlder:1 nokogirii:1", "RUN gem install bundler:1", "RUN gem install bundler -v '2.0.1'", "RUN gem install bundler --version '2.0.1'", "RUN gem install bundler --version='2.0.1'", "RUN gem install bundler:2.0.1 -- --use-system-libraries=true", "RUN gem install bundler:2.0.1 -- --use-system-libraries true", "RUN gem install bundler:2.0.1 --use-system-libraries true", "RUN gem install bundler:2.0.1 --use-system-libraries=true")...)
+	runCases(t, DL3028, cases)
 }

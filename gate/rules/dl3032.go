@@ -89,7 +89,7 @@ func reportUncleanedCaches(ctx *Context, spec cacheRule) {
 		if cacheMountCovers(in, spec.cacheDirs...) {
 			continue
 		}
-		if cmd := installNotCleaned(in.Commands(), install, clean, ctx.Compat()); cmd != nil {
+		if cmd := installNotCleaned(ctx, ctx.RunCommands(in), install, clean, ctx.Compat()); cmd != nil {
 			ctx.ReportCommand(in, cmd, "%s", spec.message)
 		}
 	}
@@ -98,11 +98,11 @@ func reportUncleanedCaches(ctx *Context, spec cacheRule) {
 // installNotCleaned returns the install command a RUN leaves uncleaned, or
 // nil. crank asks for a clean after the last install; hadolint (compat)
 // compares the first install with the first clean.
-func installNotCleaned(cmds []*dockerfile.SimpleCommand, install, clean func(*dockerfile.SimpleCommand) bool, compat bool) *dockerfile.SimpleCommand {
+func installNotCleaned(ctx *Context, cmds []*dockerfile.SimpleCommand, install, clean func(*dockerfile.SimpleCommand) bool, compat bool) *dockerfile.SimpleCommand {
 	var first, pending *dockerfile.SimpleCommand
 	firstInstall, firstClean := -1, -1
 	for i, cmd := range cmds {
-		c := cmd.Unwrap()
+		c := ctx.Unwrap(cmd)
 		switch {
 		case install(c):
 			if first == nil {

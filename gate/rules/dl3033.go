@@ -26,11 +26,12 @@ var DL3033 = Rule{
 
 // diffShippedStagesOnly explains why build rules skip unused stages.
 const diffShippedStagesOnly = "Only stages that take part in building the target are checked; a stage that " +
-	"`docker build` never runs for this target cannot affect the image."
+	"`docker build` never runs for this target cannot affect the image (hadolint, and `compat: hadolint`, " +
+	"check every stage)."
 
 func checkDL3033(ctx *Context) {
 	for in, cmd := range ctx.ShippedCommands() {
-		c := cmd.Unwrap()
+		c := ctx.Unwrap(cmd)
 		if c.Name() != "yum" {
 			continue
 		}

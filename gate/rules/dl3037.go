@@ -17,15 +17,32 @@ var DL3037 = Rule{
 		"range such as `curl>=8.6`).",
 	Bad:  "FROM opensuse/leap:15.6\nRUN zypper -n install curl && zypper clean\n",
 	Good: "FROM opensuse/leap:15.6\nRUN zypper -n install curl=8.6.0 && zypper clean\n",
-	Differences: diffShippedStagesOnly + " `-t pattern`/`-t product` installs, `.rpm` files and operands that " +
-		"depend on an unknown ARG are not reported.",
+	Differences: diffShippedStagesOnly +
+		" hadolint (DL3037.hs) takes zypper commands with an `install` or `in` argument; every word " +
+		"that is no flag is a package, pinned by `=`, `>`, `<` or a `.rpm` suffix. crank does not " +
+		"report `-t pattern`/`-t product` installs, paths, or operands that depend on an unknown ARG. " +
+		"`compat: hadolint` applies hadolint's test to every stage.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3037"}},
 	Check:       checkDL3037,
 }
 
 func checkDL3037(ctx *Context) {
+	once := map[*dockerfile.Instruction]bool{}
 	for in, cmd := range ctx.ShippedCommands() {
-		c := cmd.Unwrap()
+		c := ctx.Unwrap(cmd)
+		if ctx.Compat() {
+			// hadolint (DL3037.hs): zypper with install or in; "=", ">",
+			// "<" or a .rpm suffix pin.
+			if hadolintHasArg(c, "zypper", "install", "in") && !once[in] {
+				if loose := hadolintUnpinned(hadolintOperands(c), func(p string) bool {
+					return strings.ContainsAny(p, "=<>") || strings.HasSuffix(p, ".rpm")
+				}, "install", "in"); len(loose) > 0 {
+					once[in] = true
+					ctx.ReportCommand(in, cmd, "zypper installs %s without a version; use <package>=<version>", strings.Join(loose, ", "))
+				}
+			}
+			continue
+		}
 		if c.Name() != "zypper" || !firstNonOptionIs(c, zypperOptsWithValue, "install", "in") || zypperInstallsNonPackages(c) {
 			continue
 		}

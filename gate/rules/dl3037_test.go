@@ -3,7 +3,7 @@ package rules
 import "testing"
 
 func TestDL3037(t *testing.T) {
-	runCases(t, DL3037, []Case{
+	cases := []Case{
 		{Name: "unpinned", Dockerfile: "FROM opensuse/leap:15\nRUN zypper -n install curl\n", Fire: true, Lines: []int{2}},
 		{Name: "one of two unpinned", Dockerfile: "FROM opensuse/leap:15\nRUN zypper -n in curl=8.6 wget\n", Fire: true},
 		{Name: "ARG-expanded name", Dockerfile: "FROM opensuse/leap:15\nARG P=curl\nRUN sudo zypper -n in $P\n", Fire: true},
@@ -16,5 +16,9 @@ func TestDL3037(t *testing.T) {
 		{Name: "quoted", Dockerfile: "FROM opensuse/leap:15\nRUN echo 'zypper in curl'\n"},
 		{Name: "exec form", Dockerfile: "FROM opensuse/leap:15\nRUN [\"zypper\", \"-n\", \"install\", \"curl\"]\n", Fire: true},
 		{Name: "continuation", Dockerfile: "FROM opensuse/leap:15\nRUN zypper -n install \\\n    curl=8.6.0 \\\n    wget\n", Fire: true},
-	})
+	}
+	// Ported from hadolint's test/Hadolint/Rule/DL3037Spec.hs.
+	cases = append(cases, hadolintCases(true, "RUN zypper install -y tomcat && zypper clean")...)
+	cases = append(cases, hadolintCases(false, "RUN zypper install -y tomcat=9.0.39 && zypper clean", "RUN zypper install -y tomcat\\>=9.0 && zypper clean", "RUN zypper install -y tomcat\\>9.0 && zypper clean", "RUN zypper install -y tomcat\\<=9.0 && zypper clean", "RUN zypper install -y tomcat\\<9.0 && zypper clean", "RUN zypper install -y tomcat-9.0.39-1.rpm && zypper clean")...)
+	runCases(t, DL3037, cases)
 }

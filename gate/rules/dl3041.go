@@ -29,7 +29,7 @@ var DL3041 = Rule{
 
 func checkDL3041(ctx *Context) {
 	for in, cmd := range ctx.ShippedCommands() {
-		c := cmd.Unwrap()
+		c := ctx.Unwrap(cmd)
 		if ctx.Compat() {
 			if bad := hadolintDNFUnpinned(c); len(bad) > 0 {
 				ctx.ReportCommand(in, cmd, "%s installs %s without a version; use <package>-<version>", c.Name(), strings.Join(bad, ", "))

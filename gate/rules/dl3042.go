@@ -20,7 +20,8 @@ var DL3042 = Rule{
 	Good: "FROM python:3.12-slim\nRUN pip install --no-cache-dir requests==2.32.3\n",
 	Differences: diffImageStagesOnly + " `PIP_NO_CACHE_DIR` set by ENV, by an earlier `export` in the RUN or " +
 		"as a command prefix, a cache mount on the pip cache, and `pip cache purge` or `rm -rf ~/.cache/pip` in " +
-		"the same RUN all count as avoiding the cache. `python -m pip install` is checked like `pip install`.",
+		"the same RUN all count as avoiding the cache. `python -m pip install` is checked like `pip install`." +
+		" `compat: hadolint` checks every stage.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3042"}},
 	Check:       checkDL3042,
 }
@@ -47,9 +48,9 @@ func checkDL3042(ctx *Context) {
 }
 
 func checkPipRun(ctx *Context, in *dockerfile.Instruction) {
-	cmds := in.Commands()
+	cmds := ctx.RunCommands(in)
 	for _, c := range cmds {
-		if pipCacheRemoved(c.Unwrap()) {
+		if pipCacheRemoved(ctx.Unwrap(c)) {
 			return
 		}
 	}
@@ -60,7 +61,7 @@ func checkPipRun(ctx *Context, in *dockerfile.Instruction) {
 				exported = true
 			}
 		}
-		c := cmd.Unwrap()
+		c := ctx.Unwrap(cmd)
 		if exported || !isPipInstall(c) || c.HasArg("--no-cache-dir") || prefixDisablesPipCache(cmd) {
 			continue
 		}

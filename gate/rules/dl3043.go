@@ -15,9 +15,11 @@ var DL3043 = Rule{
 	Why: "Docker refuses `ONBUILD ONBUILD`, `ONBUILD FROM` and `ONBUILD MAINTAINER`: every image built " +
 		"`FROM` this one would fail. Put the instruction in the downstream Dockerfile instead (and use a " +
 		"LABEL instead of MAINTAINER).",
-	Bad:         "FROM alpine:3.20\nONBUILD FROM alpine:3.20\n",
-	Good:        "FROM alpine:3.20\nONBUILD COPY . /app\n",
-	Differences: "BuildKit also rejects these instructions, so the file gets a CG0000 parse error as well; the rest of the file is still linted.",
+	Bad:  "FROM alpine:3.20\nONBUILD FROM alpine:3.20\n",
+	Good: "FROM alpine:3.20\nONBUILD COPY . /app\n",
+	Differences: "hadolint (DL3043.hs) fires on `ONBUILD ONBUILD`, `ONBUILD FROM` and `ONBUILD MAINTAINER`, as " +
+		"crank does. BuildKit also rejects these instructions, so the file gets a CG0000 parse error as " +
+		"well; the rest of the file is still linted.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3043"}},
 	Check:       checkDL3043,
 }

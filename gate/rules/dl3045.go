@@ -17,9 +17,13 @@ var DL3045 = Rule{
 		"`WORKDIR` first, or copy to an absolute path.",
 	Bad:  "FROM node:22.9-slim\nCOPY package.json .\n",
 	Good: "FROM node:22.9-slim\nWORKDIR /app\nCOPY package.json .\n",
-	Differences: diffShippedStagesOnly + " A WORKDIR set in a parent stage (`FROM <stage>`) counts. The " +
-		"destination is ARG/ENV-expanded, so `COPY . $APP` with `ARG APP=/app` does not fire and a destination " +
-		"that depends on an unknown ARG is left alone. Windows paths (`C:\\app`) are absolute.",
+	Differences: diffShippedStagesOnly +
+		" hadolint (DL3045.hs) fires on a COPY whose destination, as written with quotes dropped, is " +
+		"relative (neither `/...` nor `C:\\...`/`C:/...`, and not starting with `$`) in a stage where " +
+		"no WORKDIR was set, a WORKDIR of the stage it is built `FROM` counting; crank does the same. " +
+		"crank expands the destination, so `COPY . $APP` with `ARG APP=/app` does not fire and a " +
+		"destination that depends on an unknown ARG is left alone. `compat: hadolint` checks every " +
+		"stage and reads the destination as written.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3045"}},
 	Check:       checkDL3045,
 }
@@ -39,7 +43,14 @@ func checkDL3045(ctx *Context) {
 					continue
 				}
 				raw, dest := in.Args[len(in.Args)-1], in.Expanded[len(in.Expanded)-1]
-				if strings.Contains(raw, "$") && (dest == "" || strings.HasPrefix(dest, "$")) {
+				if ctx.Compat() {
+					// hadolint (DL3045.hs) reads the destination as
+					// written, quotes dropped, and skips one that starts
+					// with a variable.
+					if dest = strings.Trim(raw, `"'`); strings.HasPrefix(dest, "$") {
+						continue
+					}
+				} else if strings.Contains(raw, "$") && (dest == "" || strings.HasPrefix(dest, "$")) {
 					continue
 				}
 				if !absoluteDest(dest) {

@@ -19,7 +19,8 @@ var DL3046 = Rule{
 	Bad:  "FROM debian:12.7-slim\nRUN useradd -u 123456789 app\n",
 	Good: "FROM debian:12.7-slim\nRUN useradd -l -u 123456789 app\n",
 	Differences: "Only the stages whose layers become the image are checked: a bloated log in a build stage " +
-		"is discarded with it. The UID is ARG-expanded; like hadolint, a UID of six digits or more is high.",
+		"is discarded with it. The UID is ARG-expanded; like hadolint, a UID of six digits or more is high." +
+		" `compat: hadolint` checks every stage.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3046"}},
 	Check:       checkDL3046,
 }
@@ -30,11 +31,11 @@ const useraddOptsWithValue = "bcdefgGkKpPRsuZ"
 func checkDL3046(ctx *Context) {
 	for _, s := range ctx.ImageStages() {
 		for _, in := range s.Instructions {
-			for _, cmd := range in.Commands() {
+			for _, cmd := range ctx.RunCommands(in) {
 				if in.Kind != dockerfile.KindRun {
 					break
 				}
-				c := cmd.Unwrap()
+				c := ctx.Unwrap(cmd)
 				if c.Name() != "useradd" {
 					continue
 				}

@@ -29,7 +29,7 @@ const wgetOptsWithValue = "oaeiBtOTwQPUlADIXR"
 
 func checkDL3047(ctx *Context) {
 	for in, cmd := range ctx.ShippedCommands() {
-		c := cmd.Unwrap()
+		c := ctx.Unwrap(cmd)
 		if c.Name() == "wget" && !wgetQuietOrProgress(c) {
 			ctx.ReportCommand(in, cmd, "wget prints a progress line every few kilobytes in build logs; add --progress=dot:giga or -q")
 		}

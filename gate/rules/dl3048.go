@@ -30,7 +30,8 @@ var DL3048 = Rule{
 
 // diffLabelStages explains why label rules look at the image stages only.
 const diffLabelStages = "Only LABELs of the stages that become the image (the target and the stages it is built " +
-	"`FROM`) are checked; labels of build stages never reach an image. Keys and values are ARG-expanded and " +
+	"`FROM`) are checked; labels of build stages never reach an image (hadolint, and `compat: hadolint`, " +
+	"check every stage). Keys and values are ARG-expanded and " +
 	"unquoted as Docker does, and labels that depend on an unknown ARG are not judged."
 
 func checkDL3048(ctx *Context) {

@@ -2,8 +2,6 @@ package rules
 
 import (
 	"sort"
-
-	"github.com/crank-platform/terraform-provider-crank/gate/config"
 )
 
 // DL3049: a label required by the label schema is missing.
@@ -73,9 +71,12 @@ var defaultLabelTypes = map[string]string{
 }
 
 // labelTypes is the configured label schema, or the defaults.
-func labelTypes(cfg *config.Config) map[string]string {
-	if len(cfg.LabelSchema) > 0 {
-		return cfg.LabelSchema
+func labelTypes(ctx *Context) map[string]string {
+	if len(ctx.Config.LabelSchema) > 0 || ctx.Compat() {
+		// hadolint's label rules are built from the configured schema
+		// alone (DL3051.hs ... DL3054.hs map over its keys): none
+		// without one.
+		return ctx.Config.LabelSchema
 	}
 	return defaultLabelTypes
 }
@@ -83,7 +84,7 @@ func labelTypes(cfg *config.Config) map[string]string {
 // reportLabelValues reports labels of schema type typ whose (known,
 // non-empty) value fails valid.
 func reportLabelValues(ctx *Context, typ string, valid func(string) bool, format string) {
-	types := labelTypes(ctx.Config)
+	types := labelTypes(ctx)
 	for _, l := range imageLabels(ctx) {
 		if !l.keyKnown || !l.valueKnown || l.value == "" || types[l.key] != typ {
 			continue

@@ -13,8 +13,12 @@ var DL3052 = Rule{
 		"URL such as `https://github.com/example/app`.",
 	Bad:  "FROM alpine:3.20\nLABEL org.opencontainers.image.source=github.com/example/app\n",
 	Good: "FROM alpine:3.20\nLABEL org.opencontainers.image.source=https://github.com/example/app\n",
-	Differences: "Without a configured label schema the URL keys of the OCI image spec (`url`, `source`, " +
-		"`documentation`) and label-schema.org (`url`, `vcs-url`) are checked. " + diffLabelStages,
+	Differences: "hadolint (DL3052.hs) checks only the labels of type `url` in a configured `label-schema` and " +
+		"fires when a value is not an absolute URI (Network.URI.parseURI); without a schema it checks " +
+		"nothing. crank, without a configured label schema, checks the URL keys of the OCI image spec " +
+		"(`url`, `source`, `documentation`) and label-schema.org (`url`, `vcs-url`). " +
+		diffLabelStages +
+		" `compat: hadolint` checks only the configured schema, every stage.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3052"}},
 	Check:       checkDL3052,
 }

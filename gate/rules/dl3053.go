@@ -12,8 +12,12 @@ var DL3053 = Rule{
 		"(`2024-05-01T12:00:00Z`). Pass the value from the build, e.g. `--build-arg CREATED=$(date -u +%Y-%m-%dT%H:%M:%SZ)`.",
 	Bad:  "FROM alpine:3.20\nLABEL org.opencontainers.image.created=\"May 1 2024\"\n",
 	Good: "FROM alpine:3.20\nLABEL org.opencontainers.image.created=2024-05-01T12:00:00Z\n",
-	Differences: "Without a configured label schema `org.opencontainers.image.created` and " +
-		"`org.label-schema.build-date` are checked. " + diffLabelStages,
+	Differences: "hadolint (DL3053.hs) checks only the labels of type `rfc3339` in a configured `label-schema` " +
+		"and fires when a value does not parse as an RFC 3339 time; without a schema it checks nothing. " +
+		"crank, without a configured label schema, checks `org.opencontainers.image.created` and " +
+		"`org.label-schema.build-date`. " +
+		diffLabelStages +
+		" `compat: hadolint` checks only the configured schema, every stage.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3053"}},
 	Check:       checkDL3053,
 }

@@ -12,9 +12,15 @@ var DL3054 = Rule{
 		"(`Apache-2.0`, `MIT OR Apache-2.0`). Free text such as `Apache 2` cannot be matched against a policy.",
 	Bad:  "FROM alpine:3.20\nLABEL org.opencontainers.image.licenses=\"Apache License 2\"\n",
 	Good: "FROM alpine:3.20\nLABEL org.opencontainers.image.licenses=Apache-2.0\n",
-	Differences: "The expression syntax is checked (identifiers, `+`, `WITH`, `AND`, `OR`, parentheses, " +
-		"`LicenseRef-`); identifiers are not looked up in the SPDX list, so `GPLv2` passes. Without a configured " +
-		"schema `org.opencontainers.image.licenses` is checked. " + diffLabelStages,
+	Differences: "hadolint (DL3054.hs) checks only the labels of type `spdx` in a configured `label-schema` and " +
+		"fires when a value is not one SPDX license identifier from its list (Cabal's LicenseId parser, " +
+		"so an expression such as `MIT OR Apache-2.0` fires too); without a schema it checks nothing. " +
+		"crank checks the expression syntax (identifiers, `+`, `WITH`, `AND`, `OR`, parentheses, " +
+		"`LicenseRef-`), does not look identifiers up in the SPDX list (so `GPLv2` passes), and without " +
+		"a configured schema checks `org.opencontainers.image.licenses`. " +
+		diffLabelStages +
+		" `compat: hadolint` checks only the configured schema and every stage, but still with crank's " +
+		"expression test: the SPDX list is not built in.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3054"}},
 	Check:       checkDL3054,
 }

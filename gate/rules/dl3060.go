@@ -35,7 +35,7 @@ func checkDL3060(ctx *Context) {
 		}
 		if ctx.Compat() {
 			install, clean := false, false
-			for _, cmd := range in.Commands() {
+			for _, cmd := range ctx.RunCommands(in) {
 				install = install || hadolintHasArgs(cmd, "yarn", "install")
 				clean = clean || hadolintHasArgs(cmd, "yarn", "cache", "clean")
 			}
@@ -52,7 +52,7 @@ func checkDL3060(ctx *Context) {
 			return c.Name() == "rm" && rmDeletesUnder(c, yarnCacheDirs...) ||
 				c.Name() == "yarn" && len(args) > 2 && args[1] == "cache" && args[2] == "clean"
 		}
-		if first := installNotCleaned(in.Commands(), install, clean, false); first != nil {
+		if first := installNotCleaned(ctx, ctx.RunCommands(in), install, clean, false); first != nil {
 			ctx.ReportCommand(in, first, "yarn install leaves its package cache in the layer; end this RUN with yarn cache clean")
 		}
 	}

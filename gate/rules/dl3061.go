@@ -10,9 +10,11 @@ var DL3061 = Rule{
 	Summary:  "Invalid instruction order: a Dockerfile must begin with FROM, ARG or a comment.",
 	Why: "Only ARG may come before the first FROM; Docker refuses anything else because there is no image " +
 		"yet to apply it to. Move the instruction after FROM.",
-	Bad:         "LABEL maintainer=me\nFROM alpine:3.20\n",
-	Good:        "FROM alpine:3.20\nLABEL maintainer=me\n",
-	Differences: "Every misplaced instruction is reported. BuildKit rejects them too, so a CG0000 parse error accompanies this finding.",
+	Bad:  "LABEL maintainer=me\nFROM alpine:3.20\n",
+	Good: "FROM alpine:3.20\nLABEL maintainer=me\n",
+	Differences: "hadolint (DL3061.hs) fires on every instruction other than ARG (comments and parser directives " +
+		"aside) before the first FROM, as crank does. BuildKit rejects them too, so a CG0000 parse " +
+		"error accompanies this finding.",
 	Equivalents: Equivalents{Hadolint: []string{"DL3061"}},
 	Check:       checkDL3061,
 }

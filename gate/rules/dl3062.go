@@ -33,7 +33,7 @@ var goFetchSubcommands = []string{"install", "get", "run"}
 
 func checkDL3062(ctx *Context) {
 	for in, cmd := range ctx.ShippedCommands() {
-		c := cmd.Unwrap()
+		c := ctx.Unwrap(cmd)
 		if c.Name() != "go" || !firstNonOptionIs(c, goBuildOptsWithValue, goFetchSubcommands...) {
 			continue
 		}

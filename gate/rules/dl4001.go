@@ -33,8 +33,8 @@ func checkDL4001(ctx *Context) {
 			if in.Kind != dockerfile.KindRun && in.Trigger != dockerfile.KindRun {
 				continue
 			}
-			for _, cmd := range in.Commands() {
-				name := cmd.Unwrap().Name()
+			for _, cmd := range ctx.RunCommands(in) {
+				name := ctx.Unwrap(cmd).Name()
 				if name != "curl" && name != "wget" {
 					continue
 				}
@@ -59,7 +59,7 @@ func checkDL4001Hadolint(ctx *Context) {
 				continue
 			}
 			uses := false
-			for _, cmd := range in.Commands() {
+			for _, cmd := range ctx.RunCommands(in) {
 				if n := cmd.Name(); n == "curl" || n == "wget" {
 					seen[n], uses = true, true
 				}

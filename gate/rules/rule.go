@@ -155,8 +155,12 @@ func (c *Context) report(in *dockerfile.Instruction, line, col, end int, msg str
 }
 
 // Compat reports whether the configuration asks for hadolint's behaviour
-// (compat: hadolint): rules then drop every documented difference.
-func (c *Context) Compat() bool { return c.Config.HadolintCompat() }
+// (compat: hadolint) and the rule is one of hadolint's: DL rules then drop
+// every documented difference. crank's own CG rules have no hadolint
+// behaviour to copy, so they keep theirs.
+func (c *Context) Compat() bool {
+	return c.Config.HadolintCompat() && (c.rule == nil || strings.HasPrefix(c.rule.ID, "DL"))
+}
 
 // Target is the stage that becomes the image (nil if the file has none).
 func (c *Context) Target() *dockerfile.Stage { return c.File.Target }
@@ -191,15 +195,21 @@ func (c *Context) Instructions(kinds ...string) iter.Seq[*dockerfile.Instruction
 
 // Commands yields every shell command of every RUN (all stages), ONBUILD RUN
 // triggers included, with its instruction; sudo/env wrappers are not
-// removed (use cmd.Unwrap()).
+// removed (use ctx.Unwrap(cmd)). Under compat: hadolint the commands of
+// nested shell scripts ("sh -c '...'", "bash <<EOF") are left out:
+// hadolint's ShellCheck parser sees such a script as one string argument.
 func (c *Context) Commands() iter.Seq2[*dockerfile.Instruction, *dockerfile.SimpleCommand] {
 	return func(yield func(*dockerfile.Instruction, *dockerfile.SimpleCommand) bool) {
 		for _, in := range c.File.Instructions {
 			if in.Kind != dockerfile.KindRun && in.Trigger != dockerfile.KindRun {
 				continue
 			}
+			compat := c.Compat()
 			for _, s := range in.Scripts {
 				for _, cmd := range s.Commands {
+					if compat && inNestedShell(cmd) {
+						continue
+					}
 					if !yield(in, cmd) {
 						return
 					}
