@@ -21,6 +21,8 @@ func All() []Rule {
 	all = append(all, crankRules()...)
 	all = append(all, hadolintRulesA()...)
 	all = append(all, hadolintRulesB()...)
+	all = append(all, hadolintRulesC()...)
+	all = append(all, hadolintRulesD()...)
 	sort.SliceStable(all, func(i, j int) bool { return sortKey(all[i].ID) < sortKey(all[j].ID) })
 	return all
 }
