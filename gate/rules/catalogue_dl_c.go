@@ -4,6 +4,8 @@ package rules
 // (added in hadolint 2.15).
 func hadolintRulesC() []Rule {
 	return []Rule{
+		DL3065,
+		DL3067,
 		DL3068,
 		DL3069,
 		DL3070,
