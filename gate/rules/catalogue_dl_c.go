@@ -4,7 +4,9 @@ package rules
 // (added in hadolint 2.15).
 func hadolintRulesC() []Rule {
 	return []Rule{
+		DL3064,
 		DL3065,
+		DL3066,
 		DL3067,
 		DL3068,
 		DL3069,
