@@ -153,3 +153,17 @@ func TestHadolintCommandView(t *testing.T) {
 		t.Error("a top-level command is not nested")
 	}
 }
+
+// TestCompatTurnsOnShadowedRules: DL3064 and DL3066 are off by default
+// because CG4001 and CG5001 ask the same question; hadolint runs both by
+// default, so compat: hadolint must turn them on.
+func TestCompatTurnsOnShadowedRules(t *testing.T) {
+	for _, r := range []Rule{DL3064, DL3066} {
+		if r.DefaultOn(&config.Config{}) {
+			t.Errorf("%s runs by default; CG rules ask the same question", r.ID)
+		}
+		if !r.DefaultOn(&config.Config{Compat: config.CompatHadolint}) {
+			t.Errorf("%s does not run under compat: hadolint, where hadolint runs it by default", r.ID)
+		}
+	}
+}

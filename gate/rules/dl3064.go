@@ -25,12 +25,13 @@ var DL3064 = Rule{
 		"secrets (`*_FILE`, `*_URL`, `MYSQL_ALLOW_EMPTY_PASSWORD`); hadolint's DL3064, repeated here exactly, " +
 		"fires on a fixed list of names (`AWS_ACCESS_KEY_ID`, `GITHUB_TOKEN`, `DOCKER_USERNAME`, ...) and on any " +
 		"name containing `api_key`, `client_key`, `password`, `private`, `secret`, `token` or `username`, " +
-		"case-insensitively, so `PASSWORD_FILE` and `PRIVATE_REGISTRY_URL` fire. Enable it (`--only DL3064` or a " +
+		"case-insensitively, so `PASSWORD_FILE` and `PRIVATE_REGISTRY_URL` fire. `compat: hadolint` turns it on, as hadolint runs it by default. Enable it (`--only DL3064` or a " +
 		"severity override) to get hadolint's findings under hadolint's id. Global ARGs, the stages that take " +
 		"part in building the target and ONBUILD ARG/ENV are checked (every stage under `compat: hadolint`). " +
 		"BuildKit's SecretsUsedInArgOrEnv is left to this rule (and to CG4001) when it is enabled.",
 	Equivalents:  Equivalents{Hadolint: []string{"DL3064"}, Trivy: []string{"DS031"}, BuildKit: []string{"SecretsUsedInArgOrEnv"}},
 	OffByDefault: true,
+	EnabledBy:    hadolintCompatSet,
 	Check:        checkDL3064,
 }
 

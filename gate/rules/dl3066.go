@@ -20,12 +20,13 @@ var DL3066 = Rule{
 	Differences: "Off by default: CG5001 asks for a numeric non-root uid on the image's final USER, on by " +
 		"default, and wins, so a named final user is reported once. DL3066 is hadolint's wider check: every " +
 		"USER, in every stage, whose user part (before `:`) is not all digits fires; the group may be a name, " +
-		"as in hadolint, and ONBUILD USER is not checked (hadolint does not either). Enable it (`--only DL3066` or a severity override) for hadolint's findings under " +
+		"as in hadolint, and ONBUILD USER is not checked (hadolint does not either). `compat: hadolint` turns it on, as hadolint runs it by default. Enable it (`--only DL3066` or a severity override) for hadolint's findings under " +
 		"hadolint's id. Here the value is ARG/ENV-expanded first (`USER ${UID}` with `ARG UID=10001` passes) and " +
 		"a value that depends on a variable without a known value is not reported (CG5001 judges that on the " +
 		"final USER); `compat: hadolint` reads the value as written, as hadolint does, so `USER $UID` fires.",
 	Equivalents:  Equivalents{Hadolint: []string{"DL3066"}, Trivy: []string{"DS002"}},
 	OffByDefault: true,
+	EnabledBy:    hadolintCompatSet,
 	Check:        checkDL3066,
 }
 

@@ -78,6 +78,10 @@ func (r Rule) DefaultOn(cfg *config.Config) bool {
 func trustedRegistriesSet(cfg *config.Config) bool { return len(cfg.TrustedRegistries) > 0 }
 func labelSchemaSet(cfg *config.Config) bool       { return len(cfg.LabelSchema) > 0 }
 
+// hadolintCompatSet turns on, under compat: hadolint, the DL rules crank
+// leaves off because a CG rule asks the same question by default.
+func hadolintCompatSet(cfg *config.Config) bool { return cfg.HadolintCompat() }
+
 // Info returns the reporter-facing metadata.
 func (r Rule) Info() findings.RuleInfo {
 	return findings.RuleInfo{ID: r.ID, Name: r.Name, Summary: r.Summary, Severity: r.Severity, HelpURI: HelpURI(r.ID), Engine: Engine, Equivalents: r.Equivalents}
