@@ -3,5 +3,7 @@ package rules
 // hadolintRulesD lists the hadolint rules DL3071-DL3077 and DL4007, in id
 // order (added in hadolint 2.15).
 func hadolintRulesD() []Rule {
-	return []Rule{}
+	return []Rule{
+		DL3071,
+	}
 }
