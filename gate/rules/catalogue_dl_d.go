@@ -5,5 +5,8 @@ package rules
 func hadolintRulesD() []Rule {
 	return []Rule{
 		DL3071,
+		DL3072,
+		DL3073,
+		DL3074,
 	}
 }
