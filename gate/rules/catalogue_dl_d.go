@@ -8,5 +8,8 @@ func hadolintRulesD() []Rule {
 		DL3072,
 		DL3073,
 		DL3074,
+		DL3075,
+		DL3076,
+		DL3077,
 	}
 }
