@@ -11,5 +11,6 @@ func hadolintRulesD() []Rule {
 		DL3075,
 		DL3076,
 		DL3077,
+		DL4007,
 	}
 }
