@@ -4,6 +4,10 @@ import "testing"
 
 func TestDL3071(t *testing.T) {
 	cases := []Case{
+		{Name: "wrapper", Dockerfile: "FROM eclipse-temurin:21\nRUN ./mvnw -B package\n", Fire: true},
+		{Name: "go-offline", Dockerfile: "FROM maven:3.9\nRUN mvn -f pom.xml dependency:go-offline\n", Fire: true},
+		{Name: "go-offline under compat", Dockerfile: "FROM maven:3.9\nRUN mvn -f pom.xml dependency:go-offline\n", Config: compat},
+		{Name: "only options", Dockerfile: "FROM maven:3.9\nRUN mvn -v\n"},
 		{Name: "package", Dockerfile: "FROM maven:3.9\nRUN mvn -B package\n", Fire: true, Lines: []int{2}},
 		{Name: "clean install chain", Dockerfile: "FROM maven:3.9\nRUN mvn clean && mvn install -DskipTests\n", Fire: true},
 		{Name: "continuation", Dockerfile: "FROM maven:3.9\nRUN cd /src \\\n && mvn -q verify || exit 1\n", Fire: true, Lines: []int{3}},

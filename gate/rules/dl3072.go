@@ -17,15 +17,16 @@ var DL3072 = Rule{
 		"and every rebuild downloads it again. Use `RUN --mount=type=cache,target=/root/.gradle ./gradlew build`.",
 	Bad:  "FROM gradle:8.10-jdk21\nWORKDIR /src\nCOPY . .\nRUN gradle build --no-daemon\n",
 	Good: "FROM gradle:8.10-jdk21\nWORKDIR /src\nCOPY . .\nRUN --mount=type=cache,target=/root/.gradle gradle build --no-daemon\n",
-	Differences: cacheMountDifferences("`gradle`, `gradlew` or a path ending in `/gradlew` (any arguments)", "`.gradle`",
-		"`GRADLE_USER_HOME`"),
+	Differences: toolCacheMountDifferences("`gradle`, `gradlew` or a path ending in `/gradlew` (any arguments)",
+		"`gradle` given by its path (`/opt/gradle/bin/gradle`) counts too", "`.gradle`", "`GRADLE_USER_HOME`"),
 	Equivalents: Equivalents{Hadolint: []string{"DL3072"}},
 	Check: func(ctx *Context) {
-		checkCacheMount(ctx, cacheMountSpec{
-			uses: func(c *dockerfile.SimpleCommand) bool {
-				// Name is the base name, so ./gradlew and /src/gradlew match
-				// too; under compat a path has no name, and hadolint then
-				// matches the word ending in /gradlew.
+		checkToolCacheMount(ctx, toolCacheMount{
+			// Name is the base name, so ./gradlew and /opt/gradle/bin/gradle match.
+			uses: func(c *dockerfile.SimpleCommand) bool { return c.Name() == "gradle" || c.Name() == "gradlew" },
+			// Under compat a path has no name; hadolint matches the word
+			// ending in /gradlew.
+			usesCompat: func(c *dockerfile.SimpleCommand) bool {
 				n := c.Name()
 				return n == "gradle" || n == "gradlew" || len(c.Args) > 0 && strings.HasSuffix(c.Args[0].Value, "/gradlew")
 			},

@@ -4,6 +4,8 @@ import "testing"
 
 func TestDL3072(t *testing.T) {
 	cases := []Case{
+		{Name: "gradle by path", Dockerfile: "FROM eclipse-temurin:21\nRUN /opt/gradle/bin/gradle build\n", Fire: true},
+		{Name: "gradle by path under compat", Dockerfile: "FROM eclipse-temurin:21\nRUN /opt/gradle/bin/gradle build\n", Config: compat},
 		{Name: "gradle build", Dockerfile: "FROM gradle:8\nRUN gradle build --no-daemon\n", Fire: true, Lines: []int{2}},
 		{Name: "wrapper by path", Dockerfile: "FROM eclipse-temurin:21\nRUN /src/gradlew assemble\n", Fire: true},
 		{Name: "chain and continuation", Dockerfile: "FROM gradle:8\nRUN chmod +x gradlew; \\\n    ./gradlew bootJar || exit 1\n", Fire: true, Lines: []int{3}},

@@ -14,12 +14,17 @@ var DL3073 = Rule{
 		"`RUN --mount=type=cache,target=/root/.composer/cache composer install`.",
 	Bad:  "FROM php:8.3-cli\nCOPY --from=composer:2 /usr/bin/composer /usr/bin/composer\nRUN composer install --no-dev\n",
 	Good: "FROM php:8.3-cli\nCOPY --from=composer:2 /usr/bin/composer /usr/bin/composer\nRUN --mount=type=cache,target=/root/.composer/cache composer install --no-dev\n",
-	Differences: cacheMountDifferences("`composer` with `install`, `update` or `require` among its arguments", "`.composer/cache`",
-		"`COMPOSER_CACHE_DIR` or `COMPOSER_HOME`"),
+	Differences: toolCacheMountDifferences("`composer` with `install`, `update` or `require` among its arguments",
+		"composer's subcommand itself is read, so its aliases (`i`, `u`, `upgrade`, `r`) and `create-project` count "+
+			"and `composer run-script install` does not", "`.composer/cache`", "`COMPOSER_CACHE_DIR` or `COMPOSER_HOME`"),
 	Equivalents: Equivalents{Hadolint: []string{"DL3073"}},
 	Check: func(ctx *Context) {
-		checkCacheMount(ctx, cacheMountSpec{
+		checkToolCacheMount(ctx, toolCacheMount{
 			uses: func(c *dockerfile.SimpleCommand) bool {
+				return firstOperandIn(c, []string{"composer", "composer.phar"}, flagSet("-d", "--working-dir"), false,
+					"install", "i", "update", "u", "upgrade", "require", "r", "create-project")
+			},
+			usesCompat: func(c *dockerfile.SimpleCommand) bool {
 				return hadolintHasArgs(c, "composer", "install", "update", "require")
 			},
 			fragments: []string{".composer/cache"},

@@ -4,6 +4,10 @@ import "testing"
 
 func TestDL3073(t *testing.T) {
 	cases := []Case{
+		{Name: "alias", Dockerfile: "FROM php:8.3\nRUN composer i --no-dev\n", Fire: true},
+		{Name: "working dir option", Dockerfile: "FROM php:8.3\nRUN composer -d /app install\n", Fire: true},
+		{Name: "run-script named install", Dockerfile: "FROM php:8.3\nRUN composer run-script install\n"},
+		{Name: "run-script under compat", Dockerfile: "FROM php:8.3\nRUN composer run-script install\n", Fire: true, Config: compat},
 		{Name: "install", Dockerfile: "FROM php:8.3\nRUN composer install --no-dev\n", Fire: true, Lines: []int{2}},
 		{Name: "require chain", Dockerfile: "FROM php:8.3\nRUN composer require monolog/monolog && composer dump-autoload\n", Fire: true},
 		{Name: "continuation", Dockerfile: "FROM php:8.3\nRUN set -e; \\\n    composer install --no-scripts\n", Fire: true, Lines: []int{3}},

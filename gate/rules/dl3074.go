@@ -14,12 +14,17 @@ var DL3074 = Rule{
 		"`RUN --mount=type=cache,target=/root/.nuget/packages dotnet restore`.",
 	Bad:  "FROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /src\nCOPY app.csproj .\nRUN dotnet restore\n",
 	Good: "FROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /src\nCOPY app.csproj .\nRUN --mount=type=cache,target=/root/.nuget/packages dotnet restore\n",
-	Differences: cacheMountDifferences("`dotnet` with `restore`, `build`, `publish` or `test`, or `nuget restore`", "`.nuget/packages`",
-		"`NUGET_PACKAGES`"),
+	Differences: toolCacheMountDifferences("`dotnet` with `restore`, `build`, `publish` or `test` among its arguments, or "+
+		"`nuget restore`", "the subcommand itself is read, so `dotnet pack` and `nuget install` count and `dotnet run test` "+
+		"does not", "`.nuget/packages`", "`NUGET_PACKAGES`"),
 	Equivalents: Equivalents{Hadolint: []string{"DL3074"}},
 	Check: func(ctx *Context) {
-		checkCacheMount(ctx, cacheMountSpec{
+		checkToolCacheMount(ctx, toolCacheMount{
 			uses: func(c *dockerfile.SimpleCommand) bool {
+				return firstOperandIn(c, []string{"dotnet"}, nil, false, "restore", "build", "publish", "test", "pack") ||
+					firstOperandIn(c, []string{"nuget", "nuget.exe"}, nil, false, "restore", "install")
+			},
+			usesCompat: func(c *dockerfile.SimpleCommand) bool {
 				return hadolintHasArgs(c, "dotnet", "restore", "build", "publish", "test") || hadolintHasArgs(c, "nuget", "restore")
 			},
 			fragments: []string{".nuget/packages"},

@@ -4,6 +4,8 @@ import "testing"
 
 func TestDL3074(t *testing.T) {
 	cases := []Case{
+		{Name: "pack", Dockerfile: "FROM mcr.microsoft.com/dotnet/sdk:8.0\nRUN dotnet pack -o /out\n", Fire: true},
+		{Name: "dotnet run with test argument", Dockerfile: "FROM mcr.microsoft.com/dotnet/sdk:8.0\nRUN dotnet run --no-build -- test\n"},
 		{Name: "publish", Dockerfile: "FROM mcr.microsoft.com/dotnet/sdk:8.0\nRUN dotnet publish -c Release -o /out\n", Fire: true, Lines: []int{2}},
 		{Name: "chain", Dockerfile: "FROM mcr.microsoft.com/dotnet/sdk:8.0\nRUN dotnet restore && dotnet build --no-restore\n", Fire: true},
 		{Name: "continuation", Dockerfile: "FROM mcr.microsoft.com/dotnet/sdk:8.0\nRUN cd /src \\\n && dotnet test\n", Fire: true, Lines: []int{3}},

@@ -14,12 +14,17 @@ var DL3075 = Rule{
 		"`RUN --mount=type=cache,target=/root/.local/share/pnpm/store pnpm install --frozen-lockfile`.",
 	Bad:  "FROM node:22-slim\nWORKDIR /app\nCOPY package.json pnpm-lock.yaml ./\nRUN corepack enable && pnpm install --frozen-lockfile\n",
 	Good: "FROM node:22-slim\nWORKDIR /app\nCOPY package.json pnpm-lock.yaml ./\nRUN --mount=type=cache,target=/root/.local/share/pnpm/store corepack enable && pnpm install --frozen-lockfile\n",
-	Differences: cacheMountDifferences("`pnpm` with `install`, `i`, `add` or `fetch` among its arguments", "`pnpm`",
-		"`PNPM_HOME`"),
+	Differences: toolCacheMountDifferences("`pnpm` with `install`, `i`, `add` or `fetch` among its arguments",
+		"pnpm's subcommand itself is read (after `-C`/`--dir`/`--filter` and their values), so `pnpm run add` does "+
+			"not fire", "`pnpm`", "`PNPM_HOME`"),
 	Equivalents: Equivalents{Hadolint: []string{"DL3075"}},
 	Check: func(ctx *Context) {
-		checkCacheMount(ctx, cacheMountSpec{
+		checkToolCacheMount(ctx, toolCacheMount{
 			uses: func(c *dockerfile.SimpleCommand) bool {
+				return firstOperandIn(c, []string{"pnpm"}, flagSet("-C", "--dir", "--filter", "-F", "--store-dir"), false,
+					"install", "i", "add", "fetch")
+			},
+			usesCompat: func(c *dockerfile.SimpleCommand) bool {
 				return hadolintHasArgs(c, "pnpm", "install", "add", "fetch", "i")
 			},
 			fragments: []string{"pnpm"},

@@ -4,6 +4,9 @@ import "testing"
 
 func TestDL3075(t *testing.T) {
 	cases := []Case{
+		{Name: "dir option", Dockerfile: "FROM node:22\nRUN pnpm -C /app install\n", Fire: true},
+		{Name: "run script named add", Dockerfile: "FROM node:22\nRUN pnpm run add\n"},
+		{Name: "run script under compat", Dockerfile: "FROM node:22\nRUN pnpm run add\n", Fire: true, Config: compat},
 		{Name: "install", Dockerfile: "FROM node:22\nRUN pnpm install --frozen-lockfile\n", Fire: true, Lines: []int{2}},
 		{Name: "i chain", Dockerfile: "FROM node:22\nRUN corepack enable && pnpm i --prod\n", Fire: true},
 		{Name: "continuation", Dockerfile: "FROM node:22\nRUN pnpm fetch \\\n    --prod || true\n", Fire: true, Lines: []int{2}},

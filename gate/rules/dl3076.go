@@ -1,6 +1,10 @@
 package rules
 
-import "github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
+import (
+	"strings"
+
+	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
+)
 
 // DL3076: mix deps.get without cache mounts for Hex and Mix.
 var DL3076 = Rule{
@@ -14,12 +18,25 @@ var DL3076 = Rule{
 		"--mount=type=cache,target=/root/.mix mix deps.get`.",
 	Bad:  "FROM elixir:1.17\nWORKDIR /app\nCOPY mix.exs mix.lock ./\nRUN mix deps.get --only prod\n",
 	Good: "FROM elixir:1.17\nWORKDIR /app\nCOPY mix.exs mix.lock ./\nRUN --mount=type=cache,target=/root/.hex --mount=type=cache,target=/root/.mix mix deps.get --only prod\n",
-	Differences: cacheMountDifferences("`mix` with `deps.get`, `deps.compile` or `compile` among its arguments",
+	Differences: toolCacheMountDifferences("`mix` with `deps.get`, `deps.compile` or `compile` among its arguments",
+		"`mix do deps.get, compile` counts (the comma is not part of the task name)",
 		"`.hex` or `.mix` (either one is enough, as in hadolint)", "`HEX_HOME` or `MIX_HOME`"),
 	Equivalents: Equivalents{Hadolint: []string{"DL3076"}},
 	Check: func(ctx *Context) {
-		checkCacheMount(ctx, cacheMountSpec{
+		checkToolCacheMount(ctx, toolCacheMount{
 			uses: func(c *dockerfile.SimpleCommand) bool {
+				if c.Name() != "mix" {
+					return false
+				}
+				for _, op := range cliOperands(c, nil) {
+					switch strings.TrimSuffix(op.Value, ",") {
+					case "deps.get", "deps.compile", "compile":
+						return true
+					}
+				}
+				return false
+			},
+			usesCompat: func(c *dockerfile.SimpleCommand) bool {
 				return hadolintHasArgs(c, "mix", "deps.get", "deps.compile", "compile")
 			},
 			fragments: []string{".hex", ".mix"},

@@ -4,6 +4,8 @@ import "testing"
 
 func TestDL3076(t *testing.T) {
 	cases := []Case{
+		{Name: "mix do", Dockerfile: "FROM elixir:1.17\nRUN mix do deps.get, compile\n", Fire: true},
+		{Name: "mix do under compat", Dockerfile: "FROM elixir:1.17\nRUN mix do deps.get, compile\n", Fire: true, Config: compat},
 		{Name: "deps.get", Dockerfile: "FROM elixir:1.17\nRUN mix deps.get --only prod\n", Fire: true, Lines: []int{2}},
 		{Name: "chain", Dockerfile: "FROM elixir:1.17\nRUN mix local.hex --force && mix deps.compile\n", Fire: true},
 		{Name: "continuation", Dockerfile: "FROM elixir:1.17\nENV MIX_ENV=prod\nRUN mix deps.get; \\\n    mix compile\n", Fire: true, Lines: []int{3}},

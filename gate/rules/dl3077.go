@@ -15,12 +15,17 @@ var DL3077 = Rule{
 		"image needs out of the mount), or `--mount=type=cache,target=/root/.gem` for user installs.",
 	Bad:  "FROM ruby:3.3\nWORKDIR /app\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install\n",
 	Good: "FROM ruby:3.3\nWORKDIR /app\nCOPY Gemfile Gemfile.lock ./\nRUN --mount=type=cache,target=/usr/local/bundle/cache bundle install\n",
-	Differences: cacheMountDifferences("`gem install`, or `bundle` with `install` or `update` among its arguments",
-		"`.gem` or `bundle`", "`GEM_HOME` or `BUNDLE_PATH`"),
+	Differences: toolCacheMountDifferences("`gem install`, or `bundle` with `install` or `update` among its arguments",
+		"the subcommand itself is read, so `gem i` and a bare `bundle` (which runs `bundle install`) count and "+
+			"`bundle exec rake install` does not", "`.gem` or `bundle`", "`GEM_HOME` or `BUNDLE_PATH`"),
 	Equivalents: Equivalents{Hadolint: []string{"DL3077"}},
 	Check: func(ctx *Context) {
-		checkCacheMount(ctx, cacheMountSpec{
+		checkToolCacheMount(ctx, toolCacheMount{
 			uses: func(c *dockerfile.SimpleCommand) bool {
+				return firstOperandIn(c, []string{"gem"}, nil, false, "install", "i") ||
+					firstOperandIn(c, []string{"bundle", "bundler"}, flagSet("--gemfile"), true, "install", "update")
+			},
+			usesCompat: func(c *dockerfile.SimpleCommand) bool {
 				return hadolintHasArgs(c, "gem", "install") || hadolintHasArgs(c, "bundle", "install", "update")
 			},
 			fragments: []string{".gem", "bundle"},

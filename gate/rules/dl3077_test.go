@@ -4,6 +4,10 @@ import "testing"
 
 func TestDL3077(t *testing.T) {
 	cases := []Case{
+		{Name: "bare bundle", Dockerfile: "FROM ruby:3.3\nRUN bundle\n", Fire: true},
+		{Name: "gem i", Dockerfile: "FROM ruby:3.3\nRUN gem i rails\n", Fire: true},
+		{Name: "bundle exec rake install", Dockerfile: "FROM ruby:3.3\nRUN bundle exec rake install\n"},
+		{Name: "bundle exec under compat", Dockerfile: "FROM ruby:3.3\nRUN bundle exec rake install\n", Fire: true, Config: compat},
 		{Name: "bundle install", Dockerfile: "FROM ruby:3.3\nRUN bundle install --jobs 4\n", Fire: true, Lines: []int{2}},
 		{Name: "gem install chain", Dockerfile: "FROM ruby:3.3\nRUN gem install bundler -v 2.5.0 && bundle config set without dev\n", Fire: true},
 		{Name: "continuation", Dockerfile: "FROM ruby:3.3\nRUN bundle config set deployment true \\\n && bundle install || exit 1\n", Fire: true, Lines: []int{3}},
