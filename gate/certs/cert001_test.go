@@ -15,11 +15,11 @@ func TestCERT001(t *testing.T) {
 	shortInter := certstest.CA(t, "Short CA", soonRoot, certstest.Days(-300), certstest.Days(9))
 	shortLeaf := certstest.Leaf(t, "spiffe://prod.example.org/a", shortInter, certstest.Days(-1), certstest.Days(200))
 	cases := []struct {
-		name      string
-		in        *Input
+		name       string
+		in         *Input
 		warn, fail int
-		want      []findings.Severity
-		mention   string
+		want       []findings.Severity
+		mention    string
 	}{
 		{"healthy", chainInput("a.pem", p.leaf(t, certstest.Days(-1), certstest.Days(90)), p.inter), 30, 7, nil, ""},
 		{"below warn-days", chainInput("a.pem", p.leaf(t, certstest.Days(-1), certstest.Days(20)), p.inter), 30, 7, []findings.Severity{findings.Warning}, "below --warn-days"},
