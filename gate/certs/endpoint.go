@@ -50,6 +50,10 @@ func ParseTarget(arg string) (Target, error) {
 		return Target{}, fmt.Errorf("%q: only https:// and tls:// endpoints are supported (a plain-text scheme has no certificate)", arg)
 	}
 	host, port, splitErr := net.SplitHostPort(arg)
+	// A path separator makes it a path, never a host.
+	if strings.ContainsAny(host, `/\`) {
+		splitErr = errors.New("a path")
+	}
 	_, statErr := os.Lstat(arg)
 	if statErr == nil {
 		if splitErr == nil && validPort(port) {
