@@ -160,22 +160,34 @@ func issuerIndex(sets ...[]*x509.Certificate) map[string][]*x509.Certificate {
 	return m
 }
 
-// maxChain bounds the presented chain walk.
-const maxChain = 10
+// maxChain bounds the presented chain walk, and maxIssuerTries the
+// signature checks per step: a hostile bundle of thousands of
+// certificates sharing one name must not cost a signature check per pair.
+const (
+	maxChain       = 10
+	maxIssuerTries = 8
+)
 
-// presentedChain follows issuers by name and signature.
-func presentedChain(c *x509.Certificate, pool map[string][]*x509.Certificate) []*x509.Certificate {
-	chain := []*x509.Certificate{c}
+// presentedChain follows issuers by name, key identifier and signature;
+// checks counts the signature checks it made.
+func presentedChain(c *x509.Certificate, pool map[string][]*x509.Certificate) (chain []*x509.Certificate, checks int) {
+	chain = []*x509.Certificate{c}
 	for len(chain) < maxChain {
 		cur := chain[len(chain)-1]
 		if selfIssued(cur) {
 			break
 		}
 		var next *x509.Certificate
+		tries := 0
 		for _, cand := range pool[string(cur.RawIssuer)] {
-			if contains(chain, cand) {
+			if tries == maxIssuerTries {
+				break
+			}
+			if contains(chain, cand) || len(cur.AuthorityKeyId) > 0 && len(cand.SubjectKeyId) > 0 && !bytes.Equal(cur.AuthorityKeyId, cand.SubjectKeyId) {
 				continue
 			}
+			tries++
+			checks++
 			if cur.CheckSignatureFrom(cand) == nil {
 				next = cand
 				break
@@ -186,7 +198,7 @@ func presentedChain(c *x509.Certificate, pool map[string][]*x509.Certificate) []
 		}
 		chain = append(chain, next)
 	}
-	return chain
+	return chain, checks
 }
 
 func selfIssued(c *x509.Certificate) bool { return bytes.Equal(c.RawIssuer, c.RawSubject) }
@@ -201,7 +213,7 @@ func contains(chain []*x509.Certificate, c *x509.Certificate) bool {
 }
 
 func (s *Subject) verify(roots *x509.CertPool, pool map[string][]*x509.Certificate) {
-	presented := presentedChain(s.Cert, pool)
+	presented, _ := presentedChain(s.Cert, pool)
 	s.Chain = presented
 	if s.opts.Bundle == nil {
 		return

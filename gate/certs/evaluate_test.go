@@ -1,6 +1,7 @@
 package certs
 
 import (
+	"crypto/x509"
 	"strings"
 	"testing"
 	"time"
@@ -100,5 +101,30 @@ func TestSubjectsOfABundle(t *testing.T) {
 	fs = evaluate(t, Options{Inventory: true}, chainInput("chain.pem", p.leaf(t, certstest.Days(-1), certstest.Days(90)), p.inter))
 	if n := len(only(fs, "CERT000")); n != 1 {
 		t.Errorf("chain: %d inventory lines, want 1\n%s", n, dump(fs))
+	}
+}
+
+// TestChainWalkIsBounded: certificates that all name one issuer, beside
+// hundreds of same-named certificates that did not sign them, cost a
+// bounded number of signature checks each, not one per candidate.
+func TestChainWalkIsBounded(t *testing.T) {
+	root := certstest.CA(t, "Shared Name", nil, certstest.Days(-1), certstest.Days(30))
+	var decoys []*certstest.Cert
+	for range 200 {
+		decoys = append(decoys, certstest.CA(t, "Shared Name", nil, certstest.Days(-1), certstest.Days(30)))
+	}
+	leaf := certstest.Leaf(t, "spiffe://x.org/a", root, certstest.Days(-1), certstest.Days(30))
+	// Without key identifiers every decoy is a candidate by name.
+	leaf.Cert.AuthorityKeyId = nil
+	set := []*x509.Certificate{leaf.Cert}
+	for _, d := range decoys {
+		set = append(set, d.Cert)
+	}
+	chain, checks := presentedChain(leaf.Cert, issuerIndex(set))
+	if checks > maxIssuerTries*maxChain || len(chain) != 1 {
+		t.Errorf("%d signature checks, chain of %d", checks, len(chain))
+	}
+	if chain, _ := presentedChain(leaf.Cert, issuerIndex([]*x509.Certificate{leaf.Cert, root.Cert})); len(chain) != 2 {
+		t.Errorf("the real issuer is not found: chain of %d", len(chain))
 	}
 }
