@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/crank-platform/terraform-provider-crank/gate/safefile"
 )
 
 // Target is one command-line argument: a file or a TLS endpoint.
@@ -189,4 +191,23 @@ func handshakeError(err error, asked bool, opt DialOptions, ctx context.Context)
 		return fmt.Errorf("unreachable: %v", err)
 	}
 	return fmt.Errorf("TLS handshake failed: %v", err)
+}
+
+// LoadClientCert reads the client certificate and its unencrypted PEM key
+// for mTLS endpoints. The key is read from a regular file only and never
+// appears in an error.
+func LoadClientCert(certPath, keyPath string) (*tls.Certificate, error) {
+	certPEM, err := safefile.ReadFile(certPath, MaxFileBytes)
+	if err != nil {
+		return nil, fmt.Errorf("--client-cert %s: %v", certPath, err)
+	}
+	keyPEM, err := safefile.ReadFile(keyPath, 1<<20)
+	if err != nil {
+		return nil, fmt.Errorf("--client-key %s: %v", keyPath, err)
+	}
+	kp, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		return nil, fmt.Errorf("--client-cert %s with --client-key %s: %v (the key must be an unencrypted PEM private key of that certificate)", certPath, keyPath, err)
+	}
+	return &kp, nil
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -87,7 +86,7 @@ func runCerts(ctx context.Context, args []string, env Env) int {
 		return r.failf("--client-cert and --client-key go together: give both or neither")
 	}
 	if *clientCert != "" {
-		kp, err := loadClientCert(*clientCert, *clientKey)
+		kp, err := certs.LoadClientCert(*clientCert, *clientKey)
 		if err != nil {
 			return r.failf("%v", err)
 		}
@@ -177,20 +176,4 @@ func pkcs12Password(envName, file string, env Env) (certs.FileOptions, error) {
 		return certs.FileOptions{PKCS12Password: pw, PasswordHint: file}, nil
 	}
 	return certs.FileOptions{}, nil
-}
-
-func loadClientCert(certPath, keyPath string) (*tls.Certificate, error) {
-	certPEM, err := safefile.ReadFile(certPath, certs.MaxFileBytes)
-	if err != nil {
-		return nil, fmt.Errorf("--client-cert %s: %v", certPath, err)
-	}
-	keyPEM, err := safefile.ReadFile(keyPath, 1<<20)
-	if err != nil {
-		return nil, fmt.Errorf("--client-key %s: %v", keyPath, err)
-	}
-	kp, err := tls.X509KeyPair(certPEM, keyPEM)
-	if err != nil {
-		return nil, fmt.Errorf("--client-cert %s with --client-key %s: %v (the key must be an unencrypted PEM private key of that certificate)", certPath, keyPath, err)
-	}
-	return &kp, nil
 }
