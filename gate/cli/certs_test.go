@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"net"
 	"os"
@@ -18,18 +17,10 @@ import (
 	"github.com/crank-platform/terraform-provider-crank/gate/report/sariftest"
 )
 
-// certsEnv runs "crank-gate certs" in dir with the given environment.
+// certsCLI runs "crank-gate certs" in dir with the given environment.
 func certsCLI(t *testing.T, dir string, environ map[string]string, args ...string) (int, string, string) {
 	t.Helper()
-	wd, _ := os.Getwd()
-	if err := os.Chdir(dir); err != nil {
-		t.Fatal(err)
-	}
-	defer os.Chdir(wd)
-	var out, errb bytes.Buffer
-	code := Main(context.Background(), append([]string{"certs"}, args...), Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
-		Getenv: func(k string) string { return environ[k] }, Version: "test"})
-	return code, out.String(), errb.String()
+	return runCLIEnv(t, dir, "", environ, append([]string{"certs"}, args...)...)
 }
 
 // certsFixture is a root, an intermediate, and files made from them in dir.
