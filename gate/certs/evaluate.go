@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strings"
 	"time"
 
 	"github.com/crank-platform/terraform-provider-crank/gate/findings"
@@ -271,7 +272,13 @@ func outsideValidity(chain []*x509.Certificate, now time.Time) bool {
 func explainVerify(err error, c *x509.Certificate) error {
 	var unknown x509.UnknownAuthorityError
 	if errors.As(err, &unknown) {
-		return fmt.Errorf("no path to any CA in --bundle: it was not issued by one of them, or an intermediate is missing (issuer %q)", c.Issuer.String())
+		msg := fmt.Sprintf("no path to any CA in --bundle: it was not issued by one of them, or an intermediate is missing (issuer %q)", c.Issuer.String())
+		// Go says why a candidate issuer was passed over (a SHA-1
+		// signature, say); that is the fix, so keep it.
+		if _, why, ok := strings.Cut(err.Error(), "possibly because of "); ok {
+			msg += "; a candidate issuer was refused because of " + strings.TrimSuffix(why, ")")
+		}
+		return errors.New(msg)
 	}
 	var invalid x509.CertificateInvalidError
 	if errors.As(err, &invalid) {
