@@ -243,6 +243,15 @@ func TestCertsLiveEndpoint(t *testing.T) {
 	if code, out, _ := certsCLI(t, f.dir, nil, "--bundle", "other.pem", "https://"+addr+"/health"); code != ExitFindings || !strings.Contains(out, "CERT003") {
 		t.Errorf("wrong bundle: code %d\n%s", code, out)
 	}
+	// s_server answers SNI billing.internal with its second certificate.
+	f.leaf(t, "named", certstest.Days(-1), certstest.Days(90))
+	named := sServer(t, f.dir, "billing", "-servername", "billing.internal", "-cert2", "named.pem", "-key2", "named.key")
+	if code, out, _ := certsCLI(t, f.dir, nil, "--sni", "billing.internal", named); code != ExitPass || !strings.Contains(out, "spiffe://prod.example.org/named") {
+		t.Errorf("--sni: code %d\n%s", code, out)
+	}
+	if code, out, _ := certsCLI(t, f.dir, nil, named); code != ExitPass || !strings.Contains(out, "spiffe://prod.example.org/billing") {
+		t.Errorf("no SNI: code %d\n%s", code, out)
+	}
 	stale := sServer(t, f.dir, "stale")
 	if code, out, _ := certsCLI(t, f.dir, nil, "--bundle", "root.pem", "tls://"+stale); code != ExitFindings || !strings.Contains(out, "CERT002") || strings.Contains(out, "CERT003") {
 		t.Errorf("expired server certificate: code %d\n%s", code, out)
