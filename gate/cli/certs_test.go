@@ -389,3 +389,22 @@ func TestCertsHostileInput(t *testing.T) {
 		}
 	}
 }
+
+// TestCertsNeverPrintsKeys: a PEM file holding the private key beside the
+// chain is read for its certificates; no output carries the key.
+func TestCertsNeverPrintsKeys(t *testing.T) {
+	f := newCertsFixture(t)
+	c := f.leaf(t, "billing", certstest.Days(-90), certstest.Days(-1))
+	key := c.KeyPEM(t)
+	certstest.Write(t, f.dir, "combo.pem", append(append([]byte{}, key...), certstest.PEM(c, f.inter)...))
+	keyBody := strings.Split(string(key), "\n")[1]
+	for _, format := range []string{"tty", "json", "sarif", "junit", "markdown", "gitlab", "checkstyle"} {
+		code, out, errs := certsCLI(t, f.dir, nil, "--format", format, "combo.pem")
+		if code != ExitFindings || !strings.Contains(out, "CERT002") {
+			t.Errorf("%s: code %d\n%s%s", format, code, out, errs)
+		}
+		if strings.Contains(out+errs, keyBody) || strings.Contains(out+errs, "PRIVATE KEY") {
+			t.Errorf("%s: key material in the output", format)
+		}
+	}
+}
