@@ -121,6 +121,25 @@ func TestCertsBadInputExitsTwo(t *testing.T) {
 			t.Errorf("%s: code %d, stderr lacks %q:\n%s%s", c.name, code, c.want, out, errs)
 		}
 	}
+	// A server that accepts the connection and never answers the
+	// handshake ends at --timeout.
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	go func() {
+		for {
+			c, err := silent.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	if code, _, errs := certsCLI(t, f.dir, nil, "--timeout", "1s", silent.Addr().String()); code != ExitError || !strings.Contains(errs, "no TLS handshake within 1s") {
+		t.Errorf("silent server: code %d %s", code, errs)
+	}
 	// One bad target fails the run, and the good one is still reported.
 	code, out, errs := certsCLI(t, f.dir, nil, "notes.txt", "billing.pem")
 	if code != ExitError || !strings.Contains(out, "spiffe://prod.example.org/billing") || !strings.Contains(out, "ERROR (run incomplete") {
