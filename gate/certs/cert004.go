@@ -1,6 +1,8 @@
 package certs
 
 import (
+	"crypto/x509"
+
 	"github.com/crank-platform/terraform-provider-crank/gate/findings"
 	"github.com/crank-platform/terraform-provider-crank/internal/pki"
 )
@@ -20,15 +22,8 @@ var CERT004 = Rule{
 }
 
 func checkCERT004(s *Subject) {
-	for i, r := range s.rev {
-		if r.status != revRevoked {
-			continue
-		}
-		c := s.Chain[i]
-		if i > 0 && s.isSubject(c) {
-			continue
-		}
+	s.withRevocation(revRevoked, func(c *x509.Certificate, r revocation) {
 		s.report(c, findings.Error, "%s (serial %s) was revoked on %s, reason %s, per the CRL %s number %s of %q; replace it",
 			pki.CertName(c), pki.FormatSerial(c.SerialNumber), day(r.entry.RevocationTime), pki.ReasonName(r.entry.ReasonCode), r.crl.Path, numberOf(r.crl.List), c.Issuer.String())
-	}
+	})
 }

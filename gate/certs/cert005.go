@@ -1,6 +1,8 @@
 package certs
 
 import (
+	"crypto/x509"
+
 	"github.com/crank-platform/terraform-provider-crank/gate/findings"
 	"github.com/crank-platform/terraform-provider-crank/internal/pki"
 )
@@ -21,14 +23,7 @@ var CERT005 = Rule{
 }
 
 func checkCERT005(s *Subject) {
-	for i, r := range s.rev {
-		if r.status != revUnknown {
-			continue
-		}
-		c := s.Chain[i]
-		if i > 0 && s.isSubject(c) {
-			continue
-		}
+	s.withRevocation(revUnknown, func(c *x509.Certificate, r revocation) {
 		s.report(c, findings.Error, "revocation of %s cannot be established: %s", pki.CertName(c), r.why)
-	}
+	})
 }

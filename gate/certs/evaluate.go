@@ -411,3 +411,14 @@ func numberOf(l *x509.RevocationList) *big.Int {
 
 // isSubject reports whether c is reported on as a subject of its own.
 func (s *Subject) isSubject(c *x509.Certificate) bool { return s.subjects[string(c.Raw)] }
+
+// withRevocation calls f for each chain certificate whose revocation
+// status is st, leaving out those reported on as subjects of their own.
+func (s *Subject) withRevocation(st revStatus, f func(c *x509.Certificate, r revocation)) {
+	for i, r := range s.rev {
+		if r.status != st || i > 0 && s.isSubject(s.Chain[i]) {
+			continue
+		}
+		f(s.Chain[i], r)
+	}
+}
