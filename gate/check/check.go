@@ -17,6 +17,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
+	"github.com/crank-platform/terraform-provider-crank/gate/certs"
 	"github.com/crank-platform/terraform-provider-crank/gate/config"
 	"github.com/crank-platform/terraform-provider-crank/gate/dockerfile"
 	"github.com/crank-platform/terraform-provider-crank/gate/findings"
@@ -219,6 +220,23 @@ func Run(ctx context.Context, opt Options) (*Result, error) {
 		for _, f := range secrets.ToFindings(sr.Secrets) {
 			all = append(all, tagged{Finding: f, category: CatSecrets, target: dir, failing: p.Thresholds.Secrets})
 		}
+	}
+
+	// Certificates.
+	if len(p.Targets.Certs) > 0 {
+		progress("checking certificates")
+		cs, n, err := runCertChecks(ctx, p, now())
+		if err != nil {
+			return nil, err
+		}
+		res.Files += n
+		// CERT000 is the inventory of crank-gate certs; check reports problems only.
+		for _, ri := range certs.RuleInfos() {
+			if ri.ID != certs.CERT000.ID {
+				addRules([]findings.RuleInfo{ri})
+			}
+		}
+		all = append(all, cs...)
 	}
 
 	// Images.

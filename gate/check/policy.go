@@ -37,6 +37,22 @@ type Policy struct {
 	// LintConfig is a .crank-gate.yaml/.hadolint.yaml for the Dockerfile
 	// rules (severity overrides, trusted registries); empty: search Dir.
 	LintConfig string
+	// Certs are the settings of the certificate targets (targets.certs).
+	Certs CertsSettings
+}
+
+// CertsSettings are the certs: section: what crank-gate certs takes as
+// flags, with paths resolved against the policy's directory.
+type CertsSettings struct {
+	Bundle, CRL        []string
+	WarnDays, FailDays int
+	Timeout            time.Duration
+	SNI                string
+	ClientCert         string
+	ClientKey          string
+	// P12PasswordEnv names the environment variable holding the PKCS#12
+	// password; a policy file never holds the password itself.
+	P12PasswordEnv string
 }
 
 // Targets are what the gate scans.
@@ -44,6 +60,9 @@ type Targets struct {
 	Dockerfiles []string      `yaml:"dockerfiles"`
 	Images      []ImageTarget `yaml:"images"`
 	Sources     []string      `yaml:"sources"`
+	// Certs are certificate files (globs) and TLS endpoints (HOST:PORT,
+	// tls://HOST:PORT, https://HOST[:PORT]) for the certificate checks.
+	Certs []string `yaml:"certs"`
 }
 
 // ImageTarget is an image reference plus what helps report on it.
@@ -83,6 +102,8 @@ type Thresholds struct {
 	// Secrets fails on any secret unless set to none.
 	Secrets bool
 	Vulns   VulnThreshold
+	// Certs fails on certificate findings (CERTxxx) at or above this.
+	Certs findings.Severity
 }
 
 // VulnThreshold fails on advisories at or above Severity (and, with
@@ -123,6 +144,19 @@ type policyFile struct {
 	Waivers    []waiverFile   `yaml:"waivers"`
 	Baseline   string         `yaml:"baseline"`
 	LintConfig string         `yaml:"lint-config"`
+	Certs      certsFile      `yaml:"certs"`
+}
+
+type certsFile struct {
+	Bundle         []string `yaml:"bundle"`
+	CRL            []string `yaml:"crl"`
+	WarnDays       *int     `yaml:"warn-days"`
+	FailDays       *int     `yaml:"fail-days"`
+	Timeout        string   `yaml:"timeout"`
+	SNI            string   `yaml:"sni"`
+	ClientCert     string   `yaml:"client-cert"`
+	ClientKey      string   `yaml:"client-key"`
+	P12PasswordEnv string   `yaml:"p12-password-env"`
 }
 
 type thresholdsFile struct {
@@ -130,6 +164,7 @@ type thresholdsFile struct {
 	Image      *string        `yaml:"image"`
 	Secrets    *string        `yaml:"secrets"`
 	Vulns      *VulnThreshold `yaml:"vulnerabilities"`
+	Certs      *string        `yaml:"certs"`
 }
 
 type vulnDBFile struct {
@@ -154,6 +189,7 @@ func DefaultThresholds() Thresholds {
 		Image:      findings.Warning,
 		Secrets:    true,
 		Vulns:      VulnThreshold{Severity: vuln.High, FixableOnly: true},
+		Certs:      findings.Error,
 	}
 }
 
@@ -233,8 +269,8 @@ func ParsePolicy(data []byte, dir string) (*Policy, error) {
 		return nil, fmt.Errorf("version: %d is not supported: write version: 1", pf.Version)
 	}
 	p := &Policy{Dir: dir, Targets: pf.Targets, Baseline: pf.Baseline, Thresholds: DefaultThresholds(), LintConfig: pf.LintConfig}
-	if len(p.Targets.Dockerfiles)+len(p.Targets.Images)+len(p.Targets.Sources) == 0 {
-		return nil, errors.New("targets: nothing to check: list dockerfiles, images or sources")
+	if len(p.Targets.Dockerfiles)+len(p.Targets.Images)+len(p.Targets.Sources)+len(p.Targets.Certs) == 0 {
+		return nil, errors.New("targets: nothing to check: list dockerfiles, images, sources or certs")
 	}
 	for i, im := range p.Targets.Images {
 		if strings.TrimSpace(im.Ref) == "" {
@@ -271,6 +307,14 @@ func ParsePolicy(data []byte, dir string) (*Policy, error) {
 	}
 	if t.Vulns != nil {
 		p.Thresholds.Vulns = *t.Vulns
+	}
+	if t.Certs != nil {
+		if p.Thresholds.Certs, err = findings.ParseSeverity(*t.Certs); err != nil {
+			return nil, fmt.Errorf("thresholds.certs: %w", err)
+		}
+	}
+	if p.Certs, err = parseCertsSettings(pf.Certs, dir); err != nil {
+		return nil, err
 	}
 	if pf.VulnDB.Dir != "" {
 		p.VulnDB.Dir = resolve(dir, pf.VulnDB.Dir)
@@ -368,4 +412,39 @@ func waiverLines(root *yaml.Node) []int {
 		}
 	}
 	return nil
+}
+
+// parseCertsSettings validates the certs: section; the thresholds are
+// those of crank-gate certs and are checked the same way.
+func parseCertsSettings(f certsFile, dir string) (CertsSettings, error) {
+	c := CertsSettings{WarnDays: 30, FailDays: 7, Timeout: 10 * time.Second, SNI: f.SNI, P12PasswordEnv: f.P12PasswordEnv}
+	for _, b := range f.Bundle {
+		c.Bundle = append(c.Bundle, resolve(dir, b))
+	}
+	for _, l := range f.CRL {
+		c.CRL = append(c.CRL, resolve(dir, l))
+	}
+	if f.WarnDays != nil {
+		c.WarnDays = *f.WarnDays
+	}
+	if f.FailDays != nil {
+		c.FailDays = *f.FailDays
+	}
+	if c.WarnDays < 0 || c.FailDays < 0 || c.FailDays > c.WarnDays {
+		return c, fmt.Errorf("certs: warn-days %d and fail-days %d: both must be >= 0 and fail-days at most warn-days", c.WarnDays, c.FailDays)
+	}
+	if f.Timeout != "" {
+		d, err := time.ParseDuration(f.Timeout)
+		if err != nil || d <= 0 {
+			return c, fmt.Errorf("certs.timeout: %q is not a positive duration: write for example 10s", f.Timeout)
+		}
+		c.Timeout = d
+	}
+	if (f.ClientCert == "") != (f.ClientKey == "") {
+		return c, errors.New("certs: client-cert and client-key go together: give both or neither")
+	}
+	if f.ClientCert != "" {
+		c.ClientCert, c.ClientKey = resolve(dir, f.ClientCert), resolve(dir, f.ClientKey)
+	}
+	return c, nil
 }

@@ -46,6 +46,7 @@ Usage:
   crank-gate rules [--format table|json|markdown]
   crank-gate image [flags] REF               check a built image: user, base, secrets, files, CVEs
   crank-gate secrets [flags] [PATH]          find leaked credentials (--git for history)
+  crank-gate certs [flags] PATH|HOST:PORT... certificate expiry, chain and revocation
   crank-gate check [--policy crank-gate.yaml] run the whole gate as one CI step
   crank-gate baseline [--policy FILE]        record current findings for check --new-only
   crank-gate version
@@ -71,6 +72,8 @@ func Main(ctx context.Context, args []string, env Env) int {
 		return ImageCommand{}.Run(ctx, args[1:], env)
 	case "secrets":
 		return runSecrets(ctx, args[1:], env)
+	case "certs":
+		return runCerts(ctx, args[1:], env)
 	case "check":
 		return runCheck(ctx, args[1:], env)
 	case "baseline":

@@ -12,13 +12,19 @@ import (
 
 func runCLI(t *testing.T, dir, stdin string, args ...string) (int, string, string) {
 	t.Helper()
+	return runCLIEnv(t, dir, stdin, nil, args...)
+}
+
+// runCLIEnv is runCLI with an environment (nil: empty).
+func runCLIEnv(t *testing.T, dir, stdin string, environ map[string]string, args ...string) (int, string, string) {
+	t.Helper()
 	wd, _ := os.Getwd()
 	if err := os.Chdir(dir); err != nil {
 		t.Fatal(err)
 	}
 	defer os.Chdir(wd)
 	var out, errb bytes.Buffer
-	code := Main(context.Background(), args, Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, Version: "test"})
+	code := Main(context.Background(), args, Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return environ[k] }, Version: "test"})
 	return code, out.String(), errb.String()
 }
 

@@ -232,6 +232,11 @@ func artifact(p string) sarifArtifact {
 	if p == "" || p == "-" {
 		p = "stdin"
 	}
+	// A network location (tls://host:port, https://host/) is already an
+	// absolute URI: it is not under SRCROOT.
+	if u, err := url.Parse(p); err == nil && u.Scheme != "" && u.Host != "" && strings.Contains(p, "://") {
+		return sarifArtifact{URI: u.String()}
+	}
 	p = filepath.ToSlash(p)
 	if strings.HasPrefix(p, "/") {
 		return sarifArtifact{URI: (&url.URL{Scheme: "file", Path: p}).String()}
