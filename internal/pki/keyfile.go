@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"syscall"
 
 	"github.com/youmark/pkcs8"
 )
@@ -180,7 +179,7 @@ func writeViaTemp(path string, data []byte, commit func(tmpName string) error) e
 	defer tmp.Close()
 	// Held until the file is closed or the process dies; the kernel drops
 	// it on SIGKILL, which is how a later run knows the writer is gone.
-	if err := syscall.Flock(int(tmp.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if err := lockExclusive(tmp); err != nil {
 		return fmt.Errorf("locking %s: %w", tmpName, err)
 	}
 	if err := tmp.Chmod(0o600); err != nil {
@@ -213,7 +212,7 @@ func CleanStaleKeyTemps(dir string) ([]string, error) {
 	}
 	var removed []string
 	for _, m := range matches {
-		f, err := os.OpenFile(m, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+		f, err := openNoFollow(m)
 		if err != nil {
 			continue
 		}
@@ -222,7 +221,7 @@ func CleanStaleKeyTemps(dir string) ([]string, error) {
 			f.Close()
 			continue
 		}
-		if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) != nil {
+		if lockExclusive(f) != nil {
 			f.Close() // a writer is at work
 			continue
 		}
