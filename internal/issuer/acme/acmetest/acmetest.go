@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/crank-platform/terraform-provider-crank/internal/pki"
+	"github.com/crank-platform/terraform-provider-crank/internal/testsupport"
 )
 
 // Version is the Pebble release .ci/run builds.
@@ -77,25 +78,8 @@ type Server struct {
 	chall          string
 	client         *http.Client
 	cmds           []*exec.Cmd
-	log            *syncBuffer
+	log            *testsupport.SyncBuffer
 	once           sync.Once
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // FreePort returns a loopback port nothing listens on now.
@@ -170,7 +154,7 @@ func Start(t testing.TB, o Options) *Server {
 	if err := os.WriteFile(cfgPath, raw, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	log := &syncBuffer{}
+	log := &testsupport.SyncBuffer{}
 	s := &Server{Directory: fmt.Sprintf("https://127.0.0.1:%d/dir", acmePort), CABundlePEM: pki.EncodeCertsPEM(tlsRoot.Cert), HTTPPort: o.HTTPPort,
 		mgmt: fmt.Sprintf("https://127.0.0.1:%d", mgmtPort), chall: fmt.Sprintf("http://127.0.0.1:%d", challMgmt), log: log}
 	pool := x509.NewCertPool()

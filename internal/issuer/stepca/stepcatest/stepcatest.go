@@ -4,7 +4,6 @@
 package stepcatest
 
 import (
-	"bytes"
 	"context"
 	"crypto"
 	"crypto/ecdsa"
@@ -19,7 +18,6 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -31,6 +29,7 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 
 	"github.com/crank-platform/terraform-provider-crank/internal/pki"
+	"github.com/crank-platform/terraform-provider-crank/internal/testsupport"
 )
 
 // Version is the step-ca release .ci/run builds.
@@ -67,25 +66,8 @@ type Server struct {
 	Password        string
 	ACMEDirectory   string // set by StartACME
 	cmd             *exec.Cmd
-	log             *syncBuffer
+	log             *testsupport.SyncBuffer
 	once            sync.Once
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // Stop ends the server (idempotent); tests of an unreachable CA call it.
@@ -142,7 +124,7 @@ func start(t testing.TB, password string, crl bool, extraProvisioners []any, fla
 	keyPath := writePEM("intermediate.key", "PRIVATE KEY", interDER)
 
 	pub, enc := provisionerKey(t, password)
-	port := freePort(t)
+	port := testsupport.FreePort(t)
 	cfg := map[string]any{
 		"root": rootPath, "crt": interPath, "key": keyPath,
 		"address":  fmt.Sprintf("127.0.0.1:%d", port),
@@ -163,7 +145,7 @@ func start(t testing.TB, password string, crl bool, extraProvisioners []any, fla
 	if err := os.WriteFile(caJSON, raw, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	log := &syncBuffer{}
+	log := &testsupport.SyncBuffer{}
 	cmd := exec.Command(bin, append(flags, caJSON)...)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
@@ -228,14 +210,4 @@ func provisionerKey(t testing.TB, password string) (map[string]any, string) {
 		t.Fatal(err)
 	}
 	return pub, enc
-}
-
-func freePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }

@@ -4,10 +4,8 @@
 package vaulttest
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +15,8 @@ import (
 	"time"
 
 	vaultapi "github.com/hashicorp/vault/api"
+
+	"github.com/crank-platform/terraform-provider-crank/internal/testsupport"
 )
 
 // Version is the Vault release .ci/run builds.
@@ -65,25 +65,8 @@ type Server struct {
 	API                     *vaultapi.Client
 	bin                     string
 	cmd                     *exec.Cmd
-	log                     *syncBuffer
+	log                     *testsupport.SyncBuffer
 	once                    sync.Once
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // Options change how the server starts.
@@ -99,7 +82,7 @@ func Start(t testing.TB, o Options) *Server {
 	t.Helper()
 	bin := Binary(t)
 	dir := t.TempDir()
-	port := freePort(t)
+	port := testsupport.FreePort(t)
 	const root = "crank-test-root-token"
 	args := []string{"server", "-dev", "-dev-root-token-id=" + root, fmt.Sprintf("-dev-listen-address=127.0.0.1:%d", port), "-dev-no-store-token"}
 	scheme := "http"
@@ -107,7 +90,7 @@ func Start(t testing.TB, o Options) *Server {
 		args = append(args, "-dev-tls", "-dev-tls-cert-dir="+dir)
 		scheme = "https"
 	}
-	log := &syncBuffer{}
+	log := &testsupport.SyncBuffer{}
 	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = log, log
 	cmd.Env = append(os.Environ(), "HOME="+dir, "VAULT_ADDR=", "VAULT_TOKEN=")
@@ -282,14 +265,4 @@ func (s *Server) Stop() {
 		_ = s.cmd.Process.Kill()
 		_ = s.cmd.Wait()
 	})
-}
-
-func freePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
